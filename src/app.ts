@@ -1,0 +1,79 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AuthService } from './auth/auth.service.js';
+import { ensureFirstAdmin } from './auth/bootstrap-admin.js';
+import type { Config } from './config.js';
+import { Container } from './container.js';
+import { openDatabase } from './db/database.js';
+import { routeFactories } from './features.js';
+import { createApollo, graphqlRoutes } from './graphql/graphql.route.js';
+import { buildHelaSchema } from './graphql/schema.js';
+import type { Route } from './http/route.js';
+import { createHttpServer } from './http/server.js';
+import { createLogger, type Logger } from './logger.js';
+
+export interface App {
+  /** Base URL the server listens on, e.g. http://127.0.0.1:4000 */
+  url: string;
+  container: Container;
+  close(): Promise<void>;
+}
+
+/** Opens the database (applying migrations), builds the schema and serves HTTP. Used by main and by tests. */
+export async function startApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<App> {
+  const db = await openDatabase(config, log);
+  const container = new Container(config, db.orm, log);
+  try {
+    const schema = await buildHelaSchema({ get: (cls) => container.get(cls) });
+    const apollo = await createApollo(schema, config, log);
+    const routes: Route[] = [
+      healthRoute(container),
+      ...graphqlRoutes(apollo, db.orm, container.get(AuthService)),
+      ...routeFactories.flatMap((factory) => factory(container)),
+    ];
+    await ensureFirstAdmin(container);
+    const server = createHttpServer(routes, config.limits.bodyBytes, log);
+    await listen(server, config.port, config.host);
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.host}:${port}`;
+    log.info({ url: `${url}/graphql` }, 'Hela is serving GraphQL');
+    return {
+      url,
+      container,
+      async close() {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await apollo.stop();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+function healthRoute(container: Container): Route {
+  return {
+    method: 'GET',
+    path: '/healthz',
+    async handle() {
+      try {
+        await container.orm.em.getConnection().execute('select 1');
+        return { status: 200, body: { status: 'ok' } };
+      } catch {
+        return { status: 503, body: { status: 'database unavailable' } };
+      }
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,29 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Container } from '../container.js';
+import { AuditEvent, AuditResult } from './audit-event.entity.js';
+
+export type AuditInput = Omit<Partial<AuditEvent>, 'id' | 'occurredAt' | 'result'> & {
+  action: string;
+  result?: AuditResult;
+};
+
+export class AuditService {
+  private readonly orm;
+
+  constructor(container: Container) {
+    this.orm = container.orm;
+  }
+
+  /**
+   * With `em`, the event is part of that unit of work (committed or rolled back with the change it
+   * describes). Without, it is written at once on a fresh connection, which is how failures are kept.
+   */
+  async record(input: AuditInput, em?: EntityManager): Promise<void> {
+    const event = Object.assign(new AuditEvent(), { result: AuditResult.SUCCESS, ...input });
+    if (em) {
+      em.persist(event);
+      return;
+    }
+    await this.orm.em.fork().insert(AuditEvent, event);
+  }
+}

@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import type { Container } from '../container.js';
+import { AuthService } from './auth.service.js';
+import { Role } from './role.js';
+import { User } from './user.entity.js';
+
+/**
+ * On first start (no admin at all) creates one from ADMIN_USERNAME / ADMIN_PASSWORD. Without a
+ * password one is generated and printed once: it is not stored anywhere but as a bcrypt hash.
+ */
+export async function ensureFirstAdmin(container: Container): Promise<void> {
+  const em = container.orm.em.fork();
+  if (await em.count(User, { roles: { $contains: [Role.ADMIN] } })) return;
+  const { username, password } = container.config.admin;
+  const chosen = password ?? randomBytes(12).toString('base64url');
+  const passwordHash = await container.get(AuthService).passwords.hash(chosen);
+  em.create(User, { username, roles: [Role.ADMIN], passwordHash });
+  await em.flush();
+  if (!password) {
+    process.stdout.write(`\nFirst admin created: username "${username}", password "${chosen}" (shown once; change it with setUserPassword)\n\n`);
+  }
+  container.log.info({ username }, 'first admin created');
+}

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * The one place the environment is read. Everything else receives a typed, frozen `Config`.
+ * Invalid values fail at boot with a message naming the variable.
+ */
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Real PostgreSQL; when absent an embedded PGlite server is started on `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  dbPoolMax: number;
+  logLevel: string;
+  jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number; clockSkewSeconds: number };
+  bcryptCost: number;
+  login: { maxFailures: number; lockSeconds: number };
+  admin: { username: string; password?: string };
+  /** AES-256-GCM key (32 bytes, base64 or hex) for secrets at rest: PSP PINs, channel keys. */
+  secretKey: Buffer;
+  limits: { bodyBytes: number; depth: number; cost: number; aliases: number; tokens: number; directives: number };
+  otp: { ttlSeconds: number; maxAttempts: number };
+  workers: { enabled: boolean };
+  simulators: { enabled: boolean };
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {}
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function decodeKey(name: string, raw: string): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) throw new ConfigError(`${name} must be 32 bytes, as 64 hex characters or base64`);
+  return key;
+}
+
+/**
+ * Secrets have no defaults in production. Elsewhere a missing one is generated per process, which is
+ * fine for a laptop demo and for tests (tokens and encrypted values then do not survive a restart).
+ */
+function secret(env: Env, name: string, production: boolean): string | undefined {
+  const raw = env[name];
+  if (raw) return raw;
+  if (production) throw new ConfigError(`${name} is required when NODE_ENV=production`);
+  return undefined;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = (env.NODE_ENV ?? 'development') as Config['nodeEnv'];
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
+  }
+  const production = nodeEnv === 'production';
+  const jwtSecret = secret(env, 'JWT_SECRET', production) ?? randomBytes(32).toString('hex');
+  if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  const secretKey = secret(env, 'SECRET_KEY', production);
+
+  return Object.freeze({
+    nodeEnv,
+    host: env.HOST || '127.0.0.1',
+    port: int(env, 'PORT', 4000),
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.DATA_DIR || './data',
+    dbPoolMax: int(env, 'DB_POOL_MAX', 10, 1),
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    jwt: {
+      secret: jwtSecret,
+      accessTtlSeconds: int(env, 'JWT_ACCESS_TTL_SECONDS', 86_400, 1),
+      refreshTtlSeconds: int(env, 'JWT_REFRESH_TTL_SECONDS', 30 * 86_400, 1),
+      clockSkewSeconds: int(env, 'JWT_CLOCK_SKEW_SECONDS', 60),
+    },
+    bcryptCost: int(env, 'BCRYPT_COST', 12, 4),
+    login: { maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1), lockSeconds: int(env, 'LOGIN_LOCK_SECONDS', 300, 1) },
+    admin: { username: env.ADMIN_USERNAME || 'admin', password: env.ADMIN_PASSWORD || undefined },
+    secretKey: secretKey ? decodeKey('SECRET_KEY', secretKey) : randomBytes(32),
+    limits: {
+      bodyBytes: int(env, 'MAX_BODY_BYTES', 1_048_576, 1024),
+      depth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 1),
+      cost: int(env, 'GRAPHQL_MAX_COST', 5000, 1),
+      aliases: int(env, 'GRAPHQL_MAX_ALIASES', 15, 1),
+      tokens: int(env, 'GRAPHQL_MAX_TOKENS', 2000, 1),
+      directives: int(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 1),
+    },
+    otp: { ttlSeconds: int(env, 'OTP_TTL_SECONDS', 300, 1), maxAttempts: int(env, 'OTP_MAX_ATTEMPTS', 5, 1) },
+    workers: { enabled: bool(env, 'WORKERS_ENABLED', true) },
+    simulators: { enabled: bool(env, 'SIMULATORS_ENABLED', !production) },
+  });
+}

@@ -1,0 +1,40 @@
+import { join } from 'node:path';
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
+import { ormConfig } from './mikro-orm.config.js';
+
+export interface Database {
+  orm: MikroORM;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens real PostgreSQL when `DATABASE_URL` is set, else the embedded one under `dataDir`; applies migrations. */
+export async function openDatabase(config: Config, log: Logger): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    const dir = config.dataDir.includes('://') ? config.dataDir : join(config.dataDir, 'pglite');
+    embedded = await startEmbeddedPostgres(dir, config.dbPoolMax + 4);
+    url = embedded.url;
+    log.info({ dataDir: config.dataDir }, 'embedded PostgreSQL (PGlite) started');
+  }
+  const orm = await MikroORM.init(ormConfig(url, config.dbPoolMax));
+  try {
+    await orm.migrator.up();
+  } catch (error) {
+    await orm.close(true);
+    await embedded?.stop();
+    throw error;
+  }
+  return {
+    orm,
+    url,
+    async close() {
+      await orm.close(true);
+      await embedded?.stop();
+    },
+  };
+}

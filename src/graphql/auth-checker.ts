@@ -1,0 +1,15 @@
+import type { AuthCheckerFn } from 'type-graphql';
+import type { Role } from '../auth/role.js';
+import { ForbiddenError, UnauthenticatedError } from '../common/domain-error.js';
+import type { Context } from './context.js';
+
+/**
+ * `@Authorized()` needs any signed-in user; `@Authorized(Role.X, Role.Y)` needs one of those roles.
+ * Throws (rather than returning false) so the client gets the precise code.
+ */
+export const authChecker: AuthCheckerFn<Context, Role> = ({ context }, roles) => {
+  const { user, authError } = context;
+  if (!user) throw authError ?? new UnauthenticatedError();
+  if (roles.length > 0 && !roles.some((role) => user.roles.includes(role))) throw new ForbiddenError();
+  return true;
+};

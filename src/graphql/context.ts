@@ -1,0 +1,22 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Role } from '../auth/role.js';
+import type { DomainError } from '../common/domain-error.js';
+import type { Logger } from '../logger.js';
+
+export interface AuthUser {
+  id: string;
+  username: string;
+  roles: Role[];
+}
+
+/** What one GraphQL request sees: its own EntityManager fork, the caller, and a request-scoped logger. */
+export interface Context {
+  em: EntityManager;
+  user?: AuthUser;
+  /** Why a presented token was refused; surfaced only when an operation needs authentication. */
+  authError?: DomainError;
+  requestId: string;
+  log: Logger;
+  /** Set by a resolver so the audit trail names the entity a mutation touched. */
+  auditEntity?: { type: string; id: string };
+}

@@ -1,0 +1,86 @@
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import type { AuthService } from '../auth/auth.service.js';
+import type { Config } from '../config.js';
+import type { DomainError } from '../common/domain-error.js';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { HttpRequest, HttpResponse, Route } from '../http/route.js';
+import type { Logger } from '../logger.js';
+import type { Context } from './context.js';
+import { createFormatError } from './format-error.js';
+import { queryLimits } from './limits.js';
+
+const BEARER = /^bearer\s+(\S+)$/i;
+
+export async function createApollo(schema: GraphQLSchema, config: Config, log: Logger): Promise<ApolloServer<Context>> {
+  const production = config.nodeEnv === 'production';
+  const limits = queryLimits(config.limits, production);
+  const server = new ApolloServer<Context>({
+    schema,
+    formatError: createFormatError(log),
+    introspection: !production,
+    hideSchemaDetailsFromClientErrors: production,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    plugins: limits.plugins as ApolloServerPlugin<Context>[], // graphql-armor is typed against Apollo's CJS build
+    validationRules: [...limits.validationRules],
+    logger: { debug: () => {}, info: () => {}, warn: (m) => log.warn(m), error: (m) => log.error(m) },
+  });
+  await server.start();
+  return server;
+}
+
+/** `/graphql`, plus `/api/graphql` where openIMIS clients look for it. */
+export function graphqlRoutes(apollo: ApolloServer<Context>, orm: MikroORM, auth: AuthService): Route[] {
+  const handle = (request: HttpRequest) => executeGraphql(apollo, request, () => createContext(request, orm, auth));
+  return ['/graphql', '/api/graphql'].flatMap((path) => [
+    { method: 'POST' as const, path, handle },
+    { method: 'GET' as const, path, handle },
+  ]);
+}
+
+async function createContext(request: HttpRequest, orm: MikroORM, auth: AuthService): Promise<Context> {
+  const context: Context = { em: orm.em.fork(), requestId: request.requestId, log: request.log };
+  const header = request.headers.authorization;
+  if (header) {
+    const token = BEARER.exec(header)?.[1];
+    try {
+      context.user = (await auth.authenticate(token)).user;
+    } catch (error) {
+      context.authError = error as DomainError;
+    }
+  }
+  return context;
+}
+
+async function executeGraphql(apollo: ApolloServer<Context>, request: HttpRequest, context: () => Promise<Context>): Promise<HttpResponse> {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  let body: unknown = request.body.toString('utf8');
+  if (request.method === 'POST' && /^application\/json/i.test(headers.get('content-type') ?? '')) {
+    try {
+      body = JSON.parse(body as string);
+    } catch {
+      return {
+        status: 400,
+        body: { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_USER_INPUT' } }] },
+      };
+    }
+  }
+  const response = await apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: request.method, headers, search: request.search, body },
+    context,
+  });
+  const responseHeaders: Record<string, string> = {};
+  for (const [name, value] of response.headers) responseHeaders[name] = value;
+  let text = '';
+  if (response.body.kind === 'complete') {
+    text = response.body.string;
+  } else {
+    for await (const chunk of response.body.asyncIterator) text += chunk;
+  }
+  return { status: response.status ?? 200, headers: responseHeaders, body: text };
+}

@@ -1,0 +1,32 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Container } from '../container.js';
+import type { Logger } from '../logger.js';
+
+export interface HttpRequest {
+  method: string;
+  path: string;
+  /** Values of `:name` segments in the route's path. */
+  params: Record<string, string>;
+  search: string;
+  headers: IncomingHttpHeaders;
+  /** Raw bytes, as signatures over the body need them. */
+  body: Buffer;
+  requestId: string;
+  log: Logger;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer | object;
+}
+
+/** A plain REST endpoint beside GraphQL: health, partner callbacks, bank statement uploads. */
+export interface Route {
+  method: 'GET' | 'POST';
+  /** Exact, or with `:name` segments such as `/g2p/:channelId/on-disburse`. */
+  path: string;
+  handle(request: HttpRequest): Promise<HttpResponse>;
+}
+
+export type RouteFactory = (container: Container) => Route[];

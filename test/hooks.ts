@@ -1,0 +1,58 @@
+import pg from 'pg';
+import { startApp, type App } from '../src/app.js';
+import { loadConfig, type Config } from '../src/config.js';
+
+/**
+ * One Hela instance for the whole run, over real HTTP: on DATABASE_URL (real PostgreSQL, wiped first
+ * so the migrations are tested from scratch) or else on an in-memory embedded PGlite.
+ */
+let app: App | undefined;
+
+export const testEnv: Record<string, string> = {
+  NODE_ENV: 'test',
+  PORT: '0',
+  DATA_DIR: 'memory://',
+  BCRYPT_COST: '4',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+  JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+  SECRET_KEY: '0'.repeat(64),
+  ADMIN_USERNAME: 'admin',
+  ADMIN_PASSWORD: 'admin-password',
+  WORKERS_ENABLED: 'true',
+  ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+};
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ ...testEnv, ...overrides });
+}
+
+export function testApp(): App {
+  if (!app) throw new Error('the test app is not started');
+  return app;
+}
+
+async function wipe(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ nspname: string }>(
+      `select nspname from pg_namespace where nspname not like 'pg\\_%' and nspname not in ('information_schema')`,
+    );
+    for (const { nspname } of rows) await client.query(`drop schema "${nspname}" cascade`);
+    await client.query('create schema public');
+  } finally {
+    await client.end();
+  }
+}
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context) {
+    this.timeout(120_000);
+    if (process.env.DATABASE_URL) await wipe(process.env.DATABASE_URL);
+    app = await startApp(testConfig());
+  },
+  async afterAll(this: Mocha.Context) {
+    this.timeout(30_000);
+    await app?.close();
+  },
+};
