@@ -7,7 +7,7 @@ import { createUser, login, PASSWORD, Role, tokenFor } from '../helpers/users.js
 const ME = '{ me { id username roles } }';
 const REFRESH = 'mutation($t: String) { refreshToken(refreshToken: $t) { token refreshToken payload refreshExpiresIn } }';
 
-describe('auth: tokenAuth, refresh, revoke, verify', () => {
+describe('auth: tokenAuth, refresh, revoke, verify @smoke', () => {
   it('issues an openIMIS-shaped token whose payload has username, exp and origIat', async () => {
     const user = await createUser([Role.ACCOUNTANT]);
     const before = Math.floor(Date.now() / 1000);
