@@ -5,11 +5,21 @@ import { LoginThrottle } from './auth/login-throttle.entity.js';
 import { RefreshToken } from './auth/refresh-token.entity.js';
 import { User } from './auth/user.entity.js';
 import { UserResolver } from './auth/user.resolver.js';
+import { DisbursementBatch } from './disbursements/batch.entity.js';
+import { Beneficiary } from './disbursements/beneficiary.entity.js';
+import { Cycle } from './disbursements/cycle.entity.js';
+import { Entitlement } from './disbursements/entitlement.entity.js';
+import { IntegrationError } from './disbursements/integration-error.entity.js';
+import { DisbursementPayment } from './disbursements/payment.entity.js';
+import { Programme } from './disbursements/programme.entity.js';
 import type { RouteFactory } from './http/route.js';
 import type { StartableFactory } from './jobs/startable.js';
 
 /** Every feature's entities, resolvers and REST routes, in one list each. */
-export const entities = [User, RefreshToken, LoginThrottle, AuditEvent];
+export const entities = [
+  User, RefreshToken, LoginThrottle, AuditEvent,
+  Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
+];
 
 export const resolvers = [AuthResolver, UserResolver, AuditResolver] as const;
 
