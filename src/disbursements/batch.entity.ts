@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OptionalProps } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { DecimalScalar } from '../common/decimal.scalar.js';
 import { Cycle } from './cycle.entity.js';
 import { BatchStatus } from './disbursement.enums.js';
 
@@ -35,6 +36,14 @@ export class DisbursementBatch {
   @Field(() => Int)
   @Property({ type: 'integer' })
   paymentCount!: number;
+
+  @Field(() => DecimalScalar, { description: 'Sum of the payment amounts.' })
+  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  totalAmount!: string;
+
+  @Field(() => String, { nullable: true, description: 'Batches never mix regions, so channel batch filters can route by region.' })
+  @Property({ type: 'string', length: 100, nullable: true })
+  region?: string;
 
   @Field(() => Int, { description: 'Disburse calls made (or started) so far.' })
   @Property({ type: 'integer' })

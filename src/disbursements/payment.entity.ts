@@ -51,6 +51,10 @@ export class DisbursementPayment {
   @Property({ type: 'string', length: 255, nullable: true })
   payeeName?: string;
 
+  @Field(() => String, { nullable: true, description: "The payee's family region at generation time." })
+  @Property({ type: 'string', length: 100, nullable: true })
+  region?: string;
+
   @Field(() => PaymentStatus)
   @Enum({ items: () => PaymentStatus })
   status: PaymentStatus = PaymentStatus.PENDING;
