@@ -5,11 +5,13 @@ import { LoginThrottle } from './auth/login-throttle.entity.js';
 import { RefreshToken } from './auth/refresh-token.entity.js';
 import { User } from './auth/user.entity.js';
 import { UserResolver } from './auth/user.resolver.js';
+import { PayoutChannel } from './disbursements/channels/payout-channel.entity.js';
+import { PayoutChannelResolver } from './disbursements/channels/payout-channel.resolver.js';
 import type { RouteFactory } from './http/route.js';
 
 /** Every feature's entities, resolvers and REST routes, in one list each. */
-export const entities = [User, RefreshToken, LoginThrottle, AuditEvent];
+export const entities = [User, RefreshToken, LoginThrottle, AuditEvent, PayoutChannel];
 
-export const resolvers = [AuthResolver, UserResolver, AuditResolver] as const;
+export const resolvers = [AuthResolver, UserResolver, AuditResolver, PayoutChannelResolver] as const;
 
 export const routeFactories: RouteFactory[] = [];
