@@ -12,16 +12,18 @@ import { Entitlement } from './disbursements/entitlement.entity.js';
 import { IntegrationError } from './disbursements/integration-error.entity.js';
 import { DisbursementPayment } from './disbursements/payment.entity.js';
 import { Programme } from './disbursements/programme.entity.js';
+import { PayoutChannel } from './disbursements/channels/payout-channel.entity.js';
+import { PayoutChannelResolver } from './disbursements/channels/payout-channel.resolver.js';
 import type { RouteFactory } from './http/route.js';
 import type { StartableFactory } from './jobs/startable.js';
 
 /** Every feature's entities, resolvers and REST routes, in one list each. */
 export const entities = [
-  User, RefreshToken, LoginThrottle, AuditEvent,
+  User, RefreshToken, LoginThrottle, AuditEvent, PayoutChannel,
   Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
 ];
 
-export const resolvers = [AuthResolver, UserResolver, AuditResolver] as const;
+export const resolvers = [AuthResolver, UserResolver, AuditResolver, PayoutChannelResolver] as const;
 
 export const routeFactories: RouteFactory[] = [];
 

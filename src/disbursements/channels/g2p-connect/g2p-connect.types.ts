@@ -133,6 +133,8 @@ export interface G2pConnectSecrets {
 export interface G2pChannelRuntime {
   id: string;
   name: string;
+  /** Disabled channels send nothing, but their callbacks are still accepted (money may have moved). */
+  enabled: boolean;
   currency: string;
   config: G2pConnectConfig;
   secrets: G2pConnectSecrets;
