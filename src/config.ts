@@ -34,6 +34,8 @@ export interface Config {
     maxSendAttempts: number;
     /** Concurrent batch sends per worker process. */
     sendConcurrency: number;
+    /** Body limit of the entitlements CSV upload route. */
+    uploadMaxBytes: number;
   };
   simulators: { enabled: boolean };
 }
@@ -120,6 +122,7 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseSeconds: int(env, 'DISBURSEMENT_RETRY_BASE_SECONDS', 30, 1),
       maxSendAttempts: int(env, 'DISBURSEMENT_MAX_SEND_ATTEMPTS', 5, 1),
       sendConcurrency: int(env, 'DISBURSEMENT_SEND_CONCURRENCY', 4, 1),
+      uploadMaxBytes: int(env, 'ENTITLEMENT_UPLOAD_MAX_BYTES', 200 * 1024 * 1024, 1024),
     },
     simulators: { enabled: bool(env, 'SIMULATORS_ENABLED', !production) },
   });

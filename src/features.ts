@@ -6,6 +6,9 @@ import { RefreshToken } from './auth/refresh-token.entity.js';
 import { User } from './auth/user.entity.js';
 import { UserResolver } from './auth/user.resolver.js';
 import { DisbursementBatch } from './disbursements/batch.entity.js';
+import { BatchWorker } from './disbursements/batch-worker.js';
+import { DisbursementResolver } from './disbursements/disbursement.resolver.js';
+import { disbursementRoutes } from './disbursements/disbursement.routes.js';
 import { Beneficiary } from './disbursements/beneficiary.entity.js';
 import { Cycle } from './disbursements/cycle.entity.js';
 import { Entitlement } from './disbursements/entitlement.entity.js';
@@ -37,10 +40,10 @@ export const entities = [
 export const resolvers = [
   AuthResolver, UserResolver, AuditResolver,
   FamilyResolver, InsureeResolver, ProductResolver, PolicyResolver, PremiumResolver,
-  PayoutChannelResolver,
+  PayoutChannelResolver, DisbursementResolver,
 ] as const;
 
-export const routeFactories: RouteFactory[] = [];
+export const routeFactories: RouteFactory[] = [disbursementRoutes];
 
 /** Background workers (pg-boss handlers, sweepers); run by `npm start` when WORKERS_ENABLED and by `npm run worker`. */
-export const startables: StartableFactory[] = [];
+export const startables: StartableFactory[] = [(container) => container.get(BatchWorker)];

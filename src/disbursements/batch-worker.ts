@@ -69,6 +69,7 @@ export class BatchWorker implements Startable {
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
     await this.sweeping;
+    await this.db.close();
   }
 
   /** One batch, one disburse call: claim → call (no transaction open) → record the outcome. */

@@ -30,8 +30,10 @@ export async function startBackground(container: Container, factories: Startable
   }
   return {
     async stop() {
-      for (const worker of started.reverse()) await worker.stop();
+      // The queue first (it waits for running handlers), then every startable, started or not:
+      // stop also releases what API-only processes opened.
       await queue.stop();
+      for (const worker of [...workers].reverse()) await worker.stop();
     },
   };
 }
