@@ -32,6 +32,8 @@ export interface G2pPayerSimulatorOptions {
   digest?: DigestAlgorithm;
   senderId?: string;
   rejectRatio?: number;
+  /** Providers (the part after the last @) this payer can reach; others are rjct.payee_fa.invalid. Default: any. */
+  knownProviders?: string[];
   /** Delay before answering a request (after processing it): makes client timeouts "maybe paid". */
   responseDelayMs?: number;
   /** Delay between the ack and the settlement callback. */
@@ -127,6 +129,10 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
   function settleEntry(entry: LedgerEntry): void {
     const now = new Date();
     if (!isValidFa(entry.payeeFa)) return ledger.settle(entry, { status: 'rjct', reasonCode: 'rjct.payee_fa.invalid', reasonMessage: 'payee financial address is not type:id@provider' }, now);
+    const provider = entry.payeeFa.slice(entry.payeeFa.lastIndexOf('@') + 1).toLowerCase();
+    if (options.knownProviders && !options.knownProviders.includes(provider)) {
+      return ledger.settle(entry, { status: 'rjct', reasonCode: 'rjct.payee_fa.invalid', reasonMessage: `no route to provider ${provider}` }, now);
+    }
     if (!AMOUNT.test(entry.amount)) return ledger.settle(entry, { status: 'rjct', reasonCode: 'rjct.amount.invalid', reasonMessage: 'amount must be a decimal string' }, now);
     if (!/^[A-Z]{3}$/.test(entry.currency)) return ledger.settle(entry, { status: 'rjct', reasonCode: 'rjct.currency_code.invalid', reasonMessage: 'currency must be ISO 4217' }, now);
     if (unitHash(entry.referenceId) < state.rejectRatio) return ledger.settle(entry, { status: 'rjct', reasonCode: 'rjct.payee_fa.invalid', reasonMessage: 'simulated rejection: payee account closed' }, now);
