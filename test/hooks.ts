@@ -19,6 +19,11 @@ export const testEnv: Record<string, string> = {
   ADMIN_USERNAME: 'admin',
   ADMIN_PASSWORD: 'admin-password',
   WORKERS_ENABLED: 'true',
+  // Disbursement recovery at test speed: sweeps every second, leases and retry backoff in seconds.
+  DISBURSEMENT_SWEEP_SECONDS: '1',
+  DISBURSEMENT_LEASE_GRACE_SECONDS: '1',
+  DISBURSEMENT_RETRY_BASE_SECONDS: '1',
+  DISBURSEMENT_MAX_SEND_ATTEMPTS: '3',
   ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
 };
 
