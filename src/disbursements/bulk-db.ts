@@ -15,6 +15,14 @@ export class BulkDb {
     return this.pool;
   }
 
+  private embedded?: Promise<boolean>;
+
+  /** PGlite (embedded, also when reached through DATABASE_URL) speaks no COPY FROM STDIN. */
+  isEmbedded(): Promise<boolean> {
+    this.embedded ??= this.query<{ v: string }>('select version() as v').then((r) => r.rows[0].v.includes('PGlite'));
+    return this.embedded;
+  }
+
   query<R extends pg.QueryResultRow = any>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
     return this.clients.query<R>(sql, params);
   }
