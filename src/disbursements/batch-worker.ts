@@ -133,8 +133,9 @@ export class BatchWorker implements Startable {
           [batch.id, batch.message_id, outcome.correlationId ?? null, poll],
         );
         if (!sent.rowCount) return; // a sweep declared the call lost meanwhile; its status query decides
-        await this.db.query(`update disbursement_payments set status = 'SENT', updated_at = now() where batch_id = $1 and status = 'PENDING'`, [batch.id]);
+        // Results first (sync mode), so a settled payment is written once, PENDING → PAID/FAILED.
         if (outcome.kind === 'SETTLED') await applyPaymentResults(this.db, channel.id, outcome.results);
+        await this.db.query(`update disbursement_payments set status = 'SENT', updated_at = now() where batch_id = $1 and status = 'PENDING'`, [batch.id]);
         const done = await completeBatches(this.db, [batch.id]);
         if (!done.length) await this.queueStatus(batch.id, poll);
         return;
@@ -215,10 +216,17 @@ export class BatchWorker implements Startable {
     return (await this.db.query(`select 1 from disbursement_batches where id = $1 and status = 'COMPLETED'`, [batchId])).rowCount !== 0;
   }
 
-  /** The batch an async on-status callback answers, by the echoed status query id. */
+  /**
+   * The batch an async on-status callback answers, by the echoed status query id. The payer may call
+   * back before the poller has stored that id (it learns it from the ack), so look a little while.
+   */
   async batchOfStatusQuery(channelId: string, statusQueryId: string): Promise<string | undefined> {
-    const { rows } = await this.db.query<{ id: string }>('select id from disbursement_batches where status_query_id = $1 and channel_id = $2', [statusQueryId, channelId]);
-    return rows[0]?.id;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const { rows } = await this.db.query<{ id: string }>('select id from disbursement_batches where status_query_id = $1 and channel_id = $2', [statusQueryId, channelId]);
+      if (rows[0]) return rows[0].id;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return undefined;
   }
 
   private queueStatus(batchId: string, afterSeconds: number): Promise<unknown> {
@@ -243,8 +251,9 @@ export class BatchWorker implements Startable {
       `select id, status from disbursement_batches
         where (status in ('SENT', 'UNKNOWN') and next_status_at <= now())
            or (status = 'RETRY' and next_attempt_at <= now())
-           or (status = 'QUEUED' and updated_at < now() - interval '60 seconds')
+           or (status = 'QUEUED' and updated_at < now() - make_interval(secs => $1))
         limit 5000`,
+      [this.container.config.disbursements.sweepSeconds * 12], // a queued job that long unclaimed died with its worker
     );
     const sends = due.rows.filter((r) => r.status === 'RETRY' || r.status === 'QUEUED');
     const polls = due.rows.filter((r) => r.status === 'SENT' || r.status === 'UNKNOWN');

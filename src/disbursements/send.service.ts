@@ -1,10 +1,12 @@
-import { BadInputError } from '../common/domain-error.js';
+import { BadInputError, NotFoundError } from '../common/domain-error.js';
 import type { Container } from '../container.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import { BulkDb } from './bulk-db.js';
 import { batchFilterSql, parseBatchFilter } from './channels/batch-filter.js';
 import { ChannelDirectory, type ChannelHandle } from './channel-directory.js';
 import { ChannelUnavailableError, NothingToSendError } from './disbursement.errors.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const SEND_QUEUE = 'disbursement-send';
 export const STATUS_QUEUE = 'disbursement-status';
@@ -41,6 +43,8 @@ export class SendService {
   async send(scope: SendScope): Promise<SendReport> {
     const given = [scope.cycleId, scope.channelId, scope.batchIds?.length ? scope.batchIds : undefined].filter((v) => v !== undefined);
     if (given.length !== 1) throw new BadInputError('give exactly one of cycleId, channelId or batchIds');
+    const ids = [scope.cycleId, scope.channelId, ...(scope.batchIds ?? [])].filter((id): id is string => !!id);
+    if (ids.some((id) => !UUID.test(id))) throw new BadInputError('ids must be uuids');
     const channelIds = await this.channelIdsOf(scope);
     const report: SendReport = { batchesCreated: 0, batchesQueued: 0, batchesFiltered: 0 };
     const queued: string[] = [];
@@ -64,7 +68,7 @@ export class SendService {
     const { rows } = scope.cycleId
       ? await this.bulk.query(`select p.channel_id from programme_cycles c join programmes p on p.id = c.programme_id where c.id = $1`, [scope.cycleId])
       : await this.bulk.query(`select distinct channel_id from disbursement_batches where id = any($1::uuid[])`, [scope.batchIds]);
-    if (!rows.length) throw new BadInputError(scope.cycleId ? `cycle ${scope.cycleId} not found` : 'none of these batches exists');
+    if (!rows.length) throw scope.cycleId ? new NotFoundError('Cycle', scope.cycleId) : new NotFoundError('DisbursementBatch', scope.batchIds!.join(', '));
     return rows.map((r) => r.channel_id);
   }
 

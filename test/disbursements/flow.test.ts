@@ -66,6 +66,7 @@ describe('disbursements: send a cycle and watch it settle @smoke', () => {
     const query = 'mutation { sendDisbursements(input: { cycleId: "00000000-0000-0000-0000-000000000000" }) { batchesQueued } }';
     expectCode(await gql(query), 'UNAUTHENTICATED');
     expectCode(await gql(query, {}, await accountant()), 'FORBIDDEN');
-    expectCode(await gql(query, {}, await admin()), 'BAD_USER_INPUT');
+    expectCode(await gql(query, {}, await admin()), 'NOT_FOUND');
+    expectCode(await send({ cycleId: 'not-a-uuid' }), 'BAD_USER_INPUT');
   });
 });

@@ -1,0 +1,189 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { startApp } from '../src/app.js';
+import { Role } from '../src/auth/role.js';
+import { UserService } from '../src/auth/user.service.js';
+import { loadConfig } from '../src/config.js';
+import { EntitlementIntakeService } from '../src/disbursements/entitlement-intake.service.js';
+import type { BenchScenario } from './run.js';
+
+/**
+ * 1,000,000 beneficiaries through the whole disbursement path on real PostgreSQL:
+ * approve (payments generated set-based) → sendDisbursements (batches) → pg-boss send jobs → the
+ * G2P Connect payer simulator (SYNC mode, loopback, its own process) → every payment final.
+ * The floor is COPY of the same million payment rows, measured in the same run.
+ * BENCH_DISBURSEMENTS_ROWS (default 1,000,000) scales it down while iterating.
+ */
+const ROWS = Number(process.env.BENCH_DISBURSEMENTS_ROWS ?? 1_000_000);
+
+const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+
+function startPayer(): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(new URL('./g2p-payer.child.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve) => child.once('message', (m: any) => resolve({ child, url: m.url })));
+}
+
+function ask(child: ChildProcess): Promise<any> {
+  return new Promise((resolve) => {
+    child.once('message', resolve);
+    child.send({ type: 'stats' });
+  });
+}
+
+async function graphql(url: string, token: string, query: string, variables: object) {
+  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as any;
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+/** The floor: COPY the same number of payment-shaped rows (uuid PK, ~30-character payee FA) into a like table. */
+async function copyFloor(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('drop table if exists bench_copy_payments');
+    await client.query('create table bench_copy_payments (like disbursement_payments including defaults including indexes)');
+    await client.query('checkpoint');
+    const cycle = randomUUID();
+    const now = new Date().toISOString();
+    function* rows() {
+      for (let i = 0; i < ROWS; i += 1000) {
+        let chunk = '';
+        for (let j = i; j < Math.min(i + 1000, ROWS); j++) {
+          chunk += `${randomUUID()},${cycle},${randomUUID()},${randomUUID()},,100.00,GMD,phone:+220${String(j).padStart(7, '0')}@mobile,Payee ${j},,PENDING,,,${now},${now}\n`;
+        }
+        yield chunk;
+      }
+    }
+    const started = process.hrtime.bigint();
+    await pipeline(
+      Readable.from(rows()),
+      client.query(copyFrom(`copy bench_copy_payments (id, cycle_id, entitlement_id, beneficiary_id, batch_id, amount, currency, payee_fa, payee_name, region, status, reason_code, reason_message, created_at, updated_at) from stdin with (format csv)`)),
+    );
+    const elapsed = seconds(started);
+    await client.query('drop table bench_copy_payments');
+    return elapsed;
+  } finally {
+    await client.end();
+  }
+}
+
+async function seedRegistry(databaseUrl: string, programmeId: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const tag = randomUUID().slice(0, 6);
+    await client.query(
+      `insert into insurees (uuid, chf_id, last_name, other_names, phone, registrant_ids, created_at, updated_at)
+       select gen_random_uuid(), 'B${tag}' || g, 'Payee', 'Bench ' || g, '+220' || lpad(g::text, 7, '0'), '{}'::jsonb, now(), now()
+         from generate_series(1, $1) g`,
+      [ROWS],
+    );
+    await client.query(
+      `insert into programme_beneficiaries (id, programme_id, kind, registrant_id, enrolled_at)
+       select gen_random_uuid(), $1, 'INSUREE', uuid, now() from insurees where chf_id like 'B${tag}%'`,
+      [programmeId],
+    );
+    await client.query('analyze insurees; analyze programme_beneficiaries');
+  } finally {
+    await client.end();
+  }
+}
+
+async function entitlementsCsv(databaseUrl: string, programmeId: string): Promise<Readable> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const { rows } = await client.query<{ r: string }>('select registrant_id as r from programme_beneficiaries where programme_id = $1', [programmeId]);
+  await client.end();
+  function* lines() {
+    yield 'beneficiary,amount,currency\n';
+    for (let i = 0; i < rows.length; i += 5000) yield rows.slice(i, i + 5000).map((row, j) => `${row.r},${100 + ((i + j) % 400)}.50,\n`).join('');
+  }
+  return Readable.from(lines());
+}
+
+const scenario: BenchScenario = {
+  name: 'disbursements',
+  async run(databaseUrl) {
+    const payer = await startPayer();
+    const app = await startApp(
+      loadConfig({
+        ...process.env,
+        NODE_ENV: 'development',
+        DATABASE_URL: databaseUrl,
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        WORKERS_ENABLED: 'true',
+        BCRYPT_COST: '4',
+        DISBURSEMENT_SWEEP_SECONDS: '2',
+      }),
+    );
+    try {
+      const { container, url } = app;
+      const user = await container.get(UserService).create(container.orm.em.fork(), { username: `bench-${randomUUID().slice(0, 8)}`, password: 'bench-password-123', roles: [Role.ADMIN, Role.PROGRAM_MANAGER] });
+      const login = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'mutation($u:String!,$p:String!){tokenAuth(username:$u,password:$p){token}}', variables: { u: user.username, p: 'bench-password-123' } }) });
+      const token = ((await login.json()) as any).data.tokenAuth.token as string;
+      const channel = await graphql(url, token, 'mutation($i: CreateG2pConnectChannelInput!) { createG2pConnectChannel(input: $i) { id } }', {
+        i: {
+          name: `bench-${randomUUID().slice(0, 8)}`, currency: 'GMD', mode: 'SYNC',
+          paymentEndpointUrl: `${payer.url}/disburse/sync/disburse`, statusEndpointUrl: `${payer.url}/disburse/sync/txn/status`,
+          senderId: 'hela.bench', payerFa: 'account:1002003004@treasury-bank', payeeIdType: 'PHONE', batchSize: 1000, statusPollIntervalSeconds: 30, apiTimeoutMs: 30000,
+        },
+      });
+      const channelId = channel.createG2pConnectChannel.id;
+      const programme = await graphql(url, token, 'mutation($i: CreateProgrammeInput!) { createProgramme(input: $i) { id } }', { i: { mnemonic: `BENCH-${randomUUID().slice(0, 6)}`, name: 'Bench', currency: 'GMD', channelId } });
+      const programmeId = programme.createProgramme.id;
+      let t = process.hrtime.bigint();
+      await seedRegistry(databaseUrl, programmeId);
+      console.log(`setup: ${ROWS.toLocaleString()} insurees enrolled in ${seconds(t).toFixed(1)} s (not timed below)`);
+      const cycle = await graphql(url, token, 'mutation($i: CreateCycleInput!) { createCycle(input: $i) { id } }', { i: { programmeId, code: 'C1', scheduledDate: '2026-12-01' } });
+      const cycleId = cycle.createCycle.id;
+
+      t = process.hrtime.bigint();
+      const intake = await container.get(EntitlementIntakeService).importCsv(cycleId, await entitlementsCsv(databaseUrl, programmeId));
+      const intakeSeconds = seconds(t);
+      if (intake.accepted !== ROWS) throw new Error(`intake accepted ${intake.accepted}: ${JSON.stringify(intake.rejections.slice(0, 3))}`);
+      console.log(`entitlements CSV intake (COPY → staging → checks → INSERT … SELECT): ${intakeSeconds.toFixed(1)} s`);
+
+      const copySeconds = await copyFloor(databaseUrl);
+      console.log(`floor: COPY ${ROWS.toLocaleString()} payment rows: ${copySeconds.toFixed(1)} s`);
+
+      const e2e = process.hrtime.bigint();
+      t = e2e;
+      const approved = await graphql(url, token, 'mutation($c: ID!) { approveCycle(cycleId: $c) { pendingPayments failedPayments } }', { c: cycleId });
+      const generateSeconds = seconds(t);
+      t = process.hrtime.bigint();
+      const sent = await graphql(url, token, 'mutation($c: ID!) { sendDisbursements(input: { cycleId: $c }) { batchesCreated batchesQueued } }', { c: cycleId });
+      const batchSeconds = seconds(t);
+      t = process.hrtime.bigint();
+      let summary: any;
+      for (;;) {
+        summary = (await graphql(url, token, 'query($c: ID!) { cycleSummary(cycleId: $c) { payments { status count } batches { status count } } }', { c: cycleId })).cycleSummary;
+        const open = summary.payments.filter((p: any) => p.status !== 'PAID' && p.status !== 'FAILED').reduce((n: number, p: any) => n + p.count, 0);
+        if (open === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const sendSeconds = seconds(t);
+      const total = seconds(e2e);
+      const stats = await ask(payer.child);
+      const rss = process.resourceUsage().maxRSS / 1024;
+      console.log(`approve + generate ${approved.approveCycle.pendingPayments.toLocaleString()} payments: ${generateSeconds.toFixed(1)} s`);
+      console.log(`sendDisbursements (${sent.sendDisbursements.batchesCreated} batches): ${batchSeconds.toFixed(1)} s`);
+      console.log(`send → payer → every status final: ${sendSeconds.toFixed(1)} s`);
+      console.log(`END TO END: ${total.toFixed(1)} s for ${ROWS.toLocaleString()} payments = ${(ROWS / total).toFixed(0)} payments/s; ${(total / copySeconds).toFixed(1)}× the COPY floor (target ≤ 20×, ≤ 120 s)`);
+      console.log(`payments by status: ${JSON.stringify(summary.payments)}; batches: ${JSON.stringify(summary.batches)}`);
+      console.log(`payer ledger: paid ${stats.paid}, rejected ${stats.rejected}, duplicate reference ids ${stats.duplicates}, paid twice ${stats.paidTwice}`);
+      console.log(`peak RSS: Hela ${rss.toFixed(0)} MB (target ≤ 512 MB); simulator process ${(stats.maxRss / 1024).toFixed(0)} MB`);
+    } finally {
+      await app.close();
+      payer.child.send({ type: 'stop' });
+    }
+  },
+};
+
+export default scenario;

@@ -1,0 +1,13 @@
+import { startG2pPayerSimulator } from '../src/simulators/g2p-payer/g2p-payer.simulator.js';
+
+/** The payer simulator in its own process, so the bench's RSS is Hela's alone. Talks over IPC. */
+const sim = await startG2pPayerSimulator();
+process.send!({ url: sim.url });
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'stats') {
+    const entries = [...sim.ledger.entries.values()];
+    process.send!({ paid: sim.ledger.paidCount, rejected: sim.ledger.rejectedCount, duplicates: sim.ledger.duplicateAttempts, paidTwice: entries.filter((e) => e.timesPaid > 1).length, maxRss: process.resourceUsage().maxRSS });
+  } else if (message.type === 'stop') {
+    void sim.stop().then(() => process.exit(0));
+  }
+});
