@@ -45,10 +45,6 @@ export class Migration20261124075252_disbursements extends Migration {
     this.addSql(`alter table "entitlements" add constraint "entitlements_cycle_id_foreign" foreign key ("cycle_id") references "programme_cycles" ("id") on delete cascade;`);
     this.addSql(`alter table "entitlements" add constraint "entitlements_beneficiary_id_foreign" foreign key ("beneficiary_id") references "programme_beneficiaries" ("id");`);
 
-    this.addSql(`alter table "disbursement_payments" add constraint "disbursement_payments_cycle_id_foreign" foreign key ("cycle_id") references "programme_cycles" ("id");`);
-    this.addSql(`alter table "disbursement_payments" add constraint "disbursement_payments_entitlement_id_foreign" foreign key ("entitlement_id") references "entitlements" ("id");`);
-    this.addSql(`alter table "disbursement_payments" add constraint "disbursement_payments_beneficiary_id_foreign" foreign key ("beneficiary_id") references "programme_beneficiaries" ("id");`);
-    this.addSql(`alter table "disbursement_payments" add constraint "disbursement_payments_batch_id_foreign" foreign key ("batch_id") references "disbursement_batches" ("id") on delete set null;`);
     this.addSql(`alter table "disbursement_payments" add constraint "disbursement_payments_status_check" check ("status" in ('PENDING', 'SENT', 'PAID', 'FAILED'));`);
   }
 
@@ -57,11 +53,7 @@ export class Migration20261124075252_disbursements extends Migration {
     this.addSql(`alter table "programme_beneficiaries" drop constraint "programme_beneficiaries_programme_id_foreign";`);
     this.addSql(`alter table "disbursement_batches" drop constraint "disbursement_batches_cycle_id_foreign";`);
     this.addSql(`alter table "entitlements" drop constraint "entitlements_cycle_id_foreign";`);
-    this.addSql(`alter table "disbursement_payments" drop constraint "disbursement_payments_cycle_id_foreign";`);
-    this.addSql(`alter table "disbursement_payments" drop constraint "disbursement_payments_batch_id_foreign";`);
     this.addSql(`alter table "entitlements" drop constraint "entitlements_beneficiary_id_foreign";`);
-    this.addSql(`alter table "disbursement_payments" drop constraint "disbursement_payments_beneficiary_id_foreign";`);
-    this.addSql(`alter table "disbursement_payments" drop constraint "disbursement_payments_entitlement_id_foreign";`);
 
     this.addSql(`drop table if exists "integration_errors" cascade;`);
     this.addSql(`drop table if exists "programmes" cascade;`);

@@ -18,7 +18,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   if (!url) {
     const dir = config.dataDir.includes('://') ? config.dataDir : join(config.dataDir, 'pglite');
     // Room for the ORM pool, pg-boss's pool, a bulk-load connection and tools such as psql or `npm run worker`.
-    embedded = await startEmbeddedPostgres(dir, 2 * (config.dbPoolMax + config.jobs.poolMax) + 8);
+    embedded = await startEmbeddedPostgres(dir, 2 * (config.dbPoolMax + config.jobs.poolMax) + 32);
     url = embedded.url;
     log.info({ dataDir: config.dataDir, url }, 'embedded PostgreSQL (PGlite) started; other processes (npm run worker) connect with DATABASE_URL set to this url');
   }

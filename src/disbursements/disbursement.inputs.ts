@@ -78,7 +78,7 @@ export class SendDisbursementsInput {
 
 @ObjectType()
 export class SendReport {
-  @Field(() => Int) batchesCreated!: number;
+  @Field(() => Int, { description: 'Batches cut now for payments not batched at approval (usually 0).' }) batchesCreated!: number;
   @Field(() => Int) batchesQueued!: number;
   @Field(() => Int, { description: 'Left READY because the channel batch filter excludes them.' }) batchesFiltered!: number;
 }

@@ -6,13 +6,17 @@ import type { PayeeFaRule } from './channels/g2p-connect/g2p-connect.types.js';
 export const PAYEE_UNRESOLVED = 'hela.payee.unresolved';
 
 /**
- * One INSERT … SELECT turns a cycle's entitlements into payments. The payee is the insuree, or the
- * family's head; the payee FA is built by the channel's rule in SQL, and a payment without one is
- * FAILED with the reason at once (never silently dropped). The unique entitlement_id makes a second
- * generation impossible.
+ * One statement turns a cycle's entitlements into payments, already cut into READY batches of the
+ * channel's size (never mixing regions). The payee is the insuree, or the family's head; the payee FA
+ * is built by the channel's rule in SQL, and a payment without one is FAILED with the reason at once
+ * (never silently dropped, never batched). The unique entitlement_id makes a second generation impossible.
  */
-export async function generatePayments(client: pg.ClientBase, cycleId: string, rule: PayeeFaRule): Promise<{ pending: number; failed: number }> {
-  const { fa, reason } = payeeFaSql(rule, {
+export async function generatePayments(
+  client: pg.ClientBase,
+  cycleId: string,
+  channel: { id: string; rule: PayeeFaRule; batchSize: number },
+): Promise<{ pending: number; failed: number }> {
+  const { fa, reason } = payeeFaSql(channel.rule, {
     bankAccountNumber: 'i.bank_account_number',
     iban: 'i.iban',
     bic: 'i.bic',
@@ -22,23 +26,37 @@ export async function generatePayments(client: pg.ClientBase, cycleId: string, r
     payeeKey: 'i.uuid',
   });
   const result = await client.query<{ status: string; count: number }>(
-    `with inserted as (
-       insert into disbursement_payments
-         (id, cycle_id, entitlement_id, beneficiary_id, amount, currency, payee_fa, payee_name, region, status, reason_code, reason_message, created_at, updated_at)
-       select gen_random_uuid(), e.cycle_id, e.id, e.beneficiary_id, e.amount, e.currency, x.fa,
-              left(nullif(trim(concat_ws(' ', i.other_names, i.last_name)), ''), 255), left(coalesce(f.region, fi.region), 100),
-              case when x.fa is null then 'FAILED' else 'PENDING' end,
-              case when x.fa is null then '${PAYEE_UNRESOLVED}' end, x.reason, now(), now()
+    `with src as materialized (
+       select gen_random_uuid() as id, e.id as entitlement_id, e.beneficiary_id, e.amount, e.currency, x.fa, x.reason,
+              left(nullif(trim(concat_ws(' ', i.other_names, i.last_name)), ''), 255) as payee_name,
+              left(coalesce(f.region, fi.region), 100) as region
          from entitlements e
          join programme_beneficiaries b on b.id = e.beneficiary_id
          left join families f on b.kind = 'FAMILY' and f.uuid = b.registrant_id
          left join insurees i on i.uuid = case when b.kind = 'FAMILY' then f.head_uuid else b.registrant_id end
          left join families fi on fi.uuid = i.family_uuid
          cross join lateral (select ${fa} as fa, ${reason} as reason) x
-        where e.cycle_id = $1
+        where e.cycle_id = $1),
+     numbered as (
+       select s.*, case when s.fa is not null then (row_number() over (partition by s.fa is null, s.region) - 1) / $3 end as bucket from src s),
+     buckets as materialized (
+       select gen_random_uuid() as batch_id, region, bucket, count(*)::int as payment_count, sum(amount) as total_amount,
+              row_number() over (order by region nulls first, bucket) as seq
+         from numbered where bucket is not null group by region, bucket),
+     batches as (
+       insert into disbursement_batches (id, cycle_id, channel_id, seq, status, payment_count, total_amount, region, attempts, created_at, updated_at)
+       select batch_id, $1, $2, seq, 'READY', payment_count, total_amount, region, 0, now(), now() from buckets
+       returning 1),
+     inserted as (
+       insert into disbursement_payments
+         (id, cycle_id, entitlement_id, beneficiary_id, batch_id, amount, currency, payee_fa, payee_name, region, status, reason_code, reason_message, created_at, updated_at)
+       select n.id, $1, n.entitlement_id, n.beneficiary_id, k.batch_id, n.amount, n.currency, n.fa, n.payee_name, n.region,
+              case when n.fa is null then 'FAILED' else 'PENDING' end,
+              case when n.fa is null then '${PAYEE_UNRESOLVED}' end, n.reason, now(), now()
+         from numbered n left join buckets k on k.region is not distinct from n.region and k.bucket = n.bucket
        returning status)
      select status, count(*)::int as count from inserted group by status`,
-    [cycleId],
+    [cycleId, channel.id, channel.batchSize],
   );
   const count = (status: string) => result.rows.find((r) => r.status === status)?.count ?? 0;
   return { pending: count('PENDING'), failed: count('FAILED') };

@@ -12,6 +12,9 @@ import { Entitlement } from './entitlement.entity.js';
 /**
  * One transfer to one beneficiary: `id` is the G2P Connect reference_id, the same on every retry.
  * One per entitlement (unique), so a cycle can never generate the same money twice.
+ * Rows are written only by set-based statements that join the rows they reference (generation,
+ * batching), and cycles, entitlements and batches are never deleted; so the relations carry no
+ * foreign-key triggers, which would cost a lookup per row per relation on a million-row insert.
  */
 @ObjectType('DisbursementPayment')
 @Entity({ tableName: 'disbursement_payments' })
@@ -23,16 +26,16 @@ export class DisbursementPayment {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @ManyToOne(() => Cycle)
+  @ManyToOne(() => Cycle, { createForeignKeyConstraint: false })
   cycle!: Cycle;
 
-  @OneToOne(() => Entitlement, { owner: true, unique: true })
+  @OneToOne(() => Entitlement, { owner: true, unique: true, createForeignKeyConstraint: false })
   entitlement!: Entitlement;
 
-  @ManyToOne(() => Beneficiary)
+  @ManyToOne(() => Beneficiary, { createForeignKeyConstraint: false })
   beneficiary!: Beneficiary;
 
-  @ManyToOne(() => DisbursementBatch, { nullable: true, index: true })
+  @ManyToOne(() => DisbursementBatch, { nullable: true, index: true, createForeignKeyConstraint: false })
   batch?: DisbursementBatch;
 
   @Field(() => DecimalScalar)

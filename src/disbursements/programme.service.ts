@@ -118,7 +118,8 @@ export class ProgrammeService {
       if (locked.rows[0]?.status !== CycleStatus.DRAFT) throw new ConflictError(`cycle ${cycle.code} is already approved`, { cycleId });
       const entitlements = await client.query('select 1 from entitlements where cycle_id = $1 limit 1', [cycleId]);
       if (!entitlements.rowCount) throw new BadInputError(`cycle ${cycle.code} has no entitlements to approve`);
-      const generated = await generatePayments(client, cycleId, channel.runtime.config.payee);
+      const { payee, batchSize } = channel.runtime.config;
+      const generated = await generatePayments(client, cycleId, { id: channel.id, rule: payee, batchSize });
       await client.query(`update programme_cycles set status = 'APPROVED', approved_at = now(), approved_by = $2 where id = $1`, [cycleId, userId]);
       return generated;
     });

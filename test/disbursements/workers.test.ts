@@ -52,7 +52,7 @@ describe('disbursements: worker processes', function () {
     await exited(worker);
     const restarted = startWorker();
     children.push(restarted);
-    const rows = await allFinal(cycleId);
+    const rows = await allFinal(cycleId, 90_000);
     expect(rows).to.have.length(12);
     for (const p of rows) {
       expect(p.status).to.equal('PAID');
@@ -69,7 +69,7 @@ describe('disbursements: worker processes', function () {
     children.push(startWorker(), startWorker());
     await new Promise((resolve) => setTimeout(resolve, 4000));
     expectData(await send({ cycleId }));
-    const rows = await allFinal(cycleId);
+    const rows = await allFinal(cycleId, 90_000);
     for (const p of rows) expect(sim.ledger.get(p.id), p.id).to.include({ timesPaid: 1, attempts: 1 });
     expect(sim.ledger.duplicateAttempts).to.equal(0);
     expect((await batches(cycleId)).map((b) => b.attempts)).to.deep.equal(Array(16).fill(1));

@@ -142,10 +142,10 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 40_000)
   }
 }
 
-export async function allFinal(cycleId: string): Promise<PaymentRow[]> {
+export async function allFinal(cycleId: string, timeoutMs?: number): Promise<PaymentRow[]> {
   return eventually(async () => {
     const rows = await payments(cycleId);
     expect(rows.filter((p) => p.status !== 'PAID' && p.status !== 'FAILED'), JSON.stringify(await batches(cycleId))).to.deep.equal([]);
     return rows;
-  });
+  }, timeoutMs);
 }
