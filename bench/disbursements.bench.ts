@@ -95,14 +95,27 @@ async function seedRegistry(databaseUrl: string, programmeId: string): Promise<v
   }
 }
 
+/** The entitlements file, generated while it streams (keyset pages of beneficiaries), never whole in memory. */
 async function entitlementsCsv(databaseUrl: string, programmeId: string): Promise<Readable> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  const { rows } = await client.query<{ r: string }>('select registrant_id as r from programme_beneficiaries where programme_id = $1', [programmeId]);
-  await client.end();
-  function* lines() {
+  async function* lines() {
     yield 'beneficiary,amount,currency\n';
-    for (let i = 0; i < rows.length; i += 5000) yield rows.slice(i, i + 5000).map((row, j) => `${row.r},${100 + ((i + j) % 400)}.50,\n`).join('');
+    let last = '00000000-0000-0000-0000-000000000000';
+    let n = 0;
+    try {
+      for (;;) {
+        const { rows } = await client.query<{ r: string }>(
+          'select registrant_id as r from programme_beneficiaries where programme_id = $1 and registrant_id > $2 order by registrant_id limit 10000',
+          [programmeId, last],
+        );
+        if (!rows.length) break;
+        last = rows[rows.length - 1].r;
+        yield rows.map((row) => `${row.r},${100 + (n++ % 400)}.50,\n`).join('');
+      }
+    } finally {
+      await client.end();
+    }
   }
   return Readable.from(lines());
 }

@@ -121,7 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
       leaseGraceSeconds: int(env, 'DISBURSEMENT_LEASE_GRACE_SECONDS', 30, 0),
       retryBaseSeconds: int(env, 'DISBURSEMENT_RETRY_BASE_SECONDS', 30, 1),
       maxSendAttempts: int(env, 'DISBURSEMENT_MAX_SEND_ATTEMPTS', 5, 1),
-      sendConcurrency: int(env, 'DISBURSEMENT_SEND_CONCURRENCY', 4, 1),
+      sendConcurrency: int(env, 'DISBURSEMENT_SEND_CONCURRENCY', 8, 1),
       uploadMaxBytes: int(env, 'ENTITLEMENT_UPLOAD_MAX_BYTES', 200 * 1024 * 1024, 1024),
     },
     simulators: { enabled: bool(env, 'SIMULATORS_ENABLED', !production) },

@@ -55,9 +55,8 @@ export class BatchWorker implements Startable {
 
   async start(): Promise<void> {
     const { sendConcurrency, sweepSeconds } = this.container.config.disbursements;
-    const polling = { pollingIntervalSeconds: 0.5, localConcurrency: sendConcurrency };
-    await this.jobs.work<BatchJob>(SEND_QUEUE, polling, (job) => this.send(job.data.batchId));
-    await this.jobs.work<BatchJob>(STATUS_QUEUE, polling, (job) => this.checkStatus(job.data.batchId));
+    await this.jobs.work<BatchJob>(SEND_QUEUE, sendConcurrency, (job) => this.send(job.data.batchId));
+    await this.jobs.work<BatchJob>(STATUS_QUEUE, sendConcurrency, (job) => this.checkStatus(job.data.batchId));
     await this.sweep();
     this.sweepTimer = setInterval(() => {
       this.sweeping ??= this.sweep()

@@ -57,8 +57,16 @@ export class JobQueue {
     if (jobs.length) await this.started().insert(name, jobs);
   }
 
-  async work<T extends object>(name: string, options: WorkOptions, handler: (job: Job<T>) => Promise<void>): Promise<void> {
-    await this.started().work<T>(name, { ...options, batchSize: 1 }, async ([job]) => handler(job));
+  /**
+   * Runs `handler` for each job, up to `concurrency` at once per fetch. Fetches come in batches and
+   * back to back while the queue is full (burst), so a backlog is not paced by the polling interval.
+   * A failed job fails its fetched batch, which pg-boss retries: handlers must be idempotent.
+   */
+  async work<T extends object>(name: string, concurrency: number, handler: (job: Job<T>) => Promise<void>): Promise<void> {
+    const options: WorkOptions = { batchSize: Math.max(2, concurrency), burstWhenBatchFull: true, pollingIntervalSeconds: 0.5 };
+    await this.started().work<T>(name, options, async (jobs) => {
+      await Promise.all(jobs.map((job) => handler(job)));
+    });
   }
 
   private started(): PgBoss {
