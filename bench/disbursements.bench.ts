@@ -179,7 +179,7 @@ const scenario: BenchScenario = {
         summary = (await graphql(url, token, 'query($c: ID!) { cycleSummary(cycleId: $c) { payments { status count } batches { status count } } }', { c: cycleId })).cycleSummary;
         const open = summary.payments.filter((p: any) => p.status !== 'PAID' && p.status !== 'FAILED').reduce((n: number, p: any) => n + p.count, 0);
         if (open === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        await new Promise((resolve) => setTimeout(resolve, 2000));
       }
       const sendSeconds = seconds(t);
       const total = seconds(e2e);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Container } from '../container.js';
-import { JobQueue, type Job } from '../jobs/job-queue.js';
+import { JobQueue } from '../jobs/job-queue.js';
 import type { Startable } from '../jobs/startable.js';
 import type { Logger } from '../logger.js';
 import { BulkDb } from './bulk-db.js';
@@ -260,5 +260,3 @@ export class BatchWorker implements Startable {
     await this.jobs.sendMany(STATUS_QUEUE, polls.map((r) => ({ data: { batchId: r.id }, singletonKey: r.id })));
   }
 }
-
-export type { Job };

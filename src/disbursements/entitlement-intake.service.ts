@@ -93,8 +93,8 @@ export class EntitlementIntakeService {
     });
   }
 
-  private intake(cycleId: string, load: (client: pg.PoolClient, table: string) => Promise<number>): Promise<IntakeReport> {
-    return this.bulk.transaction(async (client) => {
+  private async intake(cycleId: string, load: (client: pg.PoolClient, table: string) => Promise<number>): Promise<IntakeReport> {
+    const report = await this.bulk.transaction(async (client) => {
       // The cycle row lock serialises intake with approval: no entitlement lands after payments are generated.
       const { rows } = await client.query(
         `select c.status, p.id as programme_id, p.currency from programme_cycles c join programmes p on p.id = c.programme_id where c.id = $1 for update of c`,
@@ -109,6 +109,8 @@ export class EntitlementIntakeService {
       const lineOffset = await load(client, table);
       return this.checkAndInsert(client, table, { cycleId, programmeId, currency, lineOffset });
     });
+    if (report.accepted > 10_000) await this.bulk.query('analyze entitlements');
+    return report;
   }
 
   private async checkAndInsert(

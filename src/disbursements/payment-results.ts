@@ -10,17 +10,18 @@ const STATUS_FOR = { PENDING: 'SENT', PAID: 'PAID', FAILED: 'FAILED' } as const;
  */
 export async function applyPaymentResults(db: BulkDb, channelId: string, results: PaymentResult[]): Promise<number> {
   if (!results.length) return 0;
+  const ids = results.map((r) => r.referenceId);
   const updated = await db.query<{ batch_id: string }>(
     `update disbursement_payments p
         set status = v.status, reason_code = left(v.code, 100), reason_message = v.message, updated_at = now()
        from unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) as v(id, status, code, message),
             disbursement_batches b
-      where p.id = v.id and b.id = p.batch_id and b.channel_id = $1
+      where p.id = any($2::uuid[]) and p.id = v.id and b.id = p.batch_id and b.channel_id = $1
         and p.status not in ('PAID', 'FAILED') and p.status <> v.status
       returning p.batch_id`,
     [
       channelId,
-      results.map((r) => r.referenceId),
+      ids,
       results.map((r) => STATUS_FOR[r.status]),
       results.map((r) => r.reasonCode ?? null),
       results.map((r) => r.reasonMessage ?? null),
@@ -30,7 +31,7 @@ export async function applyPaymentResults(db: BulkDb, channelId: string, results
   const answered = await db.query<{ batch_id: string }>(
     `select distinct p.batch_id from disbursement_payments p join disbursement_batches b on b.id = p.batch_id
       where p.id = any($1::uuid[]) and b.channel_id = $2`,
-    [results.map((r) => r.referenceId), channelId],
+    [ids, channelId],
   );
   const batchIds = answered.rows.map((r) => r.batch_id);
   if (batchIds.length) {

@@ -123,6 +123,8 @@ export class ProgrammeService {
       await client.query(`update programme_cycles set status = 'APPROVED', approved_at = now(), approved_by = $2 where id = $1`, [cycleId, userId]);
       return generated;
     });
+    // Fresh statistics, or the planner takes the new million rows for an empty table (seq scans per batch).
+    await this.bulk.query('analyze disbursement_payments, disbursement_batches');
     await em.refresh(cycle);
     return { cycle, pendingPayments: counts.pending, failedPayments: counts.failed };
   }
