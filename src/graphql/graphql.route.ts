@@ -7,7 +7,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { HttpRequest, HttpResponse, Route } from '../http/route.js';
 import type { Logger } from '../logger.js';
 import type { Context } from './context.js';
-import { createFormatError } from './format-error.js';
+import { createFormatError, logUnexpectedErrors } from './format-error.js';
 import { queryLimits } from './limits.js';
 
 const BEARER = /^bearer\s+(\S+)$/i;
@@ -17,14 +17,15 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
   const limits = queryLimits(config.limits, production);
   const server = new ApolloServer<Context>({
     schema,
-    formatError: createFormatError(log),
+    formatError: createFormatError(),
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    plugins: limits.plugins as ApolloServerPlugin<Context>[], // graphql-armor is typed against Apollo's CJS build
+    plugins: [logUnexpectedErrors, ...(limits.plugins as ApolloServerPlugin<Context>[])], // armor is typed against Apollo's CJS build
     validationRules: [...limits.validationRules],
+    parseOptions: limits.parseOptions,
     logger: { debug: () => {}, info: () => {}, warn: (m) => log.warn(m), error: (m) => log.error(m) },
   });
   await server.start();
