@@ -1,0 +1,63 @@
+import { Writable } from 'node:stream';
+import { expect } from 'chai';
+import type { App } from '../../src/app.js';
+import { createLogger } from '../../src/logger.js';
+import { raw, startSecondApp } from '../helpers/second-app.js';
+import { createUser, Role } from '../helpers/users.js';
+
+const CANARY_PASSWORD = 'Canary-Pa55word-7f3e';
+const CANARY_TOKEN = 'canary.jwt.token-91c2';
+const CANARY_MSISDN = '256700999111';
+
+/** A Hela instance whose JSON log lines (level debug) are kept in memory. */
+async function appWithCapturedLog(): Promise<{ app: App; lines: string[] }> {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const app = await startSecondApp({ LOG_LEVEL: 'debug' }, createLogger('debug', sink));
+  return { app, lines };
+}
+
+describe('request logs: one JSON line per request with a request id, never a secret @smoke', () => {
+  let app: App;
+  let lines: string[];
+  before(async () => {
+    ({ app, lines } = await appWithCapturedLog());
+  });
+  after(async () => {
+    await app?.close();
+  });
+
+  it('logs method, path, status, duration and request id, and no password, token or body', async () => {
+    const user = await createUser([Role.ACCOUNTANT], CANARY_PASSWORD);
+    const login = 'mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { token } }';
+    const post = (body: unknown, headers: Record<string, string> = {}) =>
+      raw(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+    const ok = await post({ query: login, variables: { u: user.username, p: CANARY_PASSWORD } }, { 'x-request-id': 'req-canary-login' });
+    expect(ok.json.data.tokenAuth.token).to.be.a('string');
+    await post({ query: login, variables: { u: user.username, p: `${CANARY_PASSWORD}-wrong` } });
+    await post({ query: '{ me { id } }', variables: { msisdn: CANARY_MSISDN } }, { authorization: `Bearer ${CANARY_TOKEN}` });
+    await raw(`${app.url}/graphql?access_token=${CANARY_TOKEN}&query={__typename}`, { headers: { 'apollo-require-preflight': '1' } });
+    await post({ query: `{ ${CANARY_PASSWORD} }` }); // a validation failure quoting the canary back to the caller
+
+    const log = lines.join('\n');
+    for (const canary of [CANARY_PASSWORD, CANARY_TOKEN, CANARY_MSISDN, ok.json.data.tokenAuth.token]) {
+      expect(log, `log leaks ${canary}`).to.not.include(canary);
+    }
+    const requests = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'request');
+    expect(requests).to.have.length(5);
+    for (const entry of requests) {
+      expect(entry).to.include.keys('requestId', 'method', 'path', 'status', 'ms', 'level', 'time');
+      expect(entry.level).to.equal(30); // info
+      expect(entry.path).to.equal('/graphql');
+      expect(entry).to.not.have.any.keys('body', 'query', 'variables', 'headers', 'url');
+    }
+    expect(requests[0]).to.include({ requestId: 'req-canary-login', method: 'POST', status: 200 });
+    expect(new Set(requests.map((entry) => entry.requestId)).size).to.equal(5);
+  });
+});
