@@ -24,13 +24,15 @@ interface RootField {
 }
 
 type ResolverClass = (typeof resolvers)[number];
+/** type-graphql keys its metadata by class (its `Function` type). */
+type Target = ReturnType<typeof getMetadataStorage>['queries'][number]['target'];
 
-function isOurs(target: Function): boolean {
+function isOurs(target: Target): boolean {
   return resolvers.some((cls: ResolverClass) => cls === target || cls.prototype instanceof target);
 }
 
 /** The roles type-graphql enforces on a resolver method: its own @Authorized, else its class's. */
-function rolesOf(target: Function, methodName: string): string[] | undefined {
+function rolesOf(target: Target, methodName: string): string[] | undefined {
   const storage = getMetadataStorage();
   const onField = storage.authorizedFields.find((a) => a.target === target && a.fieldName === methodName);
   if (onField) return onField.roles;
