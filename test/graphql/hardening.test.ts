@@ -219,7 +219,7 @@ describe('GraphQL in production mode (NODE_ENV=production) @smoke', () => {
 
   it('refuses introspection, anonymously and with a token', async () => {
     for (const query of ['{ __schema { types { name } } }', '{ __type(name: "Mutation") { fields { name } } }']) {
-      for (const headers of [{}, { authorization: `Bearer ${pspToken}` }]) {
+      for (const headers of [{}, { authorization: `Bearer ${pspToken}` }] as Array<Record<string, string>>) {
         const response = await postJson({ query }, headers, prod);
         const error = expectRejected(response, 400);
         expect(error.extensions.reason).to.equal('GRAPHQL_VALIDATION_FAILED');
