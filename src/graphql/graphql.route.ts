@@ -23,6 +23,8 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts owns SIGINT/SIGTERM: Apollo's own handler would race it and re-raise the signal.
+    stopOnTerminationSignals: false,
     plugins: [logUnexpectedErrors, ...(limits.plugins as ApolloServerPlugin<Context>[])], // armor is typed against Apollo's CJS build
     validationRules: [...limits.validationRules],
     parseOptions: limits.parseOptions,
