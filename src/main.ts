@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
 import { startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 
 /** `npm start`: one process serving HTTP (and, later, running the workers). Stops cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
+  // A local `.env` (see .env.example) fills in what the environment does not set.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const app = await startApp(config, log);
