@@ -7,6 +7,8 @@
 # dir on a free port, installing Debian's postgresql package if no server binaries exist.
 set -euo pipefail
 
+export PGOPTIONS="-c client_min_messages=warning"
+
 log() { echo "   pg-test: $*" >&2; }
 
 existing_server() {

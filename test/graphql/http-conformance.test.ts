@@ -14,8 +14,8 @@ describe('GraphQL over HTTP conformance (graphql-http server audits)', () => {
     for (const audit of audits) {
       const result = await audit.fn();
       if (result.status === 'ok') continue;
-      const body = await result.response.text().catch(() => '');
-      const line = `${result.name} [${result.id}]: ${result.reason} (HTTP ${result.response.status} ${body.slice(0, 200)})`;
+      const body = (await result.response.text().catch(() => '')).replace(/\s+/g, ' ').slice(0, 120);
+      const line = `${result.name} [${result.id}]: ${result.reason} (HTTP ${result.response.status} ${body})`;
       if (result.name.startsWith('MUST')) failures.push(line);
       else notes.push(line);
     }
