@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import type { App } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
+import { testApp } from '../hooks.js';
 import { raw, startSecondApp } from '../helpers/second-app.js';
 import { createUser, Role } from '../helpers/users.js';
 
@@ -59,5 +60,21 @@ describe('request logs: one JSON line per request with a request id, never a sec
     }
     expect(requests[0]).to.include({ requestId: 'req-canary-login', method: 'POST', status: 200 });
     expect(new Set(requests.map((entry) => entry.requestId)).size).to.equal(5);
+  });
+
+  it('stores neither the password nor the tokens in the database (a grep over every table)', async () => {
+    const connection = testApp().container.orm.em.getConnection();
+    const tables = await connection.execute<Array<{ name: string }>>(
+      `select quote_ident(table_schema) || '.' || quote_ident(table_name) as name from information_schema.tables
+        where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
+    );
+    expect(tables.length).to.be.greaterThan(3);
+    for (const { name } of tables) {
+      const [{ hits }] = await connection.execute<Array<{ hits: number }>>(
+        `select count(*)::int as hits from ${name} t where t::text like any (array[?, ?, ?])`,
+        [CANARY_PASSWORD, CANARY_TOKEN, CANARY_MSISDN].map((canary) => `%${canary}%`),
+      );
+      expect(hits, `${name} holds a canary`).to.equal(0);
+    }
   });
 });
