@@ -23,7 +23,7 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    // main.ts owns SIGINT/SIGTERM: Apollo's own handler would race it and re-raise the signal.
+    // main.ts owns shutdown; Apollo's own signal handler would race it and leave the process hanging.
     stopOnTerminationSignals: false,
     plugins: [logUnexpectedErrors, ...(limits.plugins as ApolloServerPlugin<Context>[])], // armor is typed against Apollo's CJS build
     validationRules: [...limits.validationRules],
