@@ -63,6 +63,7 @@ const SCALAR_SAMPLES: Record<string, () => unknown> = {
   Boolean: () => true,
   Decimal: () => '1.00',
   Date: () => new Date().toISOString().slice(0, 10),
+  LocalDate: () => new Date().toISOString().slice(0, 10),
   DateTime: () => new Date().toISOString(),
   DateTimeISO: () => new Date().toISOString(),
   JSON: () => ({}),
@@ -79,9 +80,18 @@ function sampleValue(type: GraphQLInputType): unknown {
     return Object.fromEntries(Object.values(type.getFields()).map((f) => [f.name, sampleValue(f.type)]));
   }
   if (isScalarType(type)) {
-    const sample = SCALAR_SAMPLES[type.name];
-    if (!sample) throw new Error(`add a sample value for scalar ${type.name} to SCALAR_SAMPLES`);
-    return sample();
+    const known = SCALAR_SAMPLES[type.name];
+    if (known) return known();
+    // A scalar added later: the first sample its own parser accepts.
+    for (const sample of Object.values(SCALAR_SAMPLES).map((make) => make())) {
+      try {
+        type.parseValue(sample);
+        return sample;
+      } catch {
+        // not this one
+      }
+    }
+    throw new Error(`add a sample value for scalar ${type.name} to SCALAR_SAMPLES`);
   }
   throw new Error(`unexpected input type ${String(type)}`);
 }
