@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { DriverException } from '@mikro-orm/core';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
-import { DomainError } from '../common/domain-error.js';
+import { BadInputError, ConflictError, DomainError } from '../common/domain-error.js';
 import type { Context } from './context.js';
 
 /** Request-level failures (parse, validation, bad variables) all reach the client as BAD_USER_INPUT. */
@@ -17,6 +18,19 @@ interface ValidationFailure {
   children?: ValidationFailure[];
 }
 
+/**
+ * A safety net for input that got past validation: PostgreSQL's data exceptions (SQLSTATE class 22:
+ * too long, out of range, malformed) can only come from the values sent, and a unique violation
+ * means the thing exists. The client gets the code without the SQL; the log keeps the detail.
+ */
+function fromDatabase(error: unknown): DomainError | undefined {
+  if (!(error instanceof DriverException)) return undefined;
+  const sqlState = String((error as { code?: unknown }).code ?? '');
+  if (sqlState.startsWith('22')) return new BadInputError('A value is too long, out of range or malformed');
+  if (sqlState === '23505') return new ConflictError('This already exists');
+  return undefined;
+}
+
 /** Whether an error is an expected outcome (a code the client can act on) rather than a fault. */
 function isExpected(error: unknown, code: unknown): boolean {
   return unwrapResolverError(error) instanceof DomainError || CLIENT_ERROR_CODES.has(String(code)) || PASSTHROUGH_CODES.has(String(code));
@@ -29,7 +43,8 @@ function isExpected(error: unknown, code: unknown): boolean {
  */
 export function createFormatError() {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    const original = fromDatabase(unwrapped) ?? unwrapped;
     const { locations, path } = formatted;
     if (original instanceof DomainError) {
       return { message: original.message, locations, path, extensions: { ...original.details, code: original.code } };
@@ -60,8 +75,12 @@ export const logUnexpectedErrors: ApolloServerPlugin<Context> = {
     return {
       async didEncounterErrors({ errors, contextValue }) {
         for (const error of errors as readonly GraphQLError[]) {
-          if (isExpected(error, error.extensions?.code)) continue;
-          contextValue.log.error({ err: unwrapResolverError(error), path: error.path }, 'unexpected error');
+          const original = unwrapResolverError(error);
+          if (fromDatabase(original)) {
+            contextValue.log.warn({ err: original, path: error.path }, 'the database refused input that validation let through');
+          } else if (!isExpected(error, error.extensions?.code)) {
+            contextValue.log.error({ err: original, path: error.path }, 'unexpected error');
+          }
         }
       },
     };

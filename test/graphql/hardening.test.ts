@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DriverException } from '@mikro-orm/core';
 import { expect } from 'chai';
 import { GraphQLError } from 'graphql';
 import type { App } from '../../src/app.js';
@@ -195,6 +196,17 @@ describe('error masking (createFormatError)', () => {
     expect(formatted).to.deep.equal({ message: 'Internal server error', locations: undefined, path: ['users'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     const unknownCode = format({ message: 'boom', extensions: { code: 'SOME_LIBRARY_CODE' } }, new GraphQLError('boom', { extensions: { code: 'SOME_LIBRARY_CODE' } }));
     expect(unknownCode.extensions).to.deep.equal({ code: 'INTERNAL_SERVER_ERROR' });
+  });
+
+  it('turns PostgreSQL data exceptions into BAD_USER_INPUT and unique violations into CONFLICT, without the SQL', () => {
+    const driverError = (sqlState: string) =>
+      new DriverException(Object.assign(new Error(`insert into "insurees" ("chf_id") values ('canary-chf') - sqlstate ${sqlState}`), { code: sqlState }));
+    for (const [sqlState, code] of [['22001', 'BAD_USER_INPUT'], ['22003', 'BAD_USER_INPUT'], ['23505', 'CONFLICT'], ['23503', 'INTERNAL_SERVER_ERROR']]) {
+      const error = driverError(sqlState);
+      const formatted = format({ message: error.message, path: ['createInsuree'] }, asResolverError(error));
+      expect(formatted.extensions?.code, sqlState).to.equal(code);
+      expect(JSON.stringify(formatted)).to.not.match(/insert|canary|sqlstate/);
+    }
   });
 
   it('keeps a DomainError code, message and details; maps GraphQL request errors to BAD_USER_INPUT', () => {

@@ -1,5 +1,6 @@
+import { Writable } from 'node:stream';
 import { startApp, type App } from '../../src/app.js';
-import type { Logger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { testApp, testConfig } from '../hooks.js';
 
 /**
@@ -30,4 +31,16 @@ export async function raw(url: string, init: RequestInit = {}): Promise<RawRespo
     json = undefined;
   }
   return { status: response.status, headers: response.headers, text, json };
+}
+
+/** A logger at `level` whose JSON lines are kept in `lines`, to assert on what gets logged. */
+export function capturedLog(level = 'debug'): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { log: createLogger(level, sink), lines };
 }

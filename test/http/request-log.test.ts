@@ -1,33 +1,20 @@
-import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import type { App } from '../../src/app.js';
-import { createLogger } from '../../src/logger.js';
 import { testApp } from '../hooks.js';
-import { raw, startSecondApp } from '../helpers/second-app.js';
+import { capturedLog, raw, startSecondApp } from '../helpers/second-app.js';
 import { createUser, Role } from '../helpers/users.js';
 
 const CANARY_PASSWORD = 'Canary-Pa55word-7f3e';
 const CANARY_TOKEN = 'canary.jwt.token-91c2';
 const CANARY_MSISDN = '256700999111';
 
-/** A Hela instance whose JSON log lines (level debug) are kept in memory. */
-async function appWithCapturedLog(): Promise<{ app: App; lines: string[] }> {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
-  const app = await startSecondApp({ LOG_LEVEL: 'debug' }, createLogger('debug', sink));
-  return { app, lines };
-}
-
 describe('request logs: one JSON line per request with a request id, never a secret @smoke', () => {
   let app: App;
   let lines: string[];
   before(async () => {
-    ({ app, lines } = await appWithCapturedLog());
+    const captured = capturedLog('debug');
+    lines = captured.lines;
+    app = await startSecondApp({ LOG_LEVEL: 'debug' }, captured.log);
   });
   after(async () => {
     await app?.close();
