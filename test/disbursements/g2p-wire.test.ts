@@ -303,6 +303,23 @@ describe('G2P Connect client against the payer simulator over HTTP', function ()
     expect(garbage).to.include({ kind: 'UNKNOWN', httpStatus: 200 });
     expect((garbage as { message: string }).message).to.match(/not JSON/);
     expect((await client.status(channel, { transactionId: batch.transactionId })).kind).to.equal('ERROR');
+
+    // Paid, but the answer was lost: UNKNOWN, and the status query shows it paid (exactly once).
+    sim.setFault('http500-after-processing');
+    const lost = sampleBatch(1);
+    expect(await client.disburse(channel, lost)).to.include({ kind: 'UNKNOWN', httpStatus: 500 });
+    sim.setFault('none');
+    await sim.idle();
+    const resolved = await client.status(syncStatus, { transactionId: lost.transactionId });
+    expect(resolved.kind === 'RESULTS' && resolved.results).to.deep.equal([{ referenceId: lost.items[0].referenceId, status: 'PAID' }]);
+    expect(sim.ledger.get(lost.items[0].referenceId)?.timesPaid).to.equal(1);
+  });
+
+  it('a NACK is a definite rejection carrying the receiver error code', async () => {
+    sim = await startG2pPayerSimulator({ fault: 'nack' });
+    const outcome = await client.disburse(g2pRuntime(sim.url), sampleBatch(2));
+    expect(outcome).to.include({ kind: 'REJECTED', code: 'err.request.too_many_requests', message: 'simulated back-pressure' });
+    expect(sim.ledger.entries.size).to.equal(0);
   });
 
   it('a receiver that is down is REJECTED (never reached); an invalid batch is refused before sending', async () => {

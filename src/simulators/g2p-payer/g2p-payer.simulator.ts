@@ -18,7 +18,8 @@ import { G2pPayerLedger, type LedgerEntry } from './g2p-payer.ledger.js';
  * Idempotent on reference_id; rejects invalid payee FAs (rjct.payee_fa.invalid) and a deterministic
  * share of the rest (`rejectRatio`); faults and delays are switchable at run time.
  */
-export type G2pPayerFault = 'none' | 'garbage' | 'http500' | 'http500-after-processing';
+/** garbage: HTML 200; http500: 500 before processing; http500-after-processing: pays, then answers 500; nack: NACK ack, nothing processed. */
+export type G2pPayerFault = 'none' | 'garbage' | 'http500' | 'http500-after-processing' | 'nack';
 
 export interface G2pPayerSimulatorOptions {
   port?: number;
@@ -338,6 +339,7 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
     if (raw === undefined) reply = httpError(413, 'err.request.bad', 'body too large');
     else if (state.fault === 'garbage') reply = { status: 200, body: '<html>upstream proxy error</html>', headers: { 'content-type': 'text/html' } };
     else if (state.fault === 'http500') reply = httpError(500, 'err.service.unavailable', 'simulated outage');
+    else if (state.fault === 'nack') reply = json(200, buildAck({ ackStatus: 'NACK', now: new Date(), correlationId: randomUUID(), errorCode: 'err.request.too_many_requests', errorMessage: 'simulated back-pressure' }));
     else {
       reply = route(req, raw);
       if (state.fault === 'http500-after-processing' && !req.url?.startsWith('/oauth2')) reply = httpError(500, 'err.service.unavailable', 'simulated outage after processing');

@@ -46,6 +46,12 @@ export function senderUri(channel: Pick<G2pChannelRuntime, 'id' | 'config'>): st
 
 export const CALLBACK_PATHS = { onDisburse: '/on-disburse', onStatus: '/disburse/txn/on-status' } as const;
 
+/** Hela's REST routes matching `senderUri` (served by the flow's callback routes). */
+export const CALLBACK_ROUTES = {
+  onDisburse: `/g2p/:channelId${CALLBACK_PATHS.onDisburse}`,
+  onStatus: `/g2p/:channelId${CALLBACK_PATHS.onStatus}`,
+} as const;
+
 function checkId(value: string, field: string): string {
   if (!value || value.length > MAX_ID_LENGTH) throw new G2pMessageError(`${field} must be 1 to ${MAX_ID_LENGTH} characters, got ${value.length}`);
   return value;
