@@ -332,6 +332,9 @@ describe('G2P Connect client against the payer simulator over HTTP', function ()
     const batch = sampleBatch(1);
     const invalid = await client.disburse(g2pRuntime(sim.url, { actions: { disburse: 'disburse' } }), { ...batch, transactionId: '' });
     expect(invalid).to.include({ kind: 'REJECTED', code: 'hela.message.invalid' });
+    const disabled = await client.disburse({ ...g2pRuntime(sim.url), enabled: false }, batch);
+    expect(disabled).to.include({ kind: 'REJECTED', code: 'hela.channel.disabled' });
+    expect(sim.stats.requests).to.equal(0);
   });
 
   it('callbacks with a bad signature or a malformed body are refused with a clear error', () => {

@@ -35,6 +35,7 @@ export class G2pConnectClient {
 
   async disburse(channel: G2pChannelRuntime, batch: DisburseBatch, now = new Date()): Promise<DisburseOutcome> {
     const messageId = randomUUID();
+    if (!channel.enabled) return { kind: 'REJECTED', messageId, code: 'hela.channel.disabled', message: `payout channel ${channel.name} is disabled` };
     let envelope: Envelope;
     try {
       envelope = buildDisburseRequest(channel, batch, now, messageId);
