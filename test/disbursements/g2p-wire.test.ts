@@ -16,7 +16,7 @@ import { startG2pPayerSimulator, type G2pPayerSimulator } from '../../src/simula
 import { testApp } from '../hooks.js';
 import { g2pRuntime, sampleBatch, startCallbackReceiver } from '../helpers/g2p.js';
 
-describe('G2P Connect signing @smoke', () => {
+describe('G2P Connect signing', () => {
   const envelope = { header: { message_id: 'm1', action: 'disburse', total_count: 1 }, message: { transaction_id: 't1', disbursements: [{ amount: '1.00' }] } };
   const combos: Array<[SignatureMode, DigestAlgorithm]> = [
     ['BODY_FIELD', 'SHA256_SORTED_JSON'],
@@ -231,6 +231,27 @@ describe('G2P Connect client against the payer simulator over HTTP', function ()
       await receiver.waitFor(3);
       expect(receiver.received[2].kind).to.equal('on-status');
       expect(receiver.received[2].results.map((r) => r.status)).to.deep.equal(['PAID', 'PAID', 'FAILED']);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('a callback signed with another key is refused with an ERR ack, and nothing is applied', async () => {
+    sim = await startG2pPayerSimulator();
+    const wrongKey = generateSigningKeyPair().publicKey;
+    let channel = g2pRuntime(sim.url);
+    const receiver = await startCallbackReceiver(() => channel);
+    try {
+      channel = g2pRuntime(sim.url, {
+        callbackBaseUrl: receiver.url,
+        signing: { mode: 'NONE', digest: 'SHA256_SORTED_JSON', keyId: 'k', publicKey: 'x', counterpartPublicKey: wrongKey, verifyCallbacks: true },
+      });
+      expect((await client.disburse(channel, sampleBatch(2))).kind).to.equal('ACK');
+      await receiver.waitFor(1);
+      expect(receiver.received).to.have.length(0);
+      expect(receiver.errors[0]).to.include({ code: 'err.signature.invalid' });
+      expect(receiver.acks[0]).to.have.nested.property('message.ack_status', 'ERR');
+      expect(receiver.acks[0]).to.have.nested.property('message.error.code', 'err.signature.invalid');
     } finally {
       await receiver.stop();
     }

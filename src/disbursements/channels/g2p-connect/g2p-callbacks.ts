@@ -68,11 +68,13 @@ export function buildCallbackAck(input: { now?: Date; correlationId?: string; er
   });
 }
 
-/** HTTP answer for a callback: 200 + ACK, or 400/401 + ERR ack naming the problem. */
+/**
+ * HTTP answer for a callback: 200 + ACK, or 400 + ERR ack naming the problem (err.signature.invalid, …).
+ * Not 401: in the spec a 401 carries an HttpErrorResponse, while refusals of a message are ERR acks.
+ */
 export function callbackAckResponse(outcome: { messageId: string } | G2pCallbackError, now = new Date()): { status: number; body: ReturnType<typeof buildCallbackAck> } {
   if (outcome instanceof G2pCallbackError) {
-    const status = outcome.code.startsWith('err.signature') ? 401 : 400;
-    return { status, body: buildCallbackAck({ now, correlationId: outcome.messageId, error: { code: outcome.code, message: outcome.message } }) };
+    return { status: 400, body: buildCallbackAck({ now, correlationId: outcome.messageId, error: { code: outcome.code, message: outcome.message } }) };
   }
   return { status: 200, body: buildCallbackAck({ now, correlationId: outcome.messageId }) };
 }
