@@ -147,7 +147,7 @@ export class G2pConnectClient {
         followRedirect: false,
         responseType: 'text',
       });
-      if (response.statusCode === 401) this.tokens.invalidate(channel.id);
+      if (response.statusCode === 401) this.tokens.invalidate(channel);
       return { kind: 'response', status: response.statusCode, body: response.body, headers: response.headers };
     } catch (error) {
       const code = error instanceof RequestError ? error.code : undefined;
