@@ -3,6 +3,7 @@ import got, { RequestError } from 'got';
 import type { Container } from '../../../container.js';
 import { BearerTokenCache, G2pAuthError } from './g2p-auth.js';
 import {
+  type Ack,
   buildDisburseRequest,
   buildTxnStatusRequest,
   type Envelope,
@@ -44,25 +45,31 @@ export class G2pConnectClient {
       throw error;
     }
     const exchange = await this.post(channel, channel.config.paymentEndpointUrl, envelope, now);
+    return this.disburseOutcome(channel, messageId, exchange);
+  }
+
+  /** Sorts what came back into "definitely not processed" (REJECTED) and "maybe processed" (UNKNOWN). */
+  private disburseOutcome(channel: G2pChannelRuntime, messageId: string, exchange: Exchange): DisburseOutcome {
     if (exchange.kind === 'not-sent') return { kind: 'REJECTED', messageId, code: exchange.code, message: exchange.message };
     if (exchange.kind === 'lost') return { kind: 'UNKNOWN', messageId, message: exchange.message };
-    const { status: httpStatus } = exchange;
-    const http = httpProblem(exchange.status);
+    const httpStatus = exchange.status;
+    const body = parseJson(exchange.body);
+    const http = httpProblem(httpStatus);
     if (http === 'definite') {
-      const code = (parseJson(exchange.body) as any)?.message?.error?.code;
+      const code = (body as any)?.message?.error?.code;
       return { kind: 'REJECTED', messageId, httpStatus, code: typeof code === 'string' ? code : errorCodeForStatus(httpStatus), message: describeHttpError(exchange) };
     }
     if (http === 'maybe') return { kind: 'UNKNOWN', messageId, httpStatus, message: describeHttpError(exchange) };
-    const body = parseJson(exchange.body);
     if (body === undefined) return { kind: 'UNKNOWN', messageId, httpStatus, message: `the receiver answered HTTP ${httpStatus} with a body that is not JSON` };
     if (isAck(body)) {
+      let ack: Ack;
       try {
-        const ack = parseAck(body);
-        if (ack.ackStatus === 'ACK') return { kind: 'ACK', messageId, correlationId: ack.correlationId };
-        return { kind: 'REJECTED', messageId, httpStatus, code: ack.errorCode ?? ack.ackStatus, message: ack.errorMessage ?? `the receiver answered ${ack.ackStatus}` };
+        ack = parseAck(body);
       } catch (error) {
         return { kind: 'UNKNOWN', messageId, httpStatus, message: (error as Error).message };
       }
+      if (ack.ackStatus === 'ACK') return { kind: 'ACK', messageId, correlationId: ack.correlationId };
+      return { kind: 'REJECTED', messageId, httpStatus, code: ack.errorCode ?? ack.ackStatus, message: ack.errorMessage ?? `the receiver answered ${ack.ackStatus}` };
     }
     if (channel.config.mode !== 'SYNC') return { kind: 'UNKNOWN', messageId, httpStatus, message: 'the receiver answered without an ack' };
     const synced = this.readSyncResponse(channel, exchange, body, (message) => parseDisburseResponse(message).results);
