@@ -13,7 +13,7 @@ import {
   parseDisburseResponse,
   parseTxnStatusResponse,
 } from './g2p-messages.js';
-import { signEnvelope, verifyEnvelope } from './g2p-signing.js';
+import { counterpartVerifyOptions, signEnvelope, verifyEnvelope } from './g2p-signing.js';
 import type { DisburseBatch, DisburseOutcome, G2pChannelRuntime, PaymentResult, StatusOutcome, StatusQuery } from './g2p-connect.types.js';
 
 /** Connection never established: nothing reached the receiver, so the send is definitely not processed. */
@@ -118,8 +118,7 @@ export class G2pConnectClient {
   ): { results: PaymentResult[]; headerStatus?: string; reasonCode?: string; reasonMessage?: string } | { error: string } {
     const { signing } = channel.config;
     if (signing.verifyCallbacks) {
-      const mode = signing.mode === 'NONE' ? 'BODY_FIELD' : signing.mode;
-      const verified = verifyEnvelope({ mode, digest: signing.digest, publicKey: signing.counterpartPublicKey }, exchange.headers, exchange.body, body);
+      const verified = verifyEnvelope(counterpartVerifyOptions(signing), exchange.headers, exchange.body, body);
       if (!verified.ok) return { error: `the response signature is not valid: ${verified.reason}` };
     }
     const header = body?.header ?? {};

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import type { DigestAlgorithm, SignatureMode } from './g2p-connect.types.js';
+import type { DigestAlgorithm, G2pConnectConfig, SignatureMode } from './g2p-connect.types.js';
 
 /**
  * G2P Connect message signatures (reference §10). The spec fixes only the Beckn-style layout
@@ -171,4 +171,9 @@ export function verifyEnvelope(options: VerifyOptions, headers: Record<string, s
   } catch (error) {
     return { ok: false, code: 'err.signature.invalid', reason: `the signature could not be checked: ${(error as Error).message}` };
   }
+}
+
+/** How to check what the counterpart sends us (callbacks, sync responses): its key, our mode and digest (body field when we sign nothing). */
+export function counterpartVerifyOptions(signing: G2pConnectConfig['signing']): VerifyOptions {
+  return { mode: signing.mode === 'NONE' ? 'BODY_FIELD' : signing.mode, digest: signing.digest, publicKey: signing.counterpartPublicKey };
 }
