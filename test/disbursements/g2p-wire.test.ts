@@ -132,6 +132,8 @@ describe('batch filter rules', () => {
     expect(errorAt('process.exit(1)')).to.equal(8);
     expect(errorAt('[("state","=","draft")]')).to.equal(1);
     expect(errorAt('count >= 1.5')).to.equal(10);
+    expect(errorAt('tags contains "open')).to.equal(15);
+    expect(matchesBatch(parseBatchFilter('tags contains "say \\"hi\\""'), { ...batch, tags: ['say "hi"'] })).to.equal(true);
   });
 
   it('translates to SQL with the same meaning', async () => {
