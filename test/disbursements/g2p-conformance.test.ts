@@ -79,8 +79,9 @@ describe('G2P Connect conformance against the patched official OpenAPI schemas @
     assertValid(spec.response('/on-disburse'), buildCallbackAck({ correlationId: 'msg-1' }), 'ACK');
     assertValid(spec.response('/disburse/txn/on-status'), buildCallbackAck({}), 'ACK without correlation');
     for (const code of ['err.request.bad', 'err.signature.missing', 'err.signature.invalid', 'err.encryption.invalid'] as const) {
-      const { body } = callbackAckResponse(new G2pCallbackError(code, `problem ${code}`, 'msg-2'));
+      const { status, body } = callbackAckResponse(new G2pCallbackError(code, `problem ${code}`, 'msg-2'));
       assertValid(spec.response('/on-disburse'), body, `ERR ${code}`);
+      if (status === 401) assertValid(spec.response('/on-disburse', '401'), body, `ERR ${code} as a 401`);
     }
   });
 

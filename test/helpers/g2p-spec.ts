@@ -18,7 +18,8 @@ export function specsPresent(): boolean {
 
 export interface G2pSpecValidators {
   request(path: string): ValidateFunction;
-  response(path: string): ValidateFunction;
+  /** The response schema for an HTTP status ('default' = the ack / sync result; '401' etc. = HttpErrorResponse). */
+  response(path: string, status?: string): ValidateFunction;
 }
 
 export async function loadG2pSpec(): Promise<G2pSpecValidators> {
@@ -43,7 +44,7 @@ export async function loadG2pSpec(): Promise<G2pSpecValidators> {
   };
   return {
     request: (path) => compile(`req ${path}`, resolved.paths[path]?.post.requestBody.content['application/json'].schema),
-    response: (path) => compile(`res ${path}`, resolved.paths[path]?.post.responses.default.content['application/json'].schema),
+    response: (path, status = 'default') => compile(`res ${path} ${status}`, resolved.paths[path]?.post.responses[status]?.content['application/json'].schema),
   };
 }
 

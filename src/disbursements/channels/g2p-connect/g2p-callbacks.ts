@@ -69,12 +69,13 @@ export function buildCallbackAck(input: { now?: Date; correlationId?: string; er
 }
 
 /**
- * HTTP answer for a callback: 200 + ACK, or 400 + ERR ack naming the problem (err.signature.invalid, …).
- * Not 401: in the spec a 401 carries an HttpErrorResponse, while refusals of a message are ERR acks.
+ * HTTP answer for a callback: 200 + ACK, or an ERR ack naming the problem, with HTTP 401 for signature
+ * failures and 400 otherwise (the ERR ack body also satisfies the spec's open HttpErrorResponse schema).
  */
 export function callbackAckResponse(outcome: { messageId: string } | G2pCallbackError, now = new Date()): { status: number; body: ReturnType<typeof buildCallbackAck> } {
   if (outcome instanceof G2pCallbackError) {
-    return { status: 400, body: buildCallbackAck({ now, correlationId: outcome.messageId, error: { code: outcome.code, message: outcome.message } }) };
+    const status = outcome.code.startsWith('err.signature') ? 401 : 400;
+    return { status, body: buildCallbackAck({ now, correlationId: outcome.messageId, error: { code: outcome.code, message: outcome.message } }) };
   }
   return { status: 200, body: buildCallbackAck({ now, correlationId: outcome.messageId }) };
 }
