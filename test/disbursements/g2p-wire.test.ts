@@ -289,6 +289,17 @@ describe('G2P Connect client against the payer simulator over HTTP', function ()
     const wrong = await new G2pConnectClient().disburse(g2pRuntime(sim.url, { auth: oauth }, { clientSecret: 'nope' }), sampleBatch(1));
     expect(wrong).to.include({ kind: 'REJECTED', code: 'err.request.unauthorized' });
     expect(sim.ledger.entries.size).to.equal(2);
+
+    // The payer forgets its tokens (a restart): the refused token is dropped and a later send gets a new one.
+    // The first send may instead meet the connection the old server closed (socket hang up → UNKNOWN).
+    const port = Number(new URL(sim.url).port);
+    await sim.stop();
+    sim = await startG2pPayerSimulator({ port, oauthClients: [{ clientId: 'hela', clientSecret: 's3cret' }] });
+    const outcomes = [];
+    for (let attempt = 0; attempt < 3 && outcomes.at(-1)?.kind !== 'ACK'; attempt++) outcomes.push(await client.disburse(channel, sampleBatch(1)));
+    expect(outcomes.at(-1)?.kind).to.equal('ACK');
+    expect(outcomes.filter((o) => o.kind === 'REJECTED').map((o) => 'httpStatus' in o && o.httpStatus)).to.deep.equal([401]);
+    expect(sim.stats.tokensIssued).to.equal(1);
   });
 
   it('a missing bearer token or a bad signature is REJECTED and nothing is paid', async () => {
