@@ -5,6 +5,8 @@ import { LoginThrottle } from './auth/login-throttle.entity.js';
 import { RefreshToken } from './auth/refresh-token.entity.js';
 import { User } from './auth/user.entity.js';
 import { UserResolver } from './auth/user.resolver.js';
+import { PayoutChannel } from './disbursements/channels/payout-channel.entity.js';
+import { PayoutChannelResolver } from './disbursements/channels/payout-channel.resolver.js';
 import type { RouteFactory } from './http/route.js';
 import { Family } from './registry/family.entity.js';
 import { FamilyResolver } from './registry/family.resolver.js';
@@ -18,11 +20,12 @@ import { Product } from './registry/product.entity.js';
 import { ProductResolver } from './registry/product.resolver.js';
 
 /** Every feature's entities, resolvers and REST routes, in one list each. */
-export const entities = [User, RefreshToken, LoginThrottle, AuditEvent, Family, Insuree, Product, Policy, Premium];
+export const entities = [User, RefreshToken, LoginThrottle, AuditEvent, Family, Insuree, Product, Policy, Premium, PayoutChannel];
 
 export const resolvers = [
   AuthResolver, UserResolver, AuditResolver,
   FamilyResolver, InsureeResolver, ProductResolver, PolicyResolver, PremiumResolver,
+  PayoutChannelResolver,
 ] as const;
 
 export const routeFactories: RouteFactory[] = [];
