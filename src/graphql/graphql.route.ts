@@ -8,6 +8,7 @@ import type { HttpRequest, HttpResponse, Route } from '../http/route.js';
 import type { Logger } from '../logger.js';
 import type { Context } from './context.js';
 import { createFormatError, logUnexpectedErrors } from './format-error.js';
+import { hideSchemaDetails } from './hide-schema-details.js';
 import { queryLimits } from './limits.js';
 
 const BEARER = /^bearer\s+(\S+)$/i;
@@ -25,7 +26,11 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
     allowBatchedHttpRequests: false,
     // main.ts owns shutdown; Apollo's own signal handler would race it and leave the process hanging.
     stopOnTerminationSignals: false,
-    plugins: [logUnexpectedErrors, ...(limits.plugins as ApolloServerPlugin<Context>[])], // armor is typed against Apollo's CJS build
+    plugins: [
+      logUnexpectedErrors,
+      ...(limits.plugins as ApolloServerPlugin<Context>[]), // armor is typed against Apollo's CJS build
+      ...(production ? [hideSchemaDetails as ApolloServerPlugin<Context>] : []),
+    ],
     validationRules: [...limits.validationRules],
     parseOptions: limits.parseOptions,
     logger: { debug: () => {}, info: () => {}, warn: (m) => log.warn(m), error: (m) => log.error(m) },

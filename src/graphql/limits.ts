@@ -1,10 +1,6 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ParseOptions } from 'graphql';
 import type { Config } from '../config.js';
-
-const GENERIC_REJECTION = 'Query validation error.';
-const TOKEN_LIMIT = /Document contains more tha[nt] \d+ tokens\. Parsing aborted\./;
 
 /**
  * Depth, cost, alias and directive limits (graphql-armor) are checked at validation time, so an
@@ -12,7 +8,8 @@ const TOKEN_LIMIT = /Document contains more tha[nt] \d+ tokens\. Parsing aborted
  *
  * The token limit is graphql-js's own parser option rather than armor's max-tokens plugin: that
  * plugin re-parses in `parsingDidStart`, where Apollo turns any throw (even a plain syntax error)
- * into HTTP 500. As a parse error it is an ordinary 400 GRAPHQL_PARSE_FAILED.
+ * into HTTP 500. As a parse error it is an ordinary 400 GRAPHQL_PARSE_FAILED (its limit hidden in
+ * production by `hideSchemaDetails`).
  */
 export function queryLimits(limits: Config['limits'], production: boolean) {
   const armor = new ApolloArmor({
@@ -23,24 +20,6 @@ export function queryLimits(limits: Config['limits'], production: boolean) {
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: production },
   });
-  const { plugins, validationRules } = armor.protect();
   const parseOptions: ParseOptions = { maxLexicalTokens: limits.tokens };
-  return {
-    parseOptions,
-    validationRules,
-    plugins: [...(plugins as ApolloServerPlugin[]), ...(production ? [hideTokenLimit] : [])],
-  };
+  return { ...armor.protect(), parseOptions };
 }
-
-/** In production the rejection does not tell a prober where the limit lies (as armor's `exposeLimits: false`). */
-const hideTokenLimit: ApolloServerPlugin = {
-  async requestDidStart() {
-    return {
-      async didEncounterErrors({ errors }) {
-        for (const error of errors) {
-          if (TOKEN_LIMIT.test(error.message)) error.message = `Syntax Error: ${GENERIC_REJECTION}`;
-        }
-      },
-    };
-  },
-};
