@@ -76,6 +76,8 @@ describe('GraphQL hardening: bad requests get a 4xx and a code, never a 500 or a
     expectRejected(badInput, 400);
     const unknownField = await postJson({ query: '{ noSuchField }' });
     expectRejected(unknownField, 400);
+    const unknownInputField = { query: CREATE_USER, variables: { input: { ...newUser(), isSuperuser: true } } };
+    expectRejected(await postJson(unknownInputField, { authorization: `Bearer ${admin}` }), 400);
     const unknownArgument = await postJson({ query: '{ me(id: 1) { id } }' });
     expectRejected(unknownArgument, 400);
     const syntax = await postJson({ query: '{ me { id ' });
