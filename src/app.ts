@@ -12,6 +12,7 @@ import type { Route } from './http/route.js';
 import { startBackground } from './jobs/background.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
+import { describeDemo, seedDemoData } from './registry/demo-data.js';
 
 export interface App {
   /** Base URL the server listens on, e.g. http://127.0.0.1:4000 */
@@ -32,6 +33,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       ...graphqlRoutes(apollo, db.orm, container.get(AuthService)),
       ...routeFactories.flatMap((factory) => factory(container)),
     ];
+    // Before the first-admin check, so a demo start gets the demo admin password rather than a generated one.
+    if (config.seedDemo) process.stdout.write(describeDemo(await seedDemoData(container)));
     await ensureFirstAdmin(container);
     const background = await startBackground(container, startables);
     const server = createHttpServer(routes, config.limits.bodyBytes, log);
@@ -43,8 +46,10 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       url,
       container,
       async close() {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
+        // Requests in flight finish; idle keep-alive connections would otherwise hold close() open.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await closed;
         await apollo.stop();
         await background.stop();
         await db.close();
@@ -56,16 +61,26 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   }
 }
 
+const HEALTH_TIMEOUT_MS = 3_000;
+
+/** 200 only when the database answers a query. */
 function healthRoute(container: Container): Route {
   return {
     method: 'GET',
     path: '/healthz',
     async handle() {
+      let timer: NodeJS.Timeout | undefined;
+      // A database that hangs rather than refuses must not hang the probe too.
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('health check timed out')), HEALTH_TIMEOUT_MS);
+      });
       try {
-        await container.orm.em.getConnection().execute('select 1');
+        await Promise.race([container.orm.em.getConnection().execute('select 1'), timeout]);
         return { status: 200, body: { status: 'ok' } };
       } catch {
         return { status: 503, body: { status: 'database unavailable' } };
+      } finally {
+        clearTimeout(timer);
       }
     },
   };
