@@ -11,7 +11,11 @@ export class BulkDb {
   constructor(private readonly container: Container) {}
 
   private get clients(): pg.Pool {
-    this.pool ??= new pg.Pool({ connectionString: this.container.orm.config.get('clientUrl'), max: 3, application_name: 'hela-bulk' });
+    if (!this.pool) {
+      this.pool = new pg.Pool({ connectionString: this.container.orm.config.get('clientUrl'), max: 3, application_name: 'hela-bulk' });
+      // An idle connection that the server drops must not crash the process; the next query reconnects.
+      this.pool.on('error', (error) => this.container.log.warn({ err: error }, 'bulk database connection lost'));
+    }
     return this.pool;
   }
 
