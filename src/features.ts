@@ -5,11 +5,15 @@ import { LoginThrottle } from './auth/login-throttle.entity.js';
 import { RefreshToken } from './auth/refresh-token.entity.js';
 import { User } from './auth/user.entity.js';
 import { UserResolver } from './auth/user.resolver.js';
+import { MutationLog } from './core/mutation-log.entity.js';
+import { MutationLogResolver } from './core/mutation-log.resolver.js';
 import type { RouteFactory } from './http/route.js';
+import { PaymentServiceProvider } from './psp/payment-service-provider.entity.js';
+import { PspResolver } from './psp/psp.resolver.js';
 
 /** Every feature's entities, resolvers and REST routes, in one list each. */
-export const entities = [User, RefreshToken, LoginThrottle, AuditEvent];
+export const entities = [User, RefreshToken, LoginThrottle, AuditEvent, MutationLog, PaymentServiceProvider];
 
-export const resolvers = [AuthResolver, UserResolver, AuditResolver] as const;
+export const resolvers = [AuthResolver, UserResolver, AuditResolver, MutationLogResolver, PspResolver] as const;
 
 export const routeFactories: RouteFactory[] = [];
