@@ -10,10 +10,27 @@ import { MutationLogResolver } from './core/mutation-log.resolver.js';
 import type { RouteFactory } from './http/route.js';
 import { PaymentServiceProvider } from './psp/payment-service-provider.entity.js';
 import { PspResolver } from './psp/psp.resolver.js';
+import { Family } from './registry/family.entity.js';
+import { FamilyResolver } from './registry/family.resolver.js';
+import { Insuree } from './registry/insuree.entity.js';
+import { InsureeResolver } from './registry/insuree.resolver.js';
+import { Policy } from './registry/policy.entity.js';
+import { PolicyResolver } from './registry/policy.resolver.js';
+import { Premium } from './registry/premium.entity.js';
+import { PremiumResolver } from './registry/premium.resolver.js';
+import { Product } from './registry/product.entity.js';
+import { ProductResolver } from './registry/product.resolver.js';
 
 /** Every feature's entities, resolvers and REST routes, in one list each. */
-export const entities = [User, RefreshToken, LoginThrottle, AuditEvent, MutationLog, PaymentServiceProvider];
+export const entities = [
+  User, RefreshToken, LoginThrottle, AuditEvent, Family, Insuree, Product, Policy, Premium,
+  MutationLog, PaymentServiceProvider,
+];
 
-export const resolvers = [AuthResolver, UserResolver, AuditResolver, MutationLogResolver, PspResolver] as const;
+export const resolvers = [
+  AuthResolver, UserResolver, AuditResolver,
+  FamilyResolver, InsureeResolver, ProductResolver, PolicyResolver, PremiumResolver,
+  MutationLogResolver, PspResolver,
+] as const;
 
 export const routeFactories: RouteFactory[] = [];
