@@ -1,6 +1,10 @@
 import { AuditEvent } from './audit/audit-event.entity.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver } from './auth/auth.resolver.js';
+import { CollectionResolver } from './collections/collection.resolver.js';
+import { PaymentTransaction } from './collections/payment-transaction.entity.js';
+import { PspApiResolver } from './collections/psp-api.resolver.js';
+import { TransactionResolver } from './collections/transaction.resolver.js';
 import { LoginThrottle } from './auth/login-throttle.entity.js';
 import { RefreshToken } from './auth/refresh-token.entity.js';
 import { User } from './auth/user.entity.js';
@@ -24,13 +28,13 @@ import { ProductResolver } from './registry/product.resolver.js';
 /** Every feature's entities, resolvers and REST routes, in one list each. */
 export const entities = [
   User, RefreshToken, LoginThrottle, AuditEvent, Family, Insuree, Product, Policy, Premium,
-  MutationLog, PaymentServiceProvider,
+  MutationLog, PaymentServiceProvider, PaymentTransaction,
 ];
 
 export const resolvers = [
   AuthResolver, UserResolver, AuditResolver,
   FamilyResolver, InsureeResolver, ProductResolver, PolicyResolver, PremiumResolver,
-  MutationLogResolver, PspResolver,
+  MutationLogResolver, PspResolver, CollectionResolver, PspApiResolver, TransactionResolver,
 ] as const;
 
 export const routeFactories: RouteFactory[] = [];

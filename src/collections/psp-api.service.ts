@@ -1,0 +1,219 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditService } from '../audit/audit.service.js';
+import { AuditResult } from '../audit/audit-event.entity.js';
+import { ForbiddenError } from '../common/domain-error.js';
+import { toMinorUnits, fromMinorUnits } from '../common/money.js';
+import { isUuid } from '../common/uuid.js';
+import type { Container } from '../container.js';
+import type { AuthUser } from '../graphql/context.js';
+import { PspService } from '../psp/psp.service.js';
+import { PolicyStatus } from '../registry/policy-status.js';
+import type { ProcessPaymentInput, ProcessPaymentPayload, VerifyInsureeResult } from './psp-api.types.js';
+
+/** openIMIS §5.5 / §5.6 messages, byte for byte (typos and double spaces included). */
+export const PSP_API = {
+  unauthorized: "['You are not authorized to perform this operation']",
+  noChfId: 'chf_id does not exist',
+  noIdlePolicy: 'insuree does not have any idle policy that requires payment,',
+  idlePolicies: '1 for idle policy',
+  failed: 'Process failed to work',
+  wrongChfId: 'Please pass in the correct CH ID.',
+  policyNotFound: 'Unable to process payment. insuree does not have any idle policy that requires payment.',
+  tooSmall: 'Amount is too small. It needs to be the exact amount of the product.',
+  tooLarge: 'Amount is too large. pls enter the exact amount the product cost.',
+  notIdle: 'Please check again if your policy you are trying to pay for is idle  or active.',
+  paid: 'Payment processed successfully',
+} as const;
+
+/**
+ * One statement does the whole payment: lock the idle policy that matches every check, insert the
+ * transaction (idempotent on psp + pspTransactionId), the premium, the activation and the audit
+ * event. When it inserts nothing, `diagnose` works out which answer applies.
+ */
+const PAY_SQL = `
+with pol as (
+  select p.uuid, p.start_date, pr.currency, i.uuid as insuree_uuid
+  from insurees i
+  join policies p on p.family_uuid = i.family_uuid
+  join products pr on pr.uuid = p.product_uuid
+  where i.chf_id = ? and p.uuid = ? and p.status = ${PolicyStatus.IDLE}
+    and pr.name = ? and pr.code = ? and pr.lump_sum = cast(? as numeric)
+  for update of p
+), tx as (
+  insert into payment_transactions (uuid, amount, currency, psp_uuid, insuree_uuid, policy_uuid, psp_transaction_id, state,
+    otp_attempts, request_fingerprint, json_content, created_by, datetime, updated_at)
+  select gen_random_uuid(), cast(? as numeric), pol.currency, ?, pol.insuree_uuid, pol.uuid, ?, 'PAID', 0, ?, ?, ?, now(), now() from pol
+  on conflict (psp_uuid, psp_transaction_id) do nothing
+  returning uuid, policy_uuid, amount
+), prem as (
+  insert into premiums (uuid, policy_uuid, amount, pay_date, pay_type, payment_transaction_uuid, created_by, created_at, updated_at)
+  select gen_random_uuid(), tx.policy_uuid, tx.amount, (now() at time zone 'utc')::date, 'M', tx.uuid, ?, now(), now() from tx
+  returning uuid
+), activated as (
+  update policies p set status = ${PolicyStatus.ACTIVE}, effective_date = greatest((now() at time zone 'utc')::date, pol.start_date), updated_at = now()
+  from pol, tx where p.uuid = pol.uuid
+  returning p.uuid
+), audited as (
+  insert into audit_events (occurred_at, actor_id, actor_username, action, entity_type, entity_id, result, request_id, detail)
+  select now(), ?, ?, 'psp.paymentProcessed', 'PaymentTransaction', tx.uuid::text, 'SUCCESS', ?,
+    json_build_object('pspTransactionId', ?::text, 'policyUuid', tx.policy_uuid, 'amount', tx.amount, 'premiumUuid', prem.uuid)
+  from tx, prem
+)
+select (select uuid from tx) as transaction_uuid, (select count(*) from activated) as activated`;
+
+const VERIFY_SQL = `
+select i.other_names, i.last_name, p.uuid as token, p.status, pr.name as product_name, pr.code as product_code, pr.lump_sum
+from insurees i
+left join policies p on p.family_uuid = i.family_uuid and p.status = ${PolicyStatus.IDLE}
+left join products pr on pr.uuid = p.product_uuid
+where i.chf_id = ?
+order by p.created_at, p.uuid`;
+
+interface PaymentRequest {
+  pspUuid: string;
+  chfId: string;
+  policyUuid: string;
+  productName: string;
+  productCode: string;
+  amount: string;
+  pspTransactionId: string;
+  fingerprint: string;
+  jsonContent: string;
+}
+
+/** The external PSP API (openIMIS verifyInsuree / processPayment), for users linked to an active external PSP. */
+export class PspApiService {
+  private readonly psps: PspService;
+  private readonly audit: AuditService;
+
+  constructor(container: Container) {
+    this.psps = container.get(PspService);
+    this.audit = container.get(AuditService);
+  }
+
+  async verifyInsuree(em: EntityManager, user: AuthUser, chfId: string): Promise<VerifyInsureeResult> {
+    if (!(await this.psps.forApiUser(em, user.id))) throw new ForbiddenError(PSP_API.unauthorized);
+    const rows = await em.getConnection().execute<VerifyRow[]>(VERIFY_SQL, [chfId.trim()]);
+    if (!rows.length) return { message: PSP_API.noChfId };
+    const [first] = rows;
+    const policies = rows.filter((row) => row.token).map((row) => ({
+      productName: row.product_name!,
+      productCode: row.product_code!,
+      amount: Number(row.lump_sum),
+      status: Number(row.status),
+      token: row.token!,
+    }));
+    return {
+      firstName: first.other_names,
+      lastName: first.last_name,
+      policies,
+      message: policies.length ? PSP_API.idlePolicies : PSP_API.noIdlePolicy,
+    };
+  }
+
+  async processPayment(em: EntityManager, user: AuthUser, requestId: string, input: ProcessPaymentInput): Promise<ProcessPaymentPayload> {
+    const psp = await this.psps.forApiUser(em, user.id);
+    if (!psp) return { Success: false, responseMessage: PSP_API.failed, detail: PSP_API.unauthorized, errorCode: 'FORBIDDEN' };
+    const request = this.validate(psp.uuid, input);
+    if ('Success' in request) return this.refused(user, requestId, input, request);
+    const [row] = await em.getConnection().execute<{ transaction_uuid: string | null }[]>(PAY_SQL, [
+      request.chfId, request.policyUuid, request.productName, request.productCode, request.amount,
+      request.amount, request.pspUuid, request.pspTransactionId, request.fingerprint, request.jsonContent, user.id,
+      user.id,
+      user.id, user.username, requestId, request.pspTransactionId,
+    ]);
+    if (row?.transaction_uuid) return { Success: true, responseMessage: PSP_API.paid, transactionUuid: row.transaction_uuid };
+    const answer = await this.diagnose(em, request);
+    return answer.Success ? answer : this.refused(user, requestId, input, answer);
+  }
+
+  /** Why nothing was inserted: a resend (answered as the original), a reused id, or a failed check. */
+  private async diagnose(em: EntityManager, request: PaymentRequest): Promise<ProcessPaymentPayload> {
+    const connection = em.getConnection();
+    const [prior] = await connection.execute<{ uuid: string; request_fingerprint: string | null }[]>(
+      'select uuid, request_fingerprint from payment_transactions where psp_uuid = ? and psp_transaction_id = ?',
+      [request.pspUuid, request.pspTransactionId],
+    );
+    if (prior) {
+      return prior.request_fingerprint === request.fingerprint
+        ? { Success: true, responseMessage: PSP_API.paid, transactionUuid: prior.uuid }
+        : { Success: false, responseMessage: PSP_API.failed, detail: `pspTransactionId ${request.pspTransactionId} was already used for a different payment`, errorCode: 'CONFLICT' };
+    }
+    const [policy] = await connection.execute<DiagnoseRow[]>(
+      `select i.uuid as insuree_uuid, p.uuid as policy_uuid, p.status, pr.name, pr.code, pr.lump_sum
+       from insurees i left join policies p on p.family_uuid = i.family_uuid and p.uuid = ?
+       left join products pr on pr.uuid = p.product_uuid where i.chf_id = ?`,
+      [request.policyUuid, request.chfId],
+    );
+    if (!policy) return { Success: false, responseMessage: PSP_API.wrongChfId, errorCode: 'NOT_FOUND' };
+    if (!policy.policy_uuid) return { Success: false, responseMessage: PSP_API.policyNotFound, errorCode: 'NOT_FOUND' };
+    if (policy.name !== request.productName || policy.code !== request.productCode) {
+      return { Success: false, responseMessage: PSP_API.failed, detail: `productName and productCode must be the policy's product (${policy.name}, ${policy.code})`, errorCode: 'BAD_USER_INPUT' };
+    }
+    if (Number(policy.status) !== PolicyStatus.IDLE) return { Success: false, responseMessage: PSP_API.notIdle, errorCode: 'CONFLICT' };
+    const due = toMinorUnits(policy.lump_sum);
+    const paid = toMinorUnits(request.amount);
+    if (paid < due) return { Success: false, responseMessage: PSP_API.tooSmall, detail: `expected ${fromMinorUnits(due)}`, errorCode: 'BAD_USER_INPUT' };
+    if (paid > due) return { Success: false, responseMessage: PSP_API.tooLarge, detail: `expected ${fromMinorUnits(due)}`, errorCode: 'BAD_USER_INPUT' };
+    return { Success: false, responseMessage: PSP_API.failed, detail: 'The policy changed while the payment was processed; query it and try again', errorCode: 'CONFLICT' };
+  }
+
+  private validate(pspUuid: string, input: ProcessPaymentInput): PaymentRequest | ProcessPaymentPayload {
+    const bad = (detail: string, responseMessage: string = PSP_API.failed) => ({ Success: false, responseMessage, detail, errorCode: 'BAD_USER_INPUT' });
+    let minor: bigint;
+    try {
+      minor = toMinorUnits(input.amount);
+    } catch (error) {
+      return bad((error as Error).message);
+    }
+    if (minor <= 0n) return bad('amount must be greater than zero', PSP_API.tooSmall);
+    const pspTransactionId = input.pspTransactionId.trim();
+    if (!pspTransactionId || pspTransactionId.length > 125) return bad('pspTransactionId must be 1 to 125 characters');
+    const policyUuid = input.policy.token.trim().toLowerCase();
+    if (!isUuid(policyUuid)) return bad(`policy.token must be a UUID, got "${input.policy.token}"`, PSP_API.policyNotFound);
+    const chfId = input.chfId.trim();
+    if (!chfId || chfId.length > 50) return { Success: false, responseMessage: PSP_API.wrongChfId, errorCode: 'BAD_USER_INPUT' };
+    const amount = fromMinorUnits(minor);
+    const { productName, productCode } = input.policy;
+    const jsonContent = input.jsonExt ?? '[]';
+    // What a resend must repeat exactly; anything else under the same pspTransactionId is a modified request.
+    const fingerprint = createHash('sha256').update(JSON.stringify([chfId, policyUuid, productName, productCode, amount, jsonContent])).digest('hex');
+    return { pspUuid, chfId, policyUuid, productName, productCode, amount, pspTransactionId, fingerprint, jsonContent };
+  }
+
+  /** Refusals leave an audit event (the openIMIS ApiRecord); the payment path writes its own in its statement. */
+  private async refused(user: AuthUser, requestId: string, input: ProcessPaymentInput, answer: ProcessPaymentPayload): Promise<ProcessPaymentPayload> {
+    await this.audit.record({
+      action: 'psp.paymentRefused',
+      actorId: user.id,
+      actorUsername: user.username,
+      entityType: 'PaymentTransaction',
+      entityId: input.pspTransactionId.slice(0, 100),
+      result: AuditResult.FAILURE,
+      errorCode: answer.errorCode,
+      requestId,
+      detail: { pspTransactionId: input.pspTransactionId, policyToken: input.policy.token, amount: input.amount, responseMessage: answer.responseMessage, detail: answer.detail },
+    });
+    return answer;
+  }
+}
+
+interface VerifyRow {
+  other_names: string;
+  last_name: string;
+  token: string | null;
+  status: number | null;
+  product_name: string | null;
+  product_code: string | null;
+  lump_sum: string | null;
+}
+
+interface DiagnoseRow {
+  insuree_uuid: string;
+  policy_uuid: string | null;
+  status: number | null;
+  name: string | null;
+  code: string | null;
+  lump_sum: string;
+}
