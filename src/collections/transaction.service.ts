@@ -25,22 +25,22 @@ export class TransactionService {
 function filters(args: TransactionsArgs): FilterQuery<PaymentTransaction> {
   const where: FilterQuery<PaymentTransaction> & Record<string, unknown> = {};
   const uuid = args.uuid ?? args.id;
-  if (uuid !== undefined) where.uuid = uuidArg(uuid, 'uuid');
+  if (uuid != null) where.uuid = uuidArg(uuid, 'uuid');
   const amount: Record<string, string> = {};
-  if (args.amount !== undefined) amount.$eq = normalizeAmount(args.amount);
-  if (args.amountLt !== undefined) amount.$lt = normalizeAmount(args.amountLt, 'amount_Lt');
-  if (args.amountGt !== undefined) amount.$gt = normalizeAmount(args.amountGt, 'amount_Gt');
+  if (args.amount != null) amount.$eq = normalizeAmount(args.amount);
+  if (args.amountLt != null) amount.$lt = normalizeAmount(args.amountLt, 'amount_Lt');
+  if (args.amountGt != null) amount.$gt = normalizeAmount(args.amountGt, 'amount_Gt');
   if (Object.keys(amount).length) where.amount = amount;
-  if (args.pspTransactionId !== undefined) where.pspTransactionId = args.pspTransactionId;
-  if (args.otp !== undefined) where.uuid = null; // OTPs are not stored: no transaction matches one
-  if (args.state !== undefined) where.state = args.state;
-  if (args.status !== undefined) where.state = args.status ? TransactionState.PAID : { $ne: TransactionState.PAID, ...(args.state && { $eq: args.state }) };
+  if (args.pspTransactionId != null) where.pspTransactionId = args.pspTransactionId;
+  if (args.otp != null) where.uuid = null; // OTPs are not stored: no transaction matches one
+  if (args.state != null) where.state = args.state;
+  if (args.status != null) where.state = args.status ? TransactionState.PAID : { $ne: TransactionState.PAID, ...(args.state && { $eq: args.state }) };
   const insuree: Record<string, string> = {};
-  if (args.insureeUuid !== undefined) insuree.uuid = uuidArg(args.insureeUuid, 'insuree_Uuid');
-  if (args.insureeChfId !== undefined) insuree.chfId = args.insureeChfId;
-  if (args.insureeWallet !== undefined) insuree.insureeWallet = args.insureeWallet;
+  if (args.insureeUuid != null) insuree.uuid = uuidArg(args.insureeUuid, 'insuree_Uuid');
+  if (args.insureeChfId != null) insuree.chfId = args.insureeChfId;
+  if (args.insureeWallet != null) insuree.insureeWallet = args.insureeWallet;
   if (Object.keys(insuree).length) where.insuree = insuree;
-  if (args.paymentServiceProvider_Uuid !== undefined) where.psp = uuidArg(args.paymentServiceProvider_Uuid, 'paymentServiceProvider_Uuid');
+  if (args.paymentServiceProvider_Uuid != null) where.psp = uuidArg(args.paymentServiceProvider_Uuid, 'paymentServiceProvider_Uuid');
   return where;
 }
 

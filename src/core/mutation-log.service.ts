@@ -54,8 +54,8 @@ export class MutationLogService {
   /** Admins see every log; others only their own. */
   async list(em: EntityManager, args: MutationLogsArgs, user: AuthUser): Promise<Connection<MutationLogNode>> {
     const where: FilterQuery<MutationLog> = {};
-    if (args.clientMutationId !== undefined) where.clientMutationId = args.clientMutationId;
-    if (args.id !== undefined) where.id = args.id;
+    if (args.clientMutationId != null) where.clientMutationId = args.clientMutationId;
+    if (args.id != null) where.id = args.id;
     if (!user.roles.includes(Role.ADMIN)) where.userId = user.id;
     const total = await em.count(MutationLog, where);
     const { offset, limit } = window(args, total);

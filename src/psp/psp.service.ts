@@ -26,8 +26,10 @@ export class PspService {
   async create(em: EntityManager, input: CreatePspInput): Promise<PaymentServiceProvider> {
     const uuid = input.uuid ? uuidArg(input.uuid, 'uuid') : undefined;
     if (uuid && (await em.count(PaymentServiceProvider, { uuid }))) throw new ConflictError(`Payment service provider ${uuid} already exists`, { field: 'uuid' });
-    const psp = em.create(PaymentServiceProvider, { ...(uuid && { uuid }), name: '' });
+    const psp = new PaymentServiceProvider();
+    if (uuid) psp.uuid = uuid;
     await this.apply(em, psp, input, true);
+    em.persist(psp);
     await this.flushUnique(em, psp);
     this.apiUserCache.clear();
     return psp;
@@ -55,8 +57,8 @@ export class PspService {
   async list(em: EntityManager, args: PspListArgs): Promise<Connection<PaymentServiceProviderNode>> {
     const where: FilterQuery<PaymentServiceProvider> = { validityTo: null, isExternalApiUser: args.isExternalApiUser ?? false };
     const id = args.uuid ?? args.id;
-    if (id !== undefined) where.uuid = uuidArg(id, 'uuid');
-    for (const key of ['name', 'account', 'email'] as const) if (args[key] !== undefined) where[key] = args[key];
+    if (id != null) where.uuid = uuidArg(id, 'uuid');
+    for (const key of ['name', 'account', 'email'] as const) if (args[key] != null) where[key] = args[key];
     const total = await em.count(PaymentServiceProvider, where);
     const { offset, limit } = window(args, total);
     const psps = limit ? await em.find(PaymentServiceProvider, where, { orderBy: { name: 'asc' }, offset, limit, populate: [...SECRETS] }) : [];
@@ -79,32 +81,35 @@ export class PspService {
     return psp;
   }
 
+  /** Every lookup and check comes before the first change, so a refusal leaves nothing to flush. */
   private async apply(em: EntityManager, psp: PaymentServiceProvider, input: CreatePspInput | UpdatePspInput, creating: boolean): Promise<void> {
     const name = input.name.trim();
     if (!name || name.length > 50) throw new BadInputError('name must be 1 to 50 characters', { field: 'name' });
-    psp.name = name;
-    if (input.account !== undefined) psp.account = checkedText(input.account, 'account', 36);
-    if (input.email !== undefined) psp.email = checkedText(input.email, 'email', 100);
-    if (input.isExternalApiUser !== undefined) psp.isExternalApiUser = input.isExternalApiUser;
-    if (input.kind !== undefined) psp.kind = input.kind;
-    else if (creating) psp.kind = psp.isExternalApiUser ? PspKind.EXTERNAL : PspKind.QMONEY;
-    if (input.baseUrl !== undefined) psp.baseUrl = checkedBaseUrl(input.baseUrl);
-    if (input.loginUsername !== undefined) psp.loginUsername = checkedText(input.loginUsername, 'loginUsername', 150);
-    if (input.timeoutMs !== undefined) {
+    if (await em.count(PaymentServiceProvider, { name, uuid: { $ne: psp.uuid } })) throw nameTaken(name);
+    const interactiveUser = input.interactiveUserUuid != null ? await this.pspUser(em, input.interactiveUserUuid) : psp.interactiveUser;
+    const isExternalApiUser = input.isExternalApiUser ?? psp.isExternalApiUser;
+    if (isExternalApiUser && !interactiveUser) {
+      throw new BadInputError('An external API PSP needs interactiveUserUuid: the user (role PSP) that will call the API', { field: 'interactiveUserUuid' });
+    }
+    const changes: Partial<PaymentServiceProvider> = { name, isExternalApiUser, interactiveUser };
+    if (input.account != null) changes.account = checkedText(input.account, 'account', 36);
+    if (input.email != null) changes.email = checkedText(input.email, 'email', 100);
+    if (input.kind != null) changes.kind = input.kind;
+    else if (creating) changes.kind = isExternalApiUser ? PspKind.EXTERNAL : PspKind.QMONEY;
+    if (input.baseUrl != null) changes.baseUrl = checkedBaseUrl(input.baseUrl);
+    if (input.loginUsername != null) changes.loginUsername = checkedText(input.loginUsername, 'loginUsername', 150);
+    if (input.timeoutMs != null) {
       if (!Number.isInteger(input.timeoutMs) || input.timeoutMs < 100 || input.timeoutMs > 120_000) {
         throw new BadInputError('timeoutMs must be between 100 and 120000', { field: 'timeoutMs' });
       }
-      psp.timeoutMs = input.timeoutMs;
+      changes.timeoutMs = input.timeoutMs;
     }
     // Each secret is sealed once, from the plaintext the admin typed; an update without it keeps the stored value.
-    if (input.pin !== undefined) psp.pinSealed = this.sealed(input.pin, 'pin');
-    if (input.loginPassword !== undefined) psp.loginPasswordSealed = this.sealed(input.loginPassword, 'loginPassword');
-    if (input.basicToken !== undefined) psp.basicTokenSealed = this.sealed(input.basicToken, 'basicToken');
+    if (input.pin != null) changes.pinSealed = this.sealed(input.pin, 'pin');
+    if (input.loginPassword != null) changes.loginPasswordSealed = this.sealed(input.loginPassword, 'loginPassword');
+    if (input.basicToken != null) changes.basicTokenSealed = this.sealed(input.basicToken, 'basicToken');
     // openIMIS applies interactiveUserUuid on create only; Hela lets an update relink the PSP's user too.
-    if (input.interactiveUserUuid !== undefined) psp.interactiveUser = await this.pspUser(em, input.interactiveUserUuid);
-    if (psp.isExternalApiUser && !psp.interactiveUser) {
-      throw new BadInputError('An external API PSP needs interactiveUserUuid: the user (role PSP) that will call the API', { field: 'interactiveUserUuid' });
-    }
+    Object.assign(psp, changes);
   }
 
   private sealed(secret: string, field: string): string {
@@ -121,16 +126,19 @@ export class PspService {
 
   /** The name is unique (deleted PSPs included, as in openIMIS); the constraint settles races. */
   private async flushUnique(em: EntityManager, psp: PaymentServiceProvider): Promise<void> {
-    const taken = () => new ConflictError(`A payment service provider named "${psp.name}" already exists`, { field: 'name' });
-    if (await em.count(PaymentServiceProvider, { name: psp.name, uuid: { $ne: psp.uuid } })) throw taken();
     try {
       await em.flush();
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw taken();
+      if (error instanceof UniqueConstraintViolationException) throw nameTaken(psp.name);
       throw error;
     }
   }
 
+
+}
+
+function nameTaken(name: string): ConflictError {
+  return new ConflictError(`A payment service provider named "${name}" already exists`, { field: 'name' });
 }
 
 function checkedText(value: string, field: string, max: number): string | undefined {
