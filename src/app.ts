@@ -11,6 +11,7 @@ import { buildHelaSchema } from './graphql/schema.js';
 import type { Route } from './http/route.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
+import { describeDemo, seedDemoData } from './registry/demo-data.js';
 
 export interface App {
   /** Base URL the server listens on, e.g. http://127.0.0.1:4000 */
@@ -31,6 +32,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       ...graphqlRoutes(apollo, db.orm, container.get(AuthService)),
       ...routeFactories.flatMap((factory) => factory(container)),
     ];
+    // Before the first-admin check, so a demo start gets the demo admin password rather than a generated one.
+    if (config.seedDemo) process.stdout.write(describeDemo(await seedDemoData(container)));
     await ensureFirstAdmin(container);
     const server = createHttpServer(routes, config.limits.bodyBytes, log);
     await listen(server, config.port, config.host);

@@ -23,6 +23,8 @@ export interface Config {
   otp: { ttlSeconds: number; maxAttempts: number };
   workers: { enabled: boolean };
   simulators: { enabled: boolean };
+  /** Load the demo data (users, products, families, idle policies) at start; idempotent. */
+  seedDemo: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -101,5 +103,6 @@ export function loadConfig(env: Env = process.env): Config {
     otp: { ttlSeconds: int(env, 'OTP_TTL_SECONDS', 300, 1), maxAttempts: int(env, 'OTP_MAX_ATTEMPTS', 5, 1) },
     workers: { enabled: bool(env, 'WORKERS_ENABLED', true) },
     simulators: { enabled: bool(env, 'SIMULATORS_ENABLED', !production) },
+    seedDemo: bool(env, 'SEED_DEMO', false),
   });
 }

@@ -54,7 +54,7 @@ export class PolicyService {
     }
     if (input.status != null && input.status !== policy.status) {
       if (!POLICY_TRANSITIONS[policy.status].includes(input.status)) {
-        throw new ConflictError(`A ${PolicyStatus[policy.status]} policy cannot become ${PolicyStatus[input.status]}`, { field: 'status' });
+        throw new ConflictError(`Cannot change a policy from ${PolicyStatus[policy.status]} to ${PolicyStatus[input.status]}`, { field: 'status' });
       }
       if (input.status === PolicyStatus.ACTIVE && !policy.effectiveDate) {
         policy.effectiveDate = laterDate(input.effectiveDate ? isoDate(input.effectiveDate, 'effectiveDate') : today(), policy.startDate);
@@ -73,7 +73,7 @@ export class PolicyService {
   async activate(em: EntityManager, policy: Policy, payDate: string): Promise<Policy> {
     if (policy.status === PolicyStatus.ACTIVE) return policy;
     if (!AWAITING_PAYMENT.includes(policy.status)) {
-      throw new ConflictError(`A ${PolicyStatus[policy.status]} policy cannot be activated`, { field: 'status' });
+      throw new ConflictError(`Cannot activate a ${PolicyStatus[policy.status]} policy`, { field: 'status' });
     }
     policy.status = PolicyStatus.ACTIVE;
     policy.effectiveDate = laterDate(isoDate(payDate, 'payDate'), policy.startDate);
