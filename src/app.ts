@@ -5,7 +5,8 @@ import { ensureFirstAdmin } from './auth/bootstrap-admin.js';
 import type { Config } from './config.js';
 import { Container } from './container.js';
 import { openDatabase } from './db/database.js';
-import { routeFactories } from './features.js';
+import { routeFactories, startables } from './features.js';
+import type { Startable } from './simulators/startable.js';
 import { createApollo, graphqlRoutes } from './graphql/graphql.route.js';
 import { buildHelaSchema } from './graphql/schema.js';
 import type { Route } from './http/route.js';
@@ -24,6 +25,10 @@ export interface App {
 export async function startApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<App> {
   const db = await openDatabase(config, log);
   const container = new Container(config, db.orm, log);
+  const started: Startable[] = [];
+  const stopStarted = async () => {
+    for (const startable of started.reverse()) await startable.stop();
+  };
   try {
     const schema = await buildHelaSchema({ get: (cls) => container.get(cls) });
     const apollo = await createApollo(schema, config, log);
@@ -34,6 +39,11 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     ];
     // Before the first-admin check, so a demo start gets the demo admin password rather than a generated one.
     if (config.seedDemo) process.stdout.write(describeDemo(await seedDemoData(container)));
+    for (const startable of startables.map((factory) => factory(container))) {
+      if (!startable) continue;
+      await startable.start();
+      started.push(startable);
+    }
     await ensureFirstAdmin(container);
     const server = createHttpServer(routes, config.limits.bodyBytes, log);
     await listen(server, config.port, config.host);
@@ -47,10 +57,12 @@ export async function startApp(config: Config, log: Logger = createLogger(config
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await apollo.stop();
+        await stopStarted();
         await db.close();
       },
     };
   } catch (error) {
+    await stopStarted();
     await db.close();
     throw error;
   }

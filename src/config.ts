@@ -22,7 +22,8 @@ export interface Config {
   limits: { bodyBytes: number; depth: number; cost: number; aliases: number; tokens: number; directives: number };
   otp: { ttlSeconds: number; maxAttempts: number };
   workers: { enabled: boolean };
-  simulators: { enabled: boolean };
+  /** In-process partner simulators for the demo; `qmoneyPort` 0 picks a free port. */
+  simulators: { enabled: boolean; qmoneyPort: number };
   /** Load the demo data (users, products, families, idle policies) at start; idempotent. */
   seedDemo: boolean;
 }
@@ -102,7 +103,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     otp: { ttlSeconds: int(env, 'OTP_TTL_SECONDS', 300, 1), maxAttempts: int(env, 'OTP_MAX_ATTEMPTS', 5, 1) },
     workers: { enabled: bool(env, 'WORKERS_ENABLED', true) },
-    simulators: { enabled: bool(env, 'SIMULATORS_ENABLED', !production) },
+    simulators: { enabled: bool(env, 'SIMULATORS_ENABLED', !production), qmoneyPort: int(env, 'QMONEY_SIMULATOR_PORT', nodeEnv === 'test' ? 0 : 4010) },
     seedDemo: bool(env, 'SEED_DEMO', false),
   });
 }

@@ -24,6 +24,8 @@ import { Premium } from './registry/premium.entity.js';
 import { PremiumResolver } from './registry/premium.resolver.js';
 import { Product } from './registry/product.entity.js';
 import { ProductResolver } from './registry/product.resolver.js';
+import { qmoneySimulatorStartable } from './simulators/qmoney/qmoney-demo.js';
+import type { StartableFactory } from './simulators/startable.js';
 
 /** Every feature's entities, resolvers and REST routes, in one list each. */
 export const entities = [
@@ -38,3 +40,6 @@ export const resolvers = [
 ] as const;
 
 export const routeFactories: RouteFactory[] = [];
+
+/** Started after the database (and demo data), stopped on close. */
+export const startables: StartableFactory[] = [qmoneySimulatorStartable];

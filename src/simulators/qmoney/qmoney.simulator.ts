@@ -12,6 +12,8 @@ export interface QmoneySimulatorOptions {
   merchants: Record<string, string>;
   /** `accessTokenExpiry` returned by /login; Qmoney UAT says "-1" (never). */
   accessTokenExpiry?: string;
+  /** Balance of a payer wallet seen for the first time (the demo funds every wallet); default 0. */
+  openingBalance?: string;
 }
 
 /** An OTP as the payer would receive it (by SMS or e-mail in real life). */
@@ -181,7 +183,7 @@ export class QmoneySimulator {
       return [200, { responseCode: '-5100010', responseMessage: 'Invalid transaction PIN', data: { transactionId } }];
     }
     if (session.amountMinor <= 0n) return [200, { responseCode: '-5100011', responseMessage: 'Invalid amount', data: { transactionId } }];
-    const payerBalance = this.wallets.get(session.payer) ?? 0n;
+    const payerBalance = this.wallets.get(session.payer) ?? toMinorUnits(this.options.openingBalance ?? '0');
     if (payerBalance < session.amountMinor) {
       return [200, {
         responseCode: '-120008',
