@@ -31,7 +31,7 @@ export const PSP_API = {
  * transaction (idempotent on psp + pspTransactionId), the premium, the activation and the audit
  * event. When it inserts nothing, `diagnose` works out which answer applies.
  */
-const PAY_SQL = `
+export const PAY_SQL = `
 with pol as (
   select p.uuid, p.start_date, pr.currency, i.uuid as insuree_uuid
   from insurees i
@@ -62,7 +62,7 @@ with pol as (
 )
 select (select uuid from tx) as transaction_uuid, (select count(*) from activated) as activated`;
 
-const VERIFY_SQL = `
+export const VERIFY_SQL = `
 select i.other_names, i.last_name, p.uuid as token, p.status, pr.name as product_name, pr.code as product_code, pr.lump_sum
 from insurees i
 left join policies p on p.family_uuid = i.family_uuid and p.status = ${PolicyStatus.IDLE}
@@ -70,7 +70,7 @@ left join products pr on pr.uuid = p.product_uuid
 where i.chf_id = ?
 order by p.created_at, p.uuid`;
 
-interface PaymentRequest {
+export interface PaymentRequest {
   pspUuid: string;
   chfId: string;
   policyUuid: string;
@@ -80,6 +80,21 @@ interface PaymentRequest {
   pspTransactionId: string;
   fingerprint: string;
   jsonContent: string;
+}
+
+/** The values of PAY_SQL's placeholders, in order. */
+export function payParams(request: PaymentRequest, user: { id: string; username: string }, requestId: string): unknown[] {
+  return [
+    request.chfId, request.policyUuid, request.productName, request.productCode, request.amount,
+    request.amount, request.pspUuid, request.pspTransactionId, request.fingerprint, request.jsonContent, user.id,
+    user.id,
+    user.id, user.username, requestId, request.pspTransactionId,
+  ];
+}
+
+export function paymentFingerprint(fields: Pick<PaymentRequest, 'chfId' | 'policyUuid' | 'productName' | 'productCode' | 'amount' | 'jsonContent'>): string {
+  const { chfId, policyUuid, productName, productCode, amount, jsonContent } = fields;
+  return createHash('sha256').update(JSON.stringify([chfId, policyUuid, productName, productCode, amount, jsonContent])).digest('hex');
 }
 
 /** The external PSP API (openIMIS verifyInsuree / processPayment), for users linked to an active external PSP. */
@@ -117,12 +132,7 @@ export class PspApiService {
     if (!psp) return { Success: false, responseMessage: PSP_API.failed, detail: PSP_API.unauthorized, errorCode: 'FORBIDDEN' };
     const request = this.validate(psp.uuid, input);
     if ('Success' in request) return this.refused(user, requestId, input, request);
-    const [row] = await em.getConnection().execute<{ transaction_uuid: string | null }[]>(PAY_SQL, [
-      request.chfId, request.policyUuid, request.productName, request.productCode, request.amount,
-      request.amount, request.pspUuid, request.pspTransactionId, request.fingerprint, request.jsonContent, user.id,
-      user.id,
-      user.id, user.username, requestId, request.pspTransactionId,
-    ]);
+    const [row] = await em.getConnection().execute<{ transaction_uuid: string | null }[]>(PAY_SQL, payParams(request, user, requestId));
     if (row?.transaction_uuid) return { Success: true, responseMessage: PSP_API.paid, transactionUuid: row.transaction_uuid };
     const answer = await this.diagnose(em, request);
     return answer.Success ? answer : this.refused(user, requestId, input, answer);
@@ -178,7 +188,7 @@ export class PspApiService {
     const { productName, productCode } = input.policy;
     const jsonContent = input.jsonExt ?? '[]';
     // What a resend must repeat exactly; anything else under the same pspTransactionId is a modified request.
-    const fingerprint = createHash('sha256').update(JSON.stringify([chfId, policyUuid, productName, productCode, amount, jsonContent])).digest('hex');
+    const fingerprint = paymentFingerprint({ chfId, policyUuid, productName, productCode, amount, jsonContent });
     return { pspUuid, chfId, policyUuid, productName, productCode, amount, pspTransactionId, fingerprint, jsonContent };
   }
 
