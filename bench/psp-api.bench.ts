@@ -142,10 +142,8 @@ async function resetPayments(db: pg.Client): Promise<void> {
   await db.query('checkpoint');
 }
 
-/** The floor: the same statements behind node:http + pg (pool of 10, unnamed statements like MikroORM's). */
+/** The floor: the same prepared statements behind node:http + pg (pool of 10). */
 function floorServer(pool: pg.Pool, psp: { uuid: string; userId: string; username: string }): Server {
-  const verifySql = numbered(VERIFY_SQL);
-  const paySql = numbered(PAY_SQL);
   return createServer((req, res) => {
     let text = '';
     req.setEncoding('utf8');
@@ -155,13 +153,13 @@ function floorServer(pool: pg.Pool, psp: { uuid: string; userId: string; usernam
         const input = JSON.parse(text);
         let body: object;
         if (req.url === '/verify') {
-          const { rows } = await pool.query(verifySql, [input.chfId]);
+          const { rows } = await pool.query({ name: 'verify', text: VERIFY_SQL, values: [input.chfId] });
           body = { ok: rows.length > 0 && rows[0].token !== null, firstName: rows[0]?.other_names, policies: rows.map((r) => ({ token: r.token, productCode: r.product_code, amount: Number(r.lump_sum) })) };
         } else {
           const amount = input.amount;
           const request = { pspUuid: psp.uuid, chfId: input.chfId, policyUuid: input.policy.token, productName: input.policy.productName, productCode: input.policy.productCode, amount, pspTransactionId: input.pspTransactionId, jsonContent: '[]', fingerprint: '' };
           request.fingerprint = paymentFingerprint(request);
-          const { rows } = await pool.query(paySql, payParams(request, { id: psp.userId, username: psp.username }, randomUUID()));
+          const { rows } = await pool.query({ name: 'pay', text: PAY_SQL, values: payParams(request, { id: psp.userId, username: psp.username }, randomUUID()) });
           body = { ok: Boolean(rows[0]?.transaction_uuid) };
         }
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -172,11 +170,6 @@ function floorServer(pool: pg.Pool, psp: { uuid: string; userId: string; usernam
       }
     });
   });
-}
-
-function numbered(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
 }
 
 function listen(server: Server): Promise<string> {
@@ -219,7 +212,7 @@ const scenario: BenchScenario = {
       const productByIndex = products.map((p) => ({ code: p.code, name: p.name, lumpSum: p.lump_sum }));
       const common = { chfPrefix: 'B', families: FAMILIES, products: productByIndex, policies: policies.rows.map((r) => r.uuid) };
 
-      await db.query('vacuum analyze');
+      await resetPayments(db);
       const helaVerify = await load({ ...common, url: `${app.url}/graphql`, token, kind: 'hela-verify' });
       const floorVerify = await load({ ...common, url: `${floorUrl}/verify`, kind: 'floor-verify' });
 

@@ -26,6 +26,7 @@ export class AuditMiddleware implements MiddlewareInterface<Context> {
     };
     try {
       const result = await next();
+      if (context.auditRecorded) return result;
       await this.audit.record({ ...base, entityType: context.auditEntity?.type, entityId: context.auditEntity?.id });
       return result;
     } catch (error) {

@@ -6,6 +6,7 @@ import { ForbiddenError } from '../common/domain-error.js';
 import { toMinorUnits, fromMinorUnits } from '../common/money.js';
 import { isUuid } from '../common/uuid.js';
 import type { Container } from '../container.js';
+import { PreparedStatements } from '../db/prepared.js';
 import type { AuthUser } from '../graphql/context.js';
 import { PspService } from '../psp/psp.service.js';
 import { PolicyStatus } from '../registry/policy-status.js';
@@ -37,18 +38,18 @@ with pol as (
   from insurees i
   join policies p on p.family_uuid = i.family_uuid
   join products pr on pr.uuid = p.product_uuid
-  where i.chf_id = ? and p.uuid = ? and p.status = ${PolicyStatus.IDLE}
-    and pr.name = ? and pr.code = ? and pr.lump_sum = cast(? as numeric)
+  where i.chf_id = $1 and p.uuid = $2 and p.status = ${PolicyStatus.IDLE}
+    and pr.name = $3 and pr.code = $4 and pr.lump_sum = cast($5 as numeric)
   for update of p
 ), tx as (
   insert into payment_transactions (uuid, amount, currency, psp_uuid, insuree_uuid, policy_uuid, psp_transaction_id, state,
     otp_attempts, request_fingerprint, json_content, created_by, datetime, updated_at)
-  select gen_random_uuid(), cast(? as numeric), pol.currency, ?, pol.insuree_uuid, pol.uuid, ?, 'PAID', 0, ?, ?, ?, now(), now() from pol
+  select gen_random_uuid(), cast($5 as numeric), pol.currency, $6, pol.insuree_uuid, pol.uuid, $7, 'PAID', 0, $8, $9, $10, now(), now() from pol
   on conflict (psp_uuid, psp_transaction_id) do nothing
   returning uuid, policy_uuid, amount
 ), prem as (
   insert into premiums (uuid, policy_uuid, amount, pay_date, pay_type, payment_transaction_uuid, created_by, created_at, updated_at)
-  select gen_random_uuid(), tx.policy_uuid, tx.amount, (now() at time zone 'utc')::date, 'M', tx.uuid, ?, now(), now() from tx
+  select gen_random_uuid(), tx.policy_uuid, tx.amount, (now() at time zone 'utc')::date, 'M', tx.uuid, $10, now(), now() from tx
   returning uuid
 ), activated as (
   update policies p set status = ${PolicyStatus.ACTIVE}, effective_date = greatest((now() at time zone 'utc')::date, pol.start_date), updated_at = now()
@@ -56,18 +57,18 @@ with pol as (
   returning p.uuid
 ), audited as (
   insert into audit_events (occurred_at, actor_id, actor_username, action, entity_type, entity_id, result, request_id, detail)
-  select now(), ?, ?, 'psp.paymentProcessed', 'PaymentTransaction', tx.uuid::text, 'SUCCESS', ?,
-    json_build_object('pspTransactionId', ?::text, 'policyUuid', tx.policy_uuid, 'amount', tx.amount, 'premiumUuid', prem.uuid)
+  select now(), $10, $11, 'psp.paymentProcessed', 'PaymentTransaction', tx.uuid::text, 'SUCCESS', $12,
+    json_build_object('pspTransactionId', $7::text, 'policyUuid', tx.policy_uuid, 'amount', tx.amount, 'premiumUuid', prem.uuid)
   from tx, prem
 )
-select (select uuid from tx) as transaction_uuid, (select count(*) from activated) as activated`;
+select (select uuid from tx) as transaction_uuid`;
 
 export const VERIFY_SQL = `
 select i.other_names, i.last_name, p.uuid as token, p.status, pr.name as product_name, pr.code as product_code, pr.lump_sum
 from insurees i
 left join policies p on p.family_uuid = i.family_uuid and p.status = ${PolicyStatus.IDLE}
 left join products pr on pr.uuid = p.product_uuid
-where i.chf_id = ?
+where i.chf_id = $1
 order by p.created_at, p.uuid`;
 
 export interface PaymentRequest {
@@ -86,9 +87,7 @@ export interface PaymentRequest {
 export function payParams(request: PaymentRequest, user: { id: string; username: string }, requestId: string): unknown[] {
   return [
     request.chfId, request.policyUuid, request.productName, request.productCode, request.amount,
-    request.amount, request.pspUuid, request.pspTransactionId, request.fingerprint, request.jsonContent, user.id,
-    user.id,
-    user.id, user.username, requestId, request.pspTransactionId,
+    request.pspUuid, request.pspTransactionId, request.fingerprint, request.jsonContent, user.id, user.username, requestId,
   ];
 }
 
@@ -101,15 +100,17 @@ export function paymentFingerprint(fields: Pick<PaymentRequest, 'chfId' | 'polic
 export class PspApiService {
   private readonly psps: PspService;
   private readonly audit: AuditService;
+  private readonly prepared: PreparedStatements;
 
   constructor(container: Container) {
     this.psps = container.get(PspService);
     this.audit = container.get(AuditService);
+    this.prepared = container.get(PreparedStatements);
   }
 
   async verifyInsuree(em: EntityManager, user: AuthUser, chfId: string): Promise<VerifyInsureeResult> {
     if (!(await this.psps.forApiUser(em, user.id))) throw new ForbiddenError(PSP_API.unauthorized);
-    const rows = await em.getConnection().execute<VerifyRow[]>(VERIFY_SQL, [chfId.trim()]);
+    const rows = await this.prepared.rows<VerifyRow>('hela_verify_insuree', VERIFY_SQL, [chfId.trim()]);
     if (!rows.length) return { message: PSP_API.noChfId };
     const [first] = rows;
     const policies = rows.filter((row) => row.token).map((row) => ({
@@ -129,13 +130,15 @@ export class PspApiService {
 
   async processPayment(em: EntityManager, user: AuthUser, requestId: string, input: ProcessPaymentInput): Promise<ProcessPaymentPayload> {
     const psp = await this.psps.forApiUser(em, user.id);
-    if (!psp) return { Success: false, responseMessage: PSP_API.failed, detail: PSP_API.unauthorized, errorCode: 'FORBIDDEN' };
+    if (!psp) return this.refused(user, requestId, input, { Success: false, responseMessage: PSP_API.failed, detail: PSP_API.unauthorized, errorCode: 'FORBIDDEN' });
     const request = this.validate(psp.uuid, input);
     if ('Success' in request) return this.refused(user, requestId, input, request);
-    const [row] = await em.getConnection().execute<{ transaction_uuid: string | null }[]>(PAY_SQL, payParams(request, user, requestId));
+    const [row] = await this.prepared.rows<{ transaction_uuid: string | null }>('hela_process_payment', PAY_SQL, payParams(request, user, requestId));
     if (row?.transaction_uuid) return { Success: true, responseMessage: PSP_API.paid, transactionUuid: row.transaction_uuid };
     const answer = await this.diagnose(em, request);
-    return answer.Success ? answer : this.refused(user, requestId, input, answer);
+    if (!answer.Success) return this.refused(user, requestId, input, answer);
+    await this.audit.record({ action: 'psp.paymentResent', actorId: user.id, actorUsername: user.username, entityType: 'PaymentTransaction', entityId: answer.transactionUuid, requestId, detail: { pspTransactionId: request.pspTransactionId } });
+    return answer;
   }
 
   /** Why nothing was inserted: a resend (answered as the original), a reused id, or a failed check. */
@@ -192,7 +195,7 @@ export class PspApiService {
     return { pspUuid, chfId, policyUuid, productName, productCode, amount, pspTransactionId, fingerprint, jsonContent };
   }
 
-  /** Refusals leave an audit event (the openIMIS ApiRecord); the payment path writes its own in its statement. */
+  /** Every call leaves one audit event (the openIMIS ApiRecord): refusals and resends here, payments in PAY_SQL. */
   private async refused(user: AuthUser, requestId: string, input: ProcessPaymentInput, answer: ProcessPaymentPayload): Promise<ProcessPaymentPayload> {
     await this.audit.record({
       action: 'psp.paymentRefused',
