@@ -52,10 +52,7 @@ export async function startEmbeddedPostgres(dataDir: string, maxConnections: num
  */
 function lockDataDir(dataDir: string): () => void {
   const lockFile = `${dataDir.replace(/[\\/]+$/, '')}.lock`;
-  try {
-    writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  if (!createExclusively(lockFile, String(process.pid))) {
     const holder = Number(readFileSync(lockFile, 'utf8'));
     if (isAlive(holder)) {
       throw new Error(`The embedded database ${dataDir} is in use by process ${holder}: stop that process first (or delete ${lockFile} if it is not Hela)`);
@@ -63,6 +60,17 @@ function lockDataDir(dataDir: string): () => void {
     writeFileSync(lockFile, String(process.pid));
   }
   return () => rmSync(lockFile, { force: true });
+}
+
+/** false when the file already exists. */
+function createExclusively(file: string, content: string): boolean {
+  try {
+    writeFileSync(file, content, { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
 }
 
 function isAlive(pid: number): boolean {
