@@ -86,6 +86,7 @@ export class PspService {
     const name = input.name.trim();
     if (!name || name.length > 50) throw new BadInputError('name must be 1 to 50 characters', { field: 'name' });
     if (await em.count(PaymentServiceProvider, { name, uuid: { $ne: psp.uuid } })) throw nameTaken(name);
+    // openIMIS applies interactiveUserUuid on create only; Hela lets an update relink the PSP's user too.
     const interactiveUser = input.interactiveUserUuid != null ? await this.pspUser(em, input.interactiveUserUuid) : psp.interactiveUser;
     const isExternalApiUser = input.isExternalApiUser ?? psp.isExternalApiUser;
     if (isExternalApiUser && !interactiveUser) {
@@ -108,7 +109,6 @@ export class PspService {
     if (input.pin != null) changes.pinSealed = this.sealed(input.pin, 'pin');
     if (input.loginPassword != null) changes.loginPasswordSealed = this.sealed(input.loginPassword, 'loginPassword');
     if (input.basicToken != null) changes.basicTokenSealed = this.sealed(input.basicToken, 'basicToken');
-    // openIMIS applies interactiveUserUuid on create only; Hela lets an update relink the PSP's user too.
     Object.assign(psp, changes);
   }
 
@@ -133,8 +133,6 @@ export class PspService {
       throw error;
     }
   }
-
-
 }
 
 function nameTaken(name: string): ConflictError {

@@ -26,19 +26,25 @@ describe('payment service providers (admin, OpenIMIS mutations + mutationLogs) @
     name:"${name}"
     interactiveUserUuid:"${pspUser.id.toUpperCase()}"
     isExternalApiUser:true
-    clientMutationId:"cm-${name}"
   }),
   {
     clientMutationId
   }
   }`, undefined, admin));
-    expect(created.createPaymentServiceProvider).to.deep.equal({ clientMutationId: `cm-${name}` });
-    const logs = expectData(await gql(LOGS, { id: `cm-${name}` }, admin)).mutationLogs;
-    expect(logs.edges[0].node).to.deep.include({ status: 2, error: null, clientMutationId: `cm-${name}` });
+    expect(created.createPaymentServiceProvider).to.deep.equal({ clientMutationId: null });
     const listed = expectData(await gql(LIST, { name, ext: true }, admin)).paymentServiceProvider;
     expect(listed.edges[0].node).to.deep.include({ name, isExternalApiUser: true, kind: 'EXTERNAL', hasPin: false });
     // The default list is openIMIS's wallet dropdown: internal PSPs only.
     expect(expectData(await gql(LIST, { name }, admin)).paymentServiceProvider.totalCount).to.equal(0);
+
+    // A client that sends a clientMutationId polls the outcome with it.
+    const create = `mutation($input: CreatePaymentServiceProviderInput!) { createPaymentServiceProvider(input: $input) { internalId clientMutationId uuid } }`;
+    const payload = expectData(await gql(create, { input: { name: `W${name}`, clientMutationId: `cm-${name}`, clientMutationLabel: 'Create wallet' } }, admin)).createPaymentServiceProvider;
+    expect(payload.clientMutationId).to.equal(`cm-${name}`);
+    const logs = expectData(await gql(LOGS, { id: `cm-${name}` }, admin)).mutationLogs;
+    expect(logs.edges[0].node).to.deep.include({ id: payload.internalId, status: 2, error: null, clientMutationId: `cm-${name}`, clientMutationLabel: 'Create wallet', objectUuid: payload.uuid });
+    // Other users see only their own mutation logs.
+    expect(expectData(await gql(LOGS, { id: `cm-${name}` }, await tokenFor(Role.ACCOUNTANT))).mutationLogs.totalCount).to.equal(0);
   });
 
   it('keeps PINs, passwords and tokens encrypted, write-only, and decrypts the PIN exactly once per use', async () => {
