@@ -23,6 +23,9 @@ import type { ConfirmOutcome } from './connectors/collection-connector.js';
 import { CollectionConnectors } from './connectors/collection-connectors.js';
 import { PaymentTransaction, TransactionState } from './payment-transaction.entity.js';
 
+/** Longer than any PSP timeout (at most 120 s): a CONFIRMING row this old lost its confirmation. */
+const STALE_CONFIRMATION_MS = 150_000;
+
 /**
  * The accountant's OTP collection: initiate (persist intent, ask the PSP to send the payer an OTP),
  * then process (confirm with the OTP; on success record the premium and activate the policy in one
@@ -210,6 +213,11 @@ export class CollectionService {
       case TransactionState.PAID:
         return { responseCode: '1', responseMessage: OPENIMIS.success, Success: true, state: fresh.state };
       case TransactionState.CONFIRMING:
+        // A confirmation that never recorded its outcome (the process stopped mid-call) may have moved money.
+        if (Date.now() - fresh.updatedAt.getTime() > STALE_CONFIRMATION_MS) {
+          await this.record(em, uuid, { state: TransactionState.UNKNOWN, pspMessage: 'confirmation interrupted; outcome unknown' });
+          return refuse('PSP_UNKNOWN', 'An earlier confirmation was interrupted; the transaction is UNKNOWN until reconciled', TransactionState.UNKNOWN);
+        }
         return refuse('CONFLICT', 'This transaction is being confirmed right now; query it again in a moment');
       case TransactionState.LOCKED:
         return refuse('ATTEMPTS_EXCEEDED', 'Too many wrong OTPs: the transaction is locked; initiate a new one');

@@ -188,11 +188,37 @@ describe('openIMIS OTP collections through Qmoney (initiateTransaction / process
     expect(unknown.transactions.edges.map((e: any) => e.node.uuid)).to.deep.equal([uuids]);
     const second = expectData(await gql(INITIATE, { input }, accountant)).initiateTransaction;
     expect(second).to.deep.include({ Success: false, errorCode: 'CONFLICT' });
+    // Asking again is a status query: Qmoney no longer knows the session (it was consumed), so it stays UNKNOWN.
+    const again = await processOtp(uuids, sim.lastOtp(insured.wallet!)!);
+    expect(again).to.deep.include({ Success: false, responseCode: '-150001', state: 'UNKNOWN' });
+    expect(await sql('select uuid from premiums where payment_transaction_uuid = ?', [uuids])).to.have.length(0);
 
     sim.faults.getMoney = 'hang';
     const other = await family();
     const timedOut = expectData(await gql(INITIATE, { input: { ...input, insureeUuid: other.insureeUuid } }, accountant)).initiateTransaction;
     expect(timedOut).to.deep.include({ Success: false, errorCode: 'PSP_UNKNOWN', state: 'UNKNOWN' });
+  });
+
+  it('marks the transaction FAILED when Qmoney cannot even be logged into (nothing was sent)', async () => {
+    const misconfigured = await createQmoneyPsp(sim, admin, { loginPassword: 'not-the-password' });
+    const insured = await family();
+    const input = { amount: 500, paymentServiceProviderUuid: misconfigured, insureeUuid: insured.insureeUuid };
+    const getMoney = sim.calls.getMoney;
+    const answer = expectData(await gql(INITIATE, { input }, accountant)).initiateTransaction;
+    expect(answer).to.deep.include({ Success: false, responseMessage: 'transaction.mutation.failed_to_create_initiate_transaction', errorCode: 'PSP_UNAVAILABLE', state: 'FAILED' });
+    expect(sim.calls.getMoney).to.equal(getMoney);
+    expect(answer.detail).to.not.include('not-the-password');
+    // Nothing is under way, so a collection through a working PSP can start at once.
+    expect((await initiate(insured)).Success).to.equal(true);
+  });
+
+  it('turns a confirmation interrupted long ago (CONFIRMING) into UNKNOWN instead of blocking forever', async () => {
+    const insured = await family();
+    const { uuids } = await initiate(insured);
+    await sql(`update payment_transactions set state = 'CONFIRMING', updated_at = now() - interval '10 minutes' where uuid = ?`, [uuids]);
+    const calls = sim.calls.verifyCode;
+    expect(await processOtp(uuids, sim.lastOtp(insured.wallet!)!)).to.deep.include({ Success: false, errorCode: 'PSP_UNKNOWN', state: 'UNKNOWN' });
+    expect(sim.calls.verifyCode).to.equal(calls);
   });
 
   it('refuses bad input with the documented message and writes nothing', async () => {

@@ -8,6 +8,7 @@ const MERCHANT = '14001502';
 
 function connector(sim: QmoneySimulator, tokens: QmoneyTokenCache, overrides: { password?: string; basicToken?: string; timeoutMs?: number } = {}) {
   return new QmoneyConnector({
+    tokenKey: 'test',
     baseUrl: sim.url,
     account: MERCHANT,
     loginUsername: 'api-user',

@@ -23,6 +23,8 @@ export class CollectionConnectors {
     if (!baseUrl || !account || !loginUsername || !pinSealed || !loginPasswordSealed || !basicTokenSealed) {
       throw new BadInputError(`Payment service provider ${psp.name} is not fully configured (baseUrl, account, pin, loginUsername, loginPassword, basicToken)`, { field: 'paymentServiceProviderUuid' });
     }
-    return new QmoneyConnector({ baseUrl, account, loginUsername, pinSealed, loginPasswordSealed, basicTokenSealed, timeoutMs: psp.timeoutMs }, this.psps.secrets, this.qmoneyTokens);
+    // A changed PSP (new password, new URL) gets a new login rather than another PSP's token.
+    const tokenKey = `${psp.uuid}@${psp.updatedAt.getTime()}`;
+    return new QmoneyConnector({ tokenKey, baseUrl, account, loginUsername, pinSealed, loginPasswordSealed, basicTokenSealed, timeoutMs: psp.timeoutMs }, this.psps.secrets, this.qmoneyTokens);
   }
 }

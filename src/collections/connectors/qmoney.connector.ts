@@ -4,6 +4,8 @@ import type { CollectionConnector, CollectionRequest, ConfirmOutcome, RequestOut
 
 /** What a Qmoney PSP row provides; secrets stay sealed until the one request that sends them. */
 export interface QmoneySettings {
+  /** Whose access token this is: the PSP and the version of its credentials. */
+  tokenKey: string;
   baseUrl: string;
   account: string;
   loginUsername: string;
@@ -19,7 +21,7 @@ interface CachedToken {
   expiresAt: number;
 }
 
-/** Access tokens per (base URL, username), shared by every connector built in this process. */
+/** Access tokens per PSP credentials (`tokenKey`), shared by every connector built in this process. */
 export type QmoneyTokenCache = Map<string, CachedToken>;
 
 type Answer = { status: number; body: Record<string, any> | undefined };
@@ -137,7 +139,7 @@ export class QmoneyConnector implements CollectionConnector {
   }
 
   private cacheKey(): string {
-    return `${this.settings.baseUrl} ${this.settings.loginUsername}`;
+    return this.settings.tokenKey;
   }
 }
 
