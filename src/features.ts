@@ -11,6 +11,8 @@ import { User } from './auth/user.entity.js';
 import { UserResolver } from './auth/user.resolver.js';
 import { MutationLog } from './core/mutation-log.entity.js';
 import { MutationLogResolver } from './core/mutation-log.resolver.js';
+import { PayoutChannel } from './disbursements/channels/payout-channel.entity.js';
+import { PayoutChannelResolver } from './disbursements/channels/payout-channel.resolver.js';
 import type { RouteFactory } from './http/route.js';
 import { PaymentServiceProvider } from './psp/payment-service-provider.entity.js';
 import { PspResolver } from './psp/psp.resolver.js';
@@ -29,13 +31,14 @@ import type { StartableFactory } from './simulators/startable.js';
 
 /** Every feature's entities, resolvers and REST routes, in one list each. */
 export const entities = [
-  User, RefreshToken, LoginThrottle, AuditEvent, Family, Insuree, Product, Policy, Premium,
+  User, RefreshToken, LoginThrottle, AuditEvent, Family, Insuree, Product, Policy, Premium, PayoutChannel,
   MutationLog, PaymentServiceProvider, PaymentTransaction,
 ];
 
 export const resolvers = [
   AuthResolver, UserResolver, AuditResolver,
   FamilyResolver, InsureeResolver, ProductResolver, PolicyResolver, PremiumResolver,
+  PayoutChannelResolver,
   MutationLogResolver, PspResolver, CollectionResolver, PspApiResolver, TransactionResolver,
 ] as const;
 
