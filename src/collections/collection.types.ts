@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import { TransactionState } from './payment-transaction.entity.js';
 
-@ObjectType('InitiateTransactionMutationPayload')
+@ObjectType('InitiateTransactionMutationPayload', { simpleResolvers: true })
 export class InitiateTransactionPayload {
   @Field(() => String, { nullable: true, description: 'The new transaction uuid (one value, despite the name).' })
   uuids?: string;
@@ -25,7 +25,7 @@ export class InitiateTransactionPayload {
   state?: TransactionState;
 }
 
-@ObjectType('ProcessTransactionMutationPayload')
+@ObjectType('ProcessTransactionMutationPayload', { simpleResolvers: true })
 export class ProcessTransactionPayload {
   @Field(() => String, { nullable: true })
   responseMessage?: string;

@@ -2,8 +2,10 @@ import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../common/decimal.scalar.js';
 import { JSONStringScalar } from '../common/json-string.scalar.js';
 
+// Plain data types use `simpleResolvers`: no per-field middleware on the hot path of the PSP API.
+
 /** openIMIS `PolicyType` of verifyInsuree: `token` is the policy uuid to send back in processPayment. */
-@ObjectType('PolicyType')
+@ObjectType('PolicyType', { simpleResolvers: true })
 export class VerifiedPolicy {
   @Field(() => String, { nullable: true })
   productName?: string;
@@ -21,7 +23,7 @@ export class VerifiedPolicy {
   token?: string;
 }
 
-@ObjectType('VerifyGQLtype')
+@ObjectType('VerifyGQLtype', { simpleResolvers: true })
 export class VerifyInsureeResult {
   @Field(() => String, { nullable: true })
   firstName?: string;
@@ -75,7 +77,7 @@ export class ProcessPaymentInput {
   clientMutationId?: string;
 }
 
-@ObjectType('ProcessPaymentMutationPayload')
+@ObjectType('ProcessPaymentMutationPayload', { simpleResolvers: true })
 export class ProcessPaymentPayload {
   @Field(() => Boolean, { nullable: true, name: 'Success' })
   Success!: boolean;
