@@ -24,5 +24,5 @@ try {
     await scenario.run(databaseUrl!);
   }
 } finally {
-  if (ownServer) execFileSync('scripts/pg-test.sh', ['stop']);
+  if (ownServer) execFileSync('scripts/pg-test.sh', ['stop', databaseUrl!]);
 }

@@ -54,8 +54,10 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       url,
       container,
       async close() {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
+        // Requests in flight finish; idle keep-alive connections would otherwise hold close() open.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await closed;
         await apollo.stop();
         await stopStarted();
         await db.close();
@@ -68,16 +70,26 @@ export async function startApp(config: Config, log: Logger = createLogger(config
   }
 }
 
+const HEALTH_TIMEOUT_MS = 3_000;
+
+/** 200 only when the database answers a query. */
 function healthRoute(container: Container): Route {
   return {
     method: 'GET',
     path: '/healthz',
     async handle() {
+      let timer: NodeJS.Timeout | undefined;
+      // A database that hangs rather than refuses must not hang the probe too.
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('health check timed out')), HEALTH_TIMEOUT_MS);
+      });
       try {
-        await container.orm.em.getConnection().execute('select 1');
+        await Promise.race([container.orm.em.getConnection().execute('select 1'), timeout]);
         return { status: 200, body: { status: 'ok' } };
       } catch {
         return { status: 503, body: { status: 'database unavailable' } };
+      } finally {
+        clearTimeout(timer);
       }
     },
   };

@@ -32,13 +32,23 @@ type Env = Record<string, string | undefined>;
 
 export class ConfigError extends Error {}
 
-function int(env: Env, name: string, fallback: number, min = 0): number {
+function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
   return value;
 }
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name] || fallback;
+  if (!allowed.includes(raw as T)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name];
@@ -66,32 +76,38 @@ function secret(env: Env, name: string, production: boolean): string | undefined
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const nodeEnv = (env.NODE_ENV ?? 'development') as Config['nodeEnv'];
-  if (!['development', 'production', 'test'].includes(nodeEnv)) {
-    throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
-  }
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
   const production = nodeEnv === 'production';
   const jwtSecret = secret(env, 'JWT_SECRET', production) ?? randomBytes(32).toString('hex');
   if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
   const secretKey = secret(env, 'SECRET_KEY', production);
+  const adminUsername = env.ADMIN_USERNAME || 'admin';
+  if (!/^[\w.@+-]{3,150}$/.test(adminUsername)) {
+    throw new ConfigError('ADMIN_USERNAME must be 3 to 150 letters, digits or . @ + - _');
+  }
+  const adminPassword = env.ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && (adminPassword.length < 8 || Buffer.byteLength(adminPassword) > 72)) {
+    throw new ConfigError('ADMIN_PASSWORD must be 8 to 72 bytes long (or unset, to have one generated)');
+  }
 
   return Object.freeze({
     nodeEnv,
     host: env.HOST || '127.0.0.1',
-    port: int(env, 'PORT', 4000),
+    port: int(env, 'PORT', 4000, 0, 65_535),
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.DATA_DIR || './data',
     dbPoolMax: int(env, 'DB_POOL_MAX', 10, 1),
-    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     jwt: {
       secret: jwtSecret,
       accessTtlSeconds: int(env, 'JWT_ACCESS_TTL_SECONDS', 86_400, 1),
       refreshTtlSeconds: int(env, 'JWT_REFRESH_TTL_SECONDS', 30 * 86_400, 1),
-      clockSkewSeconds: int(env, 'JWT_CLOCK_SKEW_SECONDS', 60),
+      // A large leeway would quietly disable expiry (RFC 7519 §4.1.4: "a few minutes" at most).
+      clockSkewSeconds: int(env, 'JWT_CLOCK_SKEW_SECONDS', 60, 0, 300),
     },
-    bcryptCost: int(env, 'BCRYPT_COST', 12, 4),
+    bcryptCost: int(env, 'BCRYPT_COST', 12, 4, 31),
     login: { maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1), lockSeconds: int(env, 'LOGIN_LOCK_SECONDS', 300, 1) },
-    admin: { username: env.ADMIN_USERNAME || 'admin', password: env.ADMIN_PASSWORD || undefined },
+    admin: { username: adminUsername, password: adminPassword },
     secretKey: secretKey ? decodeKey('SECRET_KEY', secretKey) : randomBytes(32),
     limits: {
       bodyBytes: int(env, 'MAX_BODY_BYTES', 1_048_576, 1024),

@@ -1,21 +1,23 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
 /**
- * Structured JSON logs. Anything that might carry a secret is redacted by path, so a careless
- * `log.info({ input })` cannot leak a password, PIN, OTP or token.
+ * Structured JSON logs (to stdout unless a destination is given). Anything that might carry a
+ * secret is redacted by path, so a careless `log.info({ input })` cannot leak a password, PIN, OTP or token.
  */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: 'hela' },
     redact: {
       paths: [
+        'password', 'pin', 'otp', 'token', 'refreshToken', 'secret', 'authorization',
         '*.password', '*.pin', '*.otp', '*.token', '*.refreshToken', '*.secret', '*.authorization',
         'req.headers.authorization', 'req.headers.cookie', 'variables.*',
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

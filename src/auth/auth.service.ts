@@ -19,6 +19,9 @@ export interface IssuedTokens {
   refreshExpiresIn: number;
 }
 
+/** As `users.username` and `login_throttles.username`. */
+const USERNAME_MAX_LENGTH = 150;
+
 /** How long a verified user is trusted without re-reading it; changes made in this process apply at once. */
 const USER_CACHE_MS = 5_000;
 
@@ -39,6 +42,8 @@ export class AuthService {
   }
 
   async tokenAuth(username: string, password: string, requestId?: string): Promise<IssuedTokens> {
+    // No account can have a longer name (nor could the throttle row hold it): refuse before any SQL.
+    if (username.length > USERNAME_MAX_LENGTH) throw new InvalidCredentialsError();
     const em = this.orm.em.fork();
     await this.refuseIfThrottled(em, username);
     const user = await em.findOne(User, { username }, { populate: ['passwordHash'] });

@@ -7,7 +7,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { HttpRequest, HttpResponse, Route } from '../http/route.js';
 import type { Logger } from '../logger.js';
 import type { Context } from './context.js';
-import { createFormatError } from './format-error.js';
+import { createFormatError, logUnexpectedErrors } from './format-error.js';
+import { hideSchemaDetails } from './hide-schema-details.js';
 import { queryLimits } from './limits.js';
 
 const BEARER = /^bearer\s+(\S+)$/i;
@@ -17,7 +18,7 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
   const limits = queryLimits(config.limits, production);
   const server = new ApolloServer<Context>({
     schema,
-    formatError: createFormatError(log),
+    formatError: createFormatError(),
     introspection: !production,
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
@@ -25,8 +26,13 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
     allowBatchedHttpRequests: false,
     // main.ts owns shutdown; Apollo's own signal handler would race it and leave the process hanging.
     stopOnTerminationSignals: false,
-    plugins: limits.plugins as ApolloServerPlugin<Context>[], // graphql-armor is typed against Apollo's CJS build
+    plugins: [
+      logUnexpectedErrors,
+      ...(limits.plugins as ApolloServerPlugin<Context>[]), // armor is typed against Apollo's CJS build
+      ...(production ? [hideSchemaDetails as ApolloServerPlugin<Context>] : []),
+    ],
     validationRules: [...limits.validationRules],
+    parseOptions: limits.parseOptions,
     logger: { debug: () => {}, info: () => {}, warn: (m) => log.warn(m), error: (m) => log.error(m) },
   });
   await server.start();

@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { AuditMiddleware } from '../audit/audit.middleware.js';
 import { resolvers } from '../features.js';
 import { authChecker } from './auth-checker.js';
+import { rejectNul } from './reject-nul.middleware.js';
 
 /** Builds the executable schema; resolvers and middlewares are resolved through the app's container. */
 export function buildHelaSchema(container?: ContainerType): Promise<GraphQLSchema> {
@@ -12,7 +13,7 @@ export function buildHelaSchema(container?: ContainerType): Promise<GraphQLSchem
     authChecker,
     authMode: 'error',
     container,
-    globalMiddlewares: [AuditMiddleware],
+    globalMiddlewares: [AuditMiddleware, rejectNul],
     validate: { forbidUnknownValues: false },
   });
 }

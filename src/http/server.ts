@@ -34,21 +34,33 @@ export function createHttpServer(routes: Route[], bodyLimit: number, log: Logger
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     const reqLog = log.child({ requestId });
-    handle(req, compiled, bodyLimit, requestId, reqLog)
+    const url = parseUrl(req.url);
+    const handled = url ? handle(req, url, compiled, bodyLimit, requestId, reqLog) : Promise.resolve(BAD_URL);
+    handled
       .catch((error) => {
         reqLog.error({ err: error }, 'request failed');
         return { status: 500, body: { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
       })
       .then((response) => {
         send(res, response);
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        reqLog.debug({ method: req.method, url: req.url, status: response.status, ms }, 'request');
+        // One line per request. The path only: a query string may carry a token or a GraphQL document.
+        const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
+        reqLog.info({ method: req.method, path: url?.pathname, status: response.status, ms }, 'request');
       });
   });
 }
 
-async function handle(req: IncomingMessage, routes: CompiledRoute[], bodyLimit: number, requestId: string, log: Logger): Promise<HttpResponse> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+const BAD_URL: HttpResponse = { status: 400, body: { error: 'Invalid request URL' } };
+
+function parseUrl(raw = '/'): URL | undefined {
+  try {
+    return new URL(raw, 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
+async function handle(req: IncomingMessage, url: URL, routes: CompiledRoute[], bodyLimit: number, requestId: string, log: Logger): Promise<HttpResponse> {
   const method = req.method ?? 'GET';
   const pathMatches = routes.filter((r) => r.pattern.test(url.pathname));
   if (pathMatches.length === 0) return { status: 404, body: { error: 'Not found' } };
@@ -64,7 +76,12 @@ async function handle(req: IncomingMessage, routes: CompiledRoute[], bodyLimit: 
     throw error;
   }
   const values = match.pattern.exec(url.pathname)!.slice(1);
-  const params = Object.fromEntries(match.names.map((name, i) => [name, decodeURIComponent(values[i])]));
+  let params: Record<string, string>;
+  try {
+    params = Object.fromEntries(match.names.map((name, i) => [name, decodeURIComponent(values[i])]));
+  } catch {
+    return BAD_URL; // a malformed %-escape in a path segment
+  }
   const request: HttpRequest = { method, path: url.pathname, params, search: url.search, headers: req.headers, body, requestId, log };
   return match.route.handle(request);
 }

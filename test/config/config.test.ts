@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(32), SECRET_KEY: 'ab'.repeat(32) };
+
+describe('configuration (src/config.ts) @smoke', () => {
+  it('has working defaults for a laptop: 127.0.0.1:4000, embedded database under ./data, 1 MB bodies', () => {
+    const config = loadConfig({});
+    expect(config).to.deep.include({ nodeEnv: 'development', host: '127.0.0.1', port: 4000, dataDir: './data', databaseUrl: undefined, logLevel: 'info' });
+    expect(config.limits.bodyBytes).to.equal(1_048_576);
+    expect(config.secretKey).to.have.length(32);
+    expect(Object.isFrozen(config)).to.equal(true);
+  });
+
+  it('refuses invalid values with a message naming the variable', () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ PORT: 'eighty' }, /PORT/],
+      [{ PORT: '70000' }, /PORT/],
+      [{ DB_POOL_MAX: '0' }, /DB_POOL_MAX/],
+      [{ GRAPHQL_MAX_DEPTH: '2.5' }, /GRAPHQL_MAX_DEPTH/],
+      [{ NODE_ENV: 'staging' }, /NODE_ENV/],
+      [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+      [{ WORKERS_ENABLED: 'maybe' }, /WORKERS_ENABLED/],
+      [{ JWT_SECRET: 'short' }, /JWT_SECRET/],
+      [{ JWT_CLOCK_SKEW_SECONDS: '86400' }, /JWT_CLOCK_SKEW_SECONDS/],
+      [{ SECRET_KEY: 'not-32-bytes' }, /SECRET_KEY/],
+      [{ ADMIN_PASSWORD: 'short' }, /ADMIN_PASSWORD/],
+      [{ ADMIN_USERNAME: 'a b' }, /ADMIN_USERNAME/],
+    ];
+    for (const [env, message] of cases) {
+      expect(() => loadConfig(env), JSON.stringify(env)).to.throw(ConfigError, message);
+    }
+  });
+
+  it('requires real secrets in production and turns the simulators off there', () => {
+    expect(() => loadConfig({ ...PRODUCTION, JWT_SECRET: '' })).to.throw(ConfigError, /JWT_SECRET is required/);
+    expect(() => loadConfig({ ...PRODUCTION, SECRET_KEY: '' })).to.throw(ConfigError, /SECRET_KEY is required/);
+    const config = loadConfig(PRODUCTION);
+    expect(config.simulators.enabled).to.equal(false);
+    expect(config.secretKey.toString('hex')).to.equal('ab'.repeat(32));
+  });
+
+  it('is documented: every variable read in src/config.ts is listed in .env.example', () => {
+    const source = readFileSync('src/config.ts', 'utf8');
+    const read = new Set([...source.matchAll(/(?:env\.|env, |secret\(env, |oneOf\(env, )'?([A-Z][A-Z0-9_]+)'?/g)].map((m) => m[1]));
+    const documented = new Set([...readFileSync('.env.example', 'utf8').matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    expect(read.size).to.be.greaterThan(20);
+    expect([...read].filter((name) => !documented.has(name)), 'missing from .env.example').to.deep.equal([]);
+    expect([...documented].filter((name) => !read.has(name)), 'in .env.example but not read').to.deep.equal([]);
+  });
+});
