@@ -30,7 +30,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     for (const startable of started.reverse()) await startable.stop();
   };
   try {
-    const schema = await buildHelaSchema({ get: (cls) => container.get(cls) });
+    const schema = await buildHelaSchema(container);
     const apollo = await createApollo(schema, config, log);
     const routes: Route[] = [
       healthRoute(container),
