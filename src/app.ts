@@ -5,7 +5,8 @@ import { ensureFirstAdmin } from './auth/bootstrap-admin.js';
 import type { Config } from './config.js';
 import { Container } from './container.js';
 import { openDatabase } from './db/database.js';
-import { routeFactories, startables } from './features.js';
+import { backgroundWorkers, routeFactories, startables } from './features.js';
+import type { Startable } from './simulators/startable.js';
 import { createApollo, graphqlRoutes } from './graphql/graphql.route.js';
 import { buildHelaSchema } from './graphql/schema.js';
 import type { Route } from './http/route.js';
@@ -25,8 +26,12 @@ export interface App {
 export async function startApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<App> {
   const db = await openDatabase(config, log);
   const container = new Container(config, db.orm, log);
+  const started: Startable[] = [];
+  const stopStarted = async () => {
+    for (const startable of started.reverse()) await startable.stop();
+  };
   try {
-    const schema = await buildHelaSchema({ get: (cls) => container.get(cls) });
+    const schema = await buildHelaSchema(container);
     const apollo = await createApollo(schema, config, log);
     const routes: Route[] = [
       healthRoute(container),
@@ -35,8 +40,14 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     ];
     // Before the first-admin check, so a demo start gets the demo admin password rather than a generated one.
     if (config.seedDemo) process.stdout.write(describeDemo(await seedDemoData(container)));
+    for (const startable of startables.map((factory) => factory(container))) {
+      if (!startable) continue;
+      await startable.start();
+      started.push(startable);
+    }
     await ensureFirstAdmin(container);
-    const background = await startBackground(container, startables);
+    const background = await startBackground(container, backgroundWorkers);
+    started.push({ start: async () => {}, stop: () => background.stop() }); // stopped first: workers before simulators
     const server = createHttpServer(routes, config.limits.bodyBytes, log);
     await listen(server, config.port, config.host);
     const { port } = server.address() as AddressInfo;
@@ -51,11 +62,12 @@ export async function startApp(config: Config, log: Logger = createLogger(config
         server.closeIdleConnections();
         await closed;
         await apollo.stop();
-        await background.stop();
+        await stopStarted();
         await db.close();
       },
     };
   } catch (error) {
+    await stopStarted();
     await db.close();
     throw error;
   }

@@ -37,7 +37,8 @@ export interface Config {
     /** Body limit of the entitlements CSV upload route. */
     uploadMaxBytes: number;
   };
-  simulators: { enabled: boolean };
+  /** In-process partner simulators for the demo; `qmoneyPort` 0 picks a free port. */
+  simulators: { enabled: boolean; qmoneyPort: number };
   /** Load the demo data (users, products, families, idle policies) at start; idempotent. */
   seedDemo: boolean;
 }
@@ -142,7 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
       sendConcurrency: int(env, 'DISBURSEMENT_SEND_CONCURRENCY', 8, 1),
       uploadMaxBytes: int(env, 'ENTITLEMENT_UPLOAD_MAX_BYTES', 200 * 1024 * 1024, 1024),
     },
-    simulators: { enabled: bool(env, 'SIMULATORS_ENABLED', !production) },
+    simulators: { enabled: bool(env, 'SIMULATORS_ENABLED', !production), qmoneyPort: int(env, 'QMONEY_SIMULATOR_PORT', nodeEnv === 'test' ? 0 : 4010) },
     seedDemo: bool(env, 'SEED_DEMO', false),
   });
 }

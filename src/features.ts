@@ -1,6 +1,10 @@
 import { AuditEvent } from './audit/audit-event.entity.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver } from './auth/auth.resolver.js';
+import { CollectionResolver } from './collections/collection.resolver.js';
+import { PaymentTransaction } from './collections/payment-transaction.entity.js';
+import { PspApiResolver } from './collections/psp-api.resolver.js';
+import { TransactionResolver } from './collections/transaction.resolver.js';
 import { LoginThrottle } from './auth/login-throttle.entity.js';
 import { RefreshToken } from './auth/refresh-token.entity.js';
 import { User } from './auth/user.entity.js';
@@ -18,7 +22,11 @@ import { Programme } from './disbursements/programme.entity.js';
 import { PayoutChannel } from './disbursements/channels/payout-channel.entity.js';
 import { PayoutChannelResolver } from './disbursements/channels/payout-channel.resolver.js';
 import type { RouteFactory } from './http/route.js';
-import type { StartableFactory } from './jobs/startable.js';
+import { MutationLog } from './core/mutation-log.entity.js';
+import { MutationLogResolver } from './core/mutation-log.resolver.js';
+import { PaymentServiceProvider } from './psp/payment-service-provider.entity.js';
+import { PspResolver } from './psp/psp.resolver.js';
+import type { BackgroundWorkerFactory } from './jobs/background-worker.js';
 import { Family } from './registry/family.entity.js';
 import { FamilyResolver } from './registry/family.resolver.js';
 import { Insuree } from './registry/insuree.entity.js';
@@ -29,21 +37,27 @@ import { Premium } from './registry/premium.entity.js';
 import { PremiumResolver } from './registry/premium.resolver.js';
 import { Product } from './registry/product.entity.js';
 import { ProductResolver } from './registry/product.resolver.js';
+import { qmoneySimulatorStartable } from './simulators/qmoney/qmoney-demo.js';
+import type { StartableFactory } from './simulators/startable.js';
 
 /** Every feature's entities, resolvers and REST routes, in one list each. */
 export const entities = [
-  User, RefreshToken, LoginThrottle, AuditEvent,
-  Family, Insuree, Product, Policy, Premium,
-  PayoutChannel, Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
+  User, RefreshToken, LoginThrottle, AuditEvent, Family, Insuree, Product, Policy, Premium, PayoutChannel,
+  MutationLog, PaymentServiceProvider, PaymentTransaction,
+  Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
 ];
 
 export const resolvers = [
   AuthResolver, UserResolver, AuditResolver,
   FamilyResolver, InsureeResolver, ProductResolver, PolicyResolver, PremiumResolver,
   PayoutChannelResolver, DisbursementResolver,
+  MutationLogResolver, PspResolver, CollectionResolver, PspApiResolver, TransactionResolver,
 ] as const;
 
 export const routeFactories: RouteFactory[] = [disbursementRoutes];
 
-/** Background workers (pg-boss handlers, sweepers); run by `npm start` when WORKERS_ENABLED and by `npm run worker`. */
-export const startables: StartableFactory[] = [(container) => container.get(BatchWorker)];
+/** Started after the database (and demo data), stopped on close. */
+export const startables: StartableFactory[] = [qmoneySimulatorStartable];
+
+/** Job workers (pg-boss handlers, sweepers): in `npm start` when WORKERS_ENABLED, and in `npm run worker`. */
+export const backgroundWorkers: BackgroundWorkerFactory[] = [(container) => container.get(BatchWorker)];

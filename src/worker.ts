@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { Container } from './container.js';
 import { openDatabase } from './db/database.js';
-import { startables } from './features.js';
+import { backgroundWorkers } from './features.js';
 import { startBackground } from './jobs/background.js';
 import { createLogger } from './logger.js';
 
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel).child({ process: 'worker' });
   const db = await openDatabase(config, log);
   const container = new Container(config, db.orm, log);
-  const background = await startBackground(container, startables);
+  const background = await startBackground(container, backgroundWorkers);
   log.info('workers started');
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,43 +1,32 @@
-import type { MiddlewareInterface, NextFn, ResolverData } from 'type-graphql';
+import type { GraphQLFieldResolver } from 'graphql';
 import { DomainError } from '../common/domain-error.js';
-import type { Container } from '../container.js';
 import type { Context } from '../graphql/context.js';
 import { AuditResult } from './audit-event.entity.js';
-import { AuditService } from './audit.service.js';
+import type { AuditService } from './audit.service.js';
 
 /**
- * Every root mutation leaves one audit event, whether it succeeded or not. Resolvers name the entity
- * through `ctx.auditEntity`; arguments are never stored (they may hold passwords, PINs or OTPs).
+ * Wraps a root mutation so that it leaves one audit event, whether it succeeded or not. Resolvers
+ * name the entity through `ctx.auditEntity`; arguments are never stored (they may hold passwords,
+ * PINs or OTPs). A resolver whose service wrote its own event sets `ctx.auditRecorded`.
  */
-export class AuditMiddleware implements MiddlewareInterface<Context> {
-  private readonly audit: AuditService;
-
-  constructor(container: Container) {
-    this.audit = container.get(AuditService);
-  }
-
-  async use({ context, info }: ResolverData<Context>, next: NextFn): Promise<unknown> {
-    if (info.parentType.name !== 'Mutation' || info.path.prev) return next();
-    const base = {
+export function audited(audit: AuditService, resolve: GraphQLFieldResolver<unknown, Context>): GraphQLFieldResolver<unknown, Context> {
+  return async (source, args, context, info) => {
+    const event = () => ({
       action: info.fieldName,
       actorId: context.user?.id,
       actorUsername: context.user?.username,
       requestId: context.requestId,
-    };
+      entityType: context.auditEntity?.type,
+      entityId: context.auditEntity?.id,
+    });
     try {
-      const result = await next();
-      await this.audit.record({ ...base, entityType: context.auditEntity?.type, entityId: context.auditEntity?.id });
+      const result = await resolve(source, args, context, info);
+      if (!context.auditRecorded) await audit.record(event());
       return result;
     } catch (error) {
       const errorCode = error instanceof DomainError ? error.code : 'INTERNAL_SERVER_ERROR';
-      await this.audit.record({
-        ...base,
-        entityType: context.auditEntity?.type,
-        entityId: context.auditEntity?.id,
-        result: AuditResult.FAILURE,
-        errorCode,
-      });
+      await audit.record({ ...event(), result: AuditResult.FAILURE, errorCode });
       throw error;
     }
-  }
+  };
 }

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Config } from '../config.js';
 import { InvalidTokenError } from './auth.errors.js';
@@ -14,7 +15,12 @@ export interface AccessPayload {
 const ALGORITHM = 'HS256';
 
 export class JwtCodec {
-  constructor(private readonly settings: Config['jwt']) {}
+  /** A KeyObject once, rather than a string jsonwebtoken re-imports (via a failing createPublicKey) on every call. */
+  private readonly key: KeyObject;
+
+  constructor(private readonly settings: Config['jwt']) {
+    this.key = createSecretKey(Buffer.from(settings.secret, 'utf8'));
+  }
 
   sign(user: { id: string; username: string; tokenVersion: number }, origIat = nowSeconds()): { token: string; payload: AccessPayload } {
     const payload: AccessPayload = {
@@ -24,14 +30,14 @@ export class JwtCodec {
       sub: user.id,
       tv: user.tokenVersion,
     };
-    return { token: jwt.sign(payload, this.settings.secret, { algorithm: ALGORITHM, noTimestamp: true }), payload };
+    return { token: jwt.sign(payload, this.key, { algorithm: ALGORITHM, noTimestamp: true }), payload };
   }
 
   /** Verifies with the algorithm pinned (so `alg:none` and RS/HS confusion fail) and `exp` required. */
   verify(token: string): AccessPayload {
     let decoded: unknown;
     try {
-      decoded = jwt.verify(token, this.settings.secret, {
+      decoded = jwt.verify(token, this.key, {
         algorithms: [ALGORITHM],
         clockTolerance: this.settings.clockSkewSeconds,
       });

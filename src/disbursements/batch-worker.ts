@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Container } from '../container.js';
 import { JobQueue } from '../jobs/job-queue.js';
-import type { Startable } from '../jobs/startable.js';
+import type { BackgroundWorker } from '../jobs/background-worker.js';
 import type { Logger } from '../logger.js';
 import { BulkDb } from './bulk-db.js';
 import { ChannelDirectory, type ChannelHandle } from './channel-directory.js';
@@ -28,7 +28,7 @@ interface ClaimedBatch {
  * batch (only one claim succeeds), a stale worker cannot overwrite a newer outcome (its message_id
  * no longer matches) and a final payment never changes. No transaction is open during a call out.
  */
-export class BatchWorker implements Startable {
+export class BatchWorker implements BackgroundWorker {
   private readonly db: BulkDb;
   private readonly jobs: JobQueue;
   private readonly channels: ChannelDirectory;

@@ -19,4 +19,6 @@ export interface Context {
   log: Logger;
   /** Set by a resolver so the audit trail names the entity a mutation touched. */
   auditEntity?: { type: string; id: string };
+  /** Set by a resolver whose service already wrote the audit event (in its own statement): no second one. */
+  auditRecorded?: boolean;
 }

@@ -49,7 +49,15 @@ export function graphqlRoutes(apollo: ApolloServer<Context>, orm: MikroORM, auth
 }
 
 async function createContext(request: HttpRequest, orm: MikroORM, auth: AuthService): Promise<Context> {
-  const context: Context = { em: orm.em.fork(), requestId: request.requestId, log: request.log };
+  let em: Context['em'] | undefined;
+  const context: Context = {
+    // Forked on first use: many requests (the PSP API's prepared statements, token mutations) never need one.
+    get em() {
+      return (em ??= orm.em.fork());
+    },
+    requestId: request.requestId,
+    log: request.log,
+  };
   const header = request.headers.authorization;
   if (header) {
     const token = BEARER.exec(header)?.[1];

@@ -1,4 +1,4 @@
-import type { MiddlewareFn } from 'type-graphql';
+import type { GraphQLFieldResolver } from 'graphql';
 import { BadInputError } from '../common/domain-error.js';
 
 function containsNul(value: unknown): boolean {
@@ -10,10 +10,12 @@ function containsNul(value: unknown): boolean {
 
 /**
  * PostgreSQL cannot store or even compare a text containing U+0000: the driver fails and the client
- * would see an INTERNAL_SERVER_ERROR. Refusing it up front, for every field's arguments (from
- * variables or literals alike), turns that into the bad input it is.
+ * would see an INTERNAL_SERVER_ERROR. Refusing it up front (from variables or literals alike) turns
+ * that into the bad input it is.
  */
-export const rejectNul: MiddlewareFn = ({ args }, next) => {
-  if (containsNul(args)) throw new BadInputError('Text must not contain the NUL character (U+0000)');
-  return next();
-};
+export function rejectingNul<TContext>(resolve: GraphQLFieldResolver<unknown, TContext>): GraphQLFieldResolver<unknown, TContext> {
+  return (source, args, context, info) => {
+    if (containsNul(args)) throw new BadInputError('Text must not contain the NUL character (U+0000)');
+    return resolve(source, args, context, info);
+  };
+}

@@ -1,6 +1,6 @@
 import type { Container } from '../container.js';
 import { JobQueue } from './job-queue.js';
-import type { Startable, StartableFactory } from './startable.js';
+import type { BackgroundWorker, BackgroundWorkerFactory } from './background-worker.js';
 
 export interface Background {
   stop(): Promise<void>;
@@ -10,12 +10,12 @@ export interface Background {
  * Starts the job queue (every process enqueues) and, when `config.workers.enabled`, the workers.
  * The returned handle stops them in reverse order.
  */
-export async function startBackground(container: Container, factories: StartableFactory[]): Promise<Background> {
+export async function startBackground(container: Container, factories: BackgroundWorkerFactory[]): Promise<Background> {
   const queue = container.get(JobQueue);
   const workers = factories.map((factory) => factory(container));
   for (const worker of workers) worker.declare();
   await queue.start();
-  const started: Startable[] = [];
+  const started: BackgroundWorker[] = [];
   try {
     if (container.config.workers.enabled) {
       for (const worker of workers) {

@@ -1,7 +1,7 @@
 import type { Container } from '../container.js';
 
-/** Background work beside HTTP (job handlers, sweepers). Started after the database, stopped before it. */
-export interface Startable {
+/** A job worker beside HTTP (pg-boss handlers, sweepers). Started after the database, stopped before it. */
+export interface BackgroundWorker {
   /** Declares its queues on the JobQueue; runs in every process, as API processes enqueue too. */
   declare(): void;
   /** Registers handlers and timers; only in processes that run workers. */
@@ -9,4 +9,4 @@ export interface Startable {
   stop(): Promise<void>;
 }
 
-export type StartableFactory = (container: Container) => Startable;
+export type BackgroundWorkerFactory = (container: Container) => BackgroundWorker;

@@ -1,0 +1,30 @@
+import { BadInputError } from '../../common/domain-error.js';
+import type { Container } from '../../container.js';
+import { PspKind, type PaymentServiceProvider } from '../../psp/payment-service-provider.entity.js';
+import { PspService } from '../../psp/psp.service.js';
+import type { CollectionConnector } from './collection-connector.js';
+import { QmoneyConnector, type QmoneyTokenCache } from './qmoney.connector.js';
+
+/** Builds the connector a PSP row describes; Qmoney access tokens are shared process-wide. */
+export class CollectionConnectors {
+  private readonly psps: PspService;
+  private readonly qmoneyTokens: QmoneyTokenCache = new Map();
+
+  constructor(container: Container) {
+    this.psps = container.get(PspService);
+  }
+
+  /** `psp` must have its sealed secrets loaded (PspService.findCurrent does). */
+  for(psp: PaymentServiceProvider): CollectionConnector {
+    if (psp.kind !== PspKind.QMONEY || psp.isExternalApiUser) {
+      throw new BadInputError(`Payment service provider ${psp.name} does not collect with OTPs (kind ${psp.kind})`, { field: 'paymentServiceProviderUuid' });
+    }
+    const { baseUrl, account, loginUsername, pinSealed, loginPasswordSealed, basicTokenSealed } = psp;
+    if (!baseUrl || !account || !loginUsername || !pinSealed || !loginPasswordSealed || !basicTokenSealed) {
+      throw new BadInputError(`Payment service provider ${psp.name} is not fully configured (baseUrl, account, pin, loginUsername, loginPassword, basicToken)`, { field: 'paymentServiceProviderUuid' });
+    }
+    // A changed PSP (new password, new URL) gets a new login rather than another PSP's token.
+    const tokenKey = `${psp.uuid}@${psp.updatedAt.getTime()}`;
+    return new QmoneyConnector({ tokenKey, baseUrl, account, loginUsername, pinSealed, loginPasswordSealed, basicTokenSealed, timeoutMs: psp.timeoutMs }, this.psps.secrets, this.qmoneyTokens);
+  }
+}

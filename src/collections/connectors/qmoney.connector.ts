@@ -1,0 +1,165 @@
+import got, { RequestError, type Got } from 'got';
+import type { SecretBox } from '../../common/secret-box.js';
+import type { CollectionConnector, CollectionRequest, ConfirmOutcome, RequestOutcome } from './collection-connector.js';
+
+/** What a Qmoney PSP row provides; secrets stay sealed until the one request that sends them. */
+export interface QmoneySettings {
+  /** Whose access token this is: the PSP and the version of its credentials. */
+  tokenKey: string;
+  baseUrl: string;
+  account: string;
+  loginUsername: string;
+  pinSealed: string;
+  loginPasswordSealed: string;
+  basicTokenSealed: string;
+  timeoutMs: number;
+}
+
+interface CachedToken {
+  token: string;
+  /** Epoch ms; Infinity when Qmoney says `accessTokenExpiry: "-1"` (no expiry). */
+  expiresAt: number;
+}
+
+/** Access tokens per PSP credentials (`tokenKey`), shared by every connector built in this process. */
+export type QmoneyTokenCache = Map<string, CachedToken>;
+
+type Answer = { status: number; body: Record<string, any> | undefined };
+type Sent = Answer | { failure: 'unavailable' | 'unknown'; reason: string };
+
+/** Seconds of margin before a finite token expiry, as openIMIS does. */
+const EXPIRY_MARGIN_S = 60;
+/** Connection errors raised before any byte of the request could have been processed. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Qmoney's HTTP API (openimis-mobile-payments.md §8): POST /login (Basic), /getMoney and
+ * /verifyCode (Bearer). `responseCode` arrives as a string or a number and is compared as a
+ * string. No automatic retries (these POSTs move money); one re-login on 401.
+ */
+export class QmoneyConnector implements CollectionConnector {
+  private readonly http: Got;
+
+  constructor(
+    private readonly settings: QmoneySettings,
+    private readonly secrets: SecretBox,
+    private readonly tokens: QmoneyTokenCache,
+  ) {
+    this.http = got.extend({
+      prefixUrl: settings.baseUrl,
+      timeout: { request: settings.timeoutMs },
+      retry: { limit: 0 },
+      throwHttpErrors: false,
+      followRedirect: false,
+      responseType: 'text',
+    });
+  }
+
+  async requestPayment(request: CollectionRequest): Promise<RequestOutcome> {
+    const body = {
+      data: {
+        fromUser: { userIdentifier: request.payerWallet },
+        toUser: { userIdentifier: this.settings.account },
+        serviceId: 'MOBILE_MONEY',
+        productId: 'NHIA_GETMONEY',
+        remarks: 'add',
+        payment: [{ amount: Number(request.amount) }],
+        transactionPin: this.secrets.open(this.settings.pinSealed),
+      },
+    };
+    const sent = await this.authorizedPost('getMoney', body);
+    if ('failure' in sent) return { kind: sent.failure, reason: sent.reason };
+    const { code, message } = codeOf(sent);
+    if (code === undefined) return unreadable(sent);
+    const transactionId = sent.body?.data?.transactionId;
+    if (code === '1') {
+      return typeof transactionId === 'string' && transactionId
+        ? { kind: 'ok', pspTransactionId: transactionId, code, message }
+        : { kind: 'unknown', reason: 'Qmoney accepted getMoney without a transactionId' };
+    }
+    return { kind: 'rejected', code, message };
+  }
+
+  async confirmPayment(pspTransactionId: string, otp: string): Promise<ConfirmOutcome> {
+    const sent = await this.authorizedPost('verifyCode', { transactionId: pspTransactionId, otp }, { 'cache-control': 'no-cache' });
+    if ('failure' in sent) return { kind: sent.failure, reason: sent.reason };
+    const { code, message } = codeOf(sent);
+    if (code === undefined) return unreadable(sent);
+    switch (code) {
+      case '1': return { kind: 'ok', code, message };
+      case '-150005': return { kind: 'wrongOtp', code, message };
+      case '-120008': return { kind: 'insufficientFunds', code, message };
+      case '-150001': return { kind: 'sessionNotFound', code, message };
+      default: return { kind: 'rejected', code, message };
+    }
+  }
+
+  /** POST with a Bearer token; on 401 the cached token is dropped and the call made once more with a new one. */
+  private async authorizedPost(path: string, body: object, headers: Record<string, string> = {}): Promise<Sent> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const token = await this.accessToken();
+      if (typeof token !== 'string') return token;
+      const sent = await this.post(path, body, { ...headers, authorization: `Bearer ${token}` });
+      if ('failure' in sent || sent.status !== 401) return sent;
+      this.tokens.delete(this.cacheKey());
+    }
+    return { failure: 'unavailable', reason: `Qmoney refused the access token for /${path}` };
+  }
+
+  private async accessToken(): Promise<string | Sent> {
+    const cached = this.tokens.get(this.cacheKey());
+    if (cached && cached.expiresAt > Date.now()) return cached.token;
+    const sent = await this.post('login', {
+      grantType: 'password',
+      username: this.settings.loginUsername,
+      password: this.secrets.open(this.settings.loginPasswordSealed),
+    }, { authorization: `Basic ${this.secrets.open(this.settings.basicTokenSealed)}` });
+    // A login never moves money, so any failure here means nothing was sent.
+    if ('failure' in sent) return { failure: 'unavailable', reason: `Qmoney login: ${sent.reason}` };
+    const { code, message } = codeOf(sent);
+    const token = sent.body?.data?.access_token;
+    if (code !== '1' || typeof token !== 'string') {
+      return { failure: 'unavailable', reason: `Qmoney login failed (HTTP ${sent.status}, code ${code ?? 'none'}: ${message})` };
+    }
+    const seconds = Number(sent.body?.data?.accessTokenExpiry);
+    const expiresAt = !Number.isFinite(seconds) || seconds < 0 ? Infinity : Date.now() + Math.max(0, seconds - EXPIRY_MARGIN_S) * 1000;
+    this.tokens.set(this.cacheKey(), { token, expiresAt });
+    return token;
+  }
+
+  private async post(path: string, body: object, headers: Record<string, string>): Promise<Sent> {
+    try {
+      const response = await this.http.post(path, { json: body, headers });
+      return { status: response.statusCode, body: parseJson(response.body) };
+    } catch (error) {
+      const code = error instanceof RequestError ? error.code : undefined;
+      if (code && NOT_SENT.has(code)) return { failure: 'unavailable', reason: `${code} on /${path}` };
+      return { failure: 'unknown', reason: `${code ?? 'error'} on /${path}` };
+    }
+  }
+
+  private cacheKey(): string {
+    return this.settings.tokenKey;
+  }
+}
+
+function parseJson(text: string): Record<string, any> | undefined {
+  try {
+    const value = JSON.parse(text);
+    return value && typeof value === 'object' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function codeOf(answer: Answer): { code?: string; message: string } {
+  const raw = answer.body?.responseCode;
+  const code = answer.status >= 200 && answer.status < 300 && (typeof raw === 'string' || typeof raw === 'number') ? String(raw).trim() : undefined;
+  const message = typeof answer.body?.responseMessage === 'string' ? answer.body.responseMessage : '';
+  return { code, message };
+}
+
+/** A 5xx, an HTML page or JSON without a code: the PSP may have acted, so the outcome is unknown. */
+function unreadable(answer: Answer): { kind: 'unknown'; reason: string } {
+  return { kind: 'unknown', reason: `Qmoney answered HTTP ${answer.status} without a responseCode` };
+}

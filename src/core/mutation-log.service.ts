@@ -1,0 +1,78 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { DomainError } from '../common/domain-error.js';
+import { toConnection, window, type Connection } from '../common/relay.js';
+import type { Container } from '../container.js';
+import type { AuthUser } from '../graphql/context.js';
+import { Role } from '../auth/role.js';
+import { MutationLog, MutationStatus } from './mutation-log.entity.js';
+import type { MutationLogNode, MutationLogsArgs, OpenImisMutationInput, OpenImisMutationPayload } from './mutation-log.types.js';
+
+export interface LoggedMutation {
+  name: string;
+  /** The openIMIS message stored in the error list when the work fails, e.g. `wallet.mutation.failed_to_create_wallet`. */
+  failureMessage: string;
+  input: OpenImisMutationInput;
+  user: AuthUser;
+}
+
+/**
+ * Runs an OpenIMISMutation: records it as RECEIVED, runs the work, then records SUCCESS or ERROR
+ * with `[{ message, detail }]`. Unlike openIMIS, a refused mutation also answers with a GraphQL
+ * error, so a client that does not poll still learns why.
+ */
+export class MutationLogService {
+  private readonly orm;
+
+  constructor(container: Container) {
+    this.orm = container.orm;
+  }
+
+  async run(mutation: LoggedMutation, work: () => Promise<string>): Promise<OpenImisMutationPayload> {
+    const em = this.orm.em.fork();
+    const log = em.create(MutationLog, {
+      mutationName: mutation.name,
+      clientMutationId: mutation.input.clientMutationId,
+      clientMutationLabel: mutation.input.clientMutationLabel,
+      clientMutationDetails: mutation.input.clientMutationDetails,
+      userId: mutation.user.id,
+    });
+    await em.flush();
+    try {
+      log.objectUuid = await work();
+      log.status = MutationStatus.SUCCESS;
+      await em.flush();
+      return { internalId: log.id, clientMutationId: mutation.input.clientMutationId, uuid: log.objectUuid };
+    } catch (error) {
+      const detail = error instanceof DomainError ? error.message : 'An unexpected error occurred';
+      log.status = MutationStatus.ERROR;
+      log.error = JSON.stringify([{ message: mutation.failureMessage, detail }]);
+      await em.flush();
+      throw error;
+    }
+  }
+
+  /** Admins see every log; others only their own. */
+  async list(em: EntityManager, args: MutationLogsArgs, user: AuthUser): Promise<Connection<MutationLogNode>> {
+    const where: FilterQuery<MutationLog> = {};
+    if (args.clientMutationId != null) where.clientMutationId = args.clientMutationId;
+    if (args.id != null) where.id = args.id;
+    if (!user.roles.includes(Role.ADMIN)) where.userId = user.id;
+    const total = await em.count(MutationLog, where);
+    const { offset, limit } = window(args, total);
+    const logs = limit ? await em.find(MutationLog, where, { orderBy: { requestDateTime: 'desc', id: 'asc' }, offset, limit }) : [];
+    return toConnection(logs.map(toNode), offset, total);
+  }
+}
+
+function toNode(log: MutationLog): MutationLogNode {
+  return {
+    id: log.id,
+    status: log.status,
+    error: log.error,
+    clientMutationId: log.clientMutationId,
+    clientMutationLabel: log.clientMutationLabel,
+    clientMutationDetails: log.clientMutationDetails ? JSON.stringify(log.clientMutationDetails) : undefined,
+    requestDateTime: log.requestDateTime,
+    objectUuid: log.objectUuid,
+  };
+}

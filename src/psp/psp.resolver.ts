@@ -1,0 +1,64 @@
+import { Arg, Args, Authorized, Ctx, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Role } from '../auth/role.js';
+import type { Container } from '../container.js';
+import { OpenImisMutationPayload } from '../core/mutation-log.types.js';
+import { MutationLogService } from '../core/mutation-log.service.js';
+import type { Context } from '../graphql/context.js';
+import { CreatePspInput, DeletePspInput, PspListArgs, UpdatePspInput } from './psp.inputs.js';
+import { PspService } from './psp.service.js';
+import { PaymentServiceProviderTypeConnection } from './psp.types.js';
+
+@ObjectType('CreatePaymentServiceProviderPayload')
+class CreatePspPayload extends OpenImisMutationPayload {}
+
+@ObjectType('UpdatePaymentServiceProviderPayload')
+class UpdatePspPayload extends OpenImisMutationPayload {}
+
+@ObjectType('DeletePaymentServiceProviderPayload')
+class DeletePspPayload extends OpenImisMutationPayload {}
+
+/** openIMIS PSP administration (OpenIMISMutations: outcome in `mutationLogs`), admins only. */
+@Resolver()
+export class PspResolver {
+  private readonly psps: PspService;
+  private readonly logs: MutationLogService;
+
+  constructor(container: Container) {
+    this.psps = container.get(PspService);
+    this.logs = container.get(MutationLogService);
+  }
+
+  @Authorized(Role.ADMIN, Role.ACCOUNTANT)
+  @Query(() => PaymentServiceProviderTypeConnection, { nullable: true, description: 'Current PSPs; by default only the internal (not external-API) ones, as in openIMIS.' })
+  paymentServiceProvider(@Args(() => PspListArgs) args: PspListArgs, @Ctx() ctx: Context): Promise<PaymentServiceProviderTypeConnection> {
+    return this.psps.list(ctx.em, args);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => CreatePspPayload, { nullable: true })
+  createPaymentServiceProvider(@Arg('input', () => CreatePspInput) input: CreatePspInput, @Ctx() ctx: Context): Promise<CreatePspPayload> {
+    return this.logs.run({ name: 'createPaymentServiceProvider', failureMessage: 'wallet.mutation.failed_to_create_wallet', input, user: ctx.user! }, async () => {
+      const psp = await this.psps.create(ctx.em, input);
+      ctx.auditEntity = { type: 'PaymentServiceProvider', id: psp.uuid };
+      return psp.uuid;
+    });
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => UpdatePspPayload, { nullable: true })
+  updatePaymentServiceProvider(@Arg('input', () => UpdatePspInput) input: UpdatePspInput, @Ctx() ctx: Context): Promise<UpdatePspPayload> {
+    ctx.auditEntity = { type: 'PaymentServiceProvider', id: input.uuid ?? '' };
+    return this.logs.run({ name: 'updatePaymentServiceProvider', failureMessage: 'wallet.mutation.failed_to_update_wallet', input, user: ctx.user! }, async () => {
+      return (await this.psps.update(ctx.em, input)).uuid;
+    });
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => DeletePspPayload, { nullable: true })
+  deletePaymentServiceProvider(@Arg('input', () => DeletePspInput) input: DeletePspInput, @Ctx() ctx: Context): Promise<DeletePspPayload> {
+    ctx.auditEntity = { type: 'PaymentServiceProvider', id: input.uuid ?? '' };
+    return this.logs.run({ name: 'deletePaymentServiceProvider', failureMessage: 'Faild to delete Wallet. An exception had occured', input, user: ctx.user! }, async () => {
+      return (await this.psps.delete(ctx.em, input.uuid)).uuid;
+    });
+  }
+}

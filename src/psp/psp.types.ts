@@ -1,0 +1,90 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { RelayConnection } from '../common/relay.js';
+import { PspKind, type PaymentServiceProvider } from './payment-service-provider.entity.js';
+
+/**
+ * openIMIS `PaymentServiceProviderType` without `pin` and `key` (never returned), plus Hela's
+ * connector settings; secrets show only as `has…` flags.
+ */
+@ObjectType('PaymentServiceProviderType')
+export class PaymentServiceProviderNode {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  uuid!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  account?: string;
+
+  @Field(() => String, { nullable: true })
+  email?: string;
+
+  @Field(() => Boolean)
+  isExternalApiUser!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The Hela user (role PSP) linked to this PSP.' })
+  interactiveUserUuid?: string;
+
+  @Field(() => Date)
+  validityFrom!: Date;
+
+  @Field(() => Date, { nullable: true })
+  validityTo?: Date;
+
+  @Field(() => Int, { nullable: true })
+  legacyId?: number;
+
+  @Field(() => Date)
+  dateCreated!: Date;
+
+  @Field(() => PspKind)
+  kind!: PspKind;
+
+  @Field(() => String, { nullable: true })
+  baseUrl?: string;
+
+  @Field(() => String, { nullable: true })
+  loginUsername?: string;
+
+  @Field(() => Int)
+  timeoutMs!: number;
+
+  @Field(() => Boolean)
+  hasPin!: boolean;
+
+  @Field(() => Boolean)
+  hasLoginPassword!: boolean;
+
+  @Field(() => Boolean)
+  hasBasicToken!: boolean;
+}
+
+@ObjectType()
+export class PaymentServiceProviderTypeConnection extends RelayConnection(PaymentServiceProviderNode, 'PaymentServiceProviderTypeConnection') {}
+
+/** Secrets are lazy columns: `has…` reads them only when they were loaded (see PspService.list). */
+export function toPspNode(psp: PaymentServiceProvider): PaymentServiceProviderNode {
+  return {
+    id: psp.uuid,
+    uuid: psp.uuid,
+    name: psp.name,
+    account: psp.account,
+    email: psp.email,
+    isExternalApiUser: psp.isExternalApiUser,
+    interactiveUserUuid: psp.interactiveUser?.id,
+    validityFrom: psp.validityFrom,
+    validityTo: psp.validityTo,
+    dateCreated: psp.dateCreated,
+    kind: psp.kind,
+    baseUrl: psp.baseUrl,
+    loginUsername: psp.loginUsername,
+    timeoutMs: psp.timeoutMs,
+    hasPin: Boolean(psp.pinSealed),
+    hasLoginPassword: Boolean(psp.loginPasswordSealed),
+    hasBasicToken: Boolean(psp.basicTokenSealed),
+  };
+}

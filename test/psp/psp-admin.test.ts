@@ -1,0 +1,112 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import type { QmoneySimulator } from '../../src/simulators/qmoney/qmoney.simulator.js';
+import { expectCode, expectData, gql } from '../helpers/graphql.js';
+import { createInsuredFamily, createQmoneyPsp, QMONEY, sql, startQmoney } from '../helpers/openimis.js';
+import { createUser, Role, tokenFor } from '../helpers/users.js';
+
+const LOGS = `query($id: String) { mutationLogs(clientMutationId: $id) { totalCount edges { node { id status error clientMutationId clientMutationLabel objectUuid } } } }`;
+const LIST = `query($name: String, $ext: Boolean) { paymentServiceProvider(name: $name, isExternalApiUser: $ext) { totalCount edgeCount pageInfo { hasNextPage } edges { cursor node { uuid name account isExternalApiUser kind baseUrl hasPin hasLoginPassword hasBasicToken } } } }`;
+
+describe('payment service providers (admin, OpenIMIS mutations + mutationLogs) @smoke', () => {
+  let sim: QmoneySimulator;
+  let admin: string;
+
+  before(async () => {
+    sim = await startQmoney();
+    admin = await tokenFor(Role.ADMIN);
+  });
+  after(() => sim.stop());
+
+  it('runs the seed-004 createPaymentServiceProvider document and logs the outcome for polling', async () => {
+    const pspUser = await createUser([Role.PSP]);
+    const name = `Afrimoney ${randomUUID().slice(0, 6)}`;
+    const created = expectData(await gql(`mutation{
+   createPaymentServiceProvider(input:{
+    name:"${name}"
+    interactiveUserUuid:"${pspUser.id.toUpperCase()}"
+    isExternalApiUser:true
+  }),
+  {
+    clientMutationId
+  }
+  }`, undefined, admin));
+    expect(created.createPaymentServiceProvider).to.deep.equal({ clientMutationId: null });
+    const listed = expectData(await gql(LIST, { name, ext: true }, admin)).paymentServiceProvider;
+    expect(listed.edges[0].node).to.deep.include({ name, isExternalApiUser: true, kind: 'EXTERNAL', hasPin: false });
+    // The default list is openIMIS's wallet dropdown: internal PSPs only.
+    expect(expectData(await gql(LIST, { name }, admin)).paymentServiceProvider.totalCount).to.equal(0);
+
+    // A client that sends a clientMutationId polls the outcome with it.
+    const create = `mutation($input: CreatePaymentServiceProviderInput!) { createPaymentServiceProvider(input: $input) { internalId clientMutationId uuid } }`;
+    const payload = expectData(await gql(create, { input: { name: `W${name}`, clientMutationId: `cm-${name}`, clientMutationLabel: 'Create wallet' } }, admin)).createPaymentServiceProvider;
+    expect(payload.clientMutationId).to.equal(`cm-${name}`);
+    const logs = expectData(await gql(LOGS, { id: `cm-${name}` }, admin)).mutationLogs;
+    expect(logs.edges[0].node).to.deep.include({ id: payload.internalId, status: 2, error: null, clientMutationId: `cm-${name}`, clientMutationLabel: 'Create wallet', objectUuid: payload.uuid });
+    // Other users see only their own mutation logs.
+    expect(expectData(await gql(LOGS, { id: `cm-${name}` }, await tokenFor(Role.ACCOUNTANT))).mutationLogs.totalCount).to.equal(0);
+  });
+
+  it('keeps PINs, passwords and tokens encrypted, write-only, and decrypts the PIN exactly once per use', async () => {
+    const uuid = await createQmoneyPsp(sim, admin);
+    const [row] = await sql('select pin_sealed, login_password_sealed, basic_token_sealed from payment_service_providers where uuid = ?', [uuid]);
+    for (const [column, secret] of [['pin_sealed', QMONEY.pin], ['login_password_sealed', QMONEY.password], ['basic_token_sealed', QMONEY.basicToken]]) {
+      expect(row[column]).to.match(/^v1\./);
+      expect(row[column]).to.not.include(secret);
+    }
+    expectCode(await gql(`{ paymentServiceProvider { edges { node { pin } } } }`, undefined, admin), 'BAD_USER_INPUT');
+    expectCode(await gql(`{ paymentServiceProvider { edges { node { key } } } }`, undefined, admin), 'BAD_USER_INPUT');
+    const node = expectData(await gql(LIST, { name: null }, admin)).paymentServiceProvider.edges.find((e: any) => e.node.uuid === uuid).node;
+    expect(node).to.deep.include({ hasPin: true, hasLoginPassword: true, hasBasicToken: true });
+
+    // An update without a new PIN (openIMIS re-encrypted it here) must leave a PIN Qmoney still accepts.
+    const update = `mutation($input: UpdatePaymentServiceProviderInput!) { updatePaymentServiceProvider(input: $input) { internalId clientMutationId } }`;
+    expectData(await gql(update, { input: { uuid, name: `Renamed ${uuid.slice(0, 8)}`, account: QMONEY.account } }, admin));
+    const insured = await createInsuredFamily();
+    sim.setBalance(insured.wallet!, '900.00');
+    const accountant = await tokenFor(Role.ACCOUNTANT);
+    const initiated = expectData(await gql(`mutation($i: InitiateTransactionMutationInput!) { initiateTransaction(input: $i) { uuids Success } }`,
+      { i: { amount: 500, paymentServiceProviderUuid: uuid, insureeUuid: insured.insureeUuid } }, accountant)).initiateTransaction;
+    const processed = expectData(await gql(`mutation($i: ProcessTransactionMutationInput!) { processTransaction(input: $i) { Success responseCode } }`,
+      { i: { uuid: initiated.uuids, otp: sim.lastOtp(insured.wallet!) } }, accountant)).processTransaction;
+    expect(processed).to.deep.equal({ Success: true, responseCode: '1' });
+  });
+
+  it('refuses invalid input with a GraphQL error and an ERROR mutation log, writing nothing', async () => {
+    const create = `mutation($input: CreatePaymentServiceProviderInput!) { createPaymentServiceProvider(input: $input) { internalId } }`;
+    const name = `Dup ${randomUUID().slice(0, 8)}`;
+    expectData(await gql(create, { input: { name } }, admin));
+    const duplicate = expectCode(await gql(create, { input: { name, clientMutationId: `dup-${name}` } }, admin), 'CONFLICT');
+    expect(duplicate.message).to.include(name);
+    const log = expectData(await gql(LOGS, { id: `dup-${name}` }, admin)).mutationLogs.edges[0].node;
+    expect(log.status).to.equal(1);
+    expect(JSON.parse(log.error)).to.deep.equal([{ message: 'wallet.mutation.failed_to_create_wallet', detail: duplicate.message }]);
+
+    const accountantUser = await createUser([Role.ACCOUNTANT]);
+    expectCode(await gql(create, { input: { name: `x${name}`, isExternalApiUser: true, interactiveUserUuid: accountantUser.id } }, admin), 'BAD_USER_INPUT');
+    expectCode(await gql(create, { input: { name: `y${name}`, isExternalApiUser: true } }, admin), 'BAD_USER_INPUT');
+    expectCode(await gql(create, { input: { name: `z${name}`, uuid: 'nope' } }, admin), 'BAD_USER_INPUT');
+    expectCode(await gql(create, { input: { name: `w${name}`, baseUrl: 'file:///etc/passwd' } }, admin), 'BAD_USER_INPUT');
+    const [{ n }] = await sql(`select count(*)::int as n from payment_service_providers where name like ?`, [`%${name}`]);
+    expect(n).to.equal(1);
+
+    expectCode(await gql(create, { input: { name: `a${name}` } }, await tokenFor(Role.ACCOUNTANT)), 'FORBIDDEN');
+    expectCode(await gql(create, { input: { name: `b${name}` } }, await tokenFor(Role.PSP)), 'FORBIDDEN');
+    expectCode(await gql(LIST, {}, await tokenFor(Role.PSP)), 'FORBIDDEN');
+  });
+
+  it('soft-deletes: the PSP disappears from lists and can no longer collect', async () => {
+    const uuid = await createQmoneyPsp(sim, admin);
+    const del = `mutation($input: DeletePaymentServiceProviderInput!) { deletePaymentServiceProvider(input: $input) { internalId clientMutationId } }`;
+    const deleted = expectData(await gql(del, { input: { uuid, clientMutationId: `del-${uuid}` } }, admin)).deletePaymentServiceProvider;
+    expect(deleted.internalId).to.be.a('string');
+    const [row] = await sql('select validity_to from payment_service_providers where uuid = ?', [uuid]);
+    expect(row.validity_to).to.not.equal(null);
+    expect(expectData(await gql(`query($u: String) { paymentServiceProvider(uuid: $u) { totalCount } }`, { u: uuid }, admin)).paymentServiceProvider.totalCount).to.equal(0);
+    expectCode(await gql(del, { input: { uuid } }, admin), 'NOT_FOUND');
+    const insured = await createInsuredFamily();
+    const answer = expectData(await gql(`mutation($i: InitiateTransactionMutationInput!) { initiateTransaction(input: $i) { Success detail } }`,
+      { i: { amount: 500, paymentServiceProviderUuid: uuid, insureeUuid: insured.insureeUuid } }, await tokenFor(Role.ACCOUNTANT))).initiateTransaction;
+    expect(answer).to.deep.equal({ Success: false, detail: 'invalid payment_service_provider_uuid' });
+  });
+});
