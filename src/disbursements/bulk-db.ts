@@ -12,7 +12,9 @@ export class BulkDb {
 
   private get clients(): pg.Pool {
     if (!this.pool) {
-      this.pool = new pg.Pool({ connectionString: this.container.orm.config.get('clientUrl'), max: 3, application_name: 'hela-bulk' });
+      // The embedded PGlite runs one session: bulk work queues here, one transaction at a time.
+      const max = this.container.config.databaseUrl ? 3 : 1;
+      this.pool = new pg.Pool({ connectionString: this.container.orm.config.get('clientUrl'), max, application_name: 'hela-bulk' });
       // An idle connection that the server drops must not crash the process; the next query reconnects.
       this.pool.on('error', (error) => this.container.log.warn({ err: error }, 'bulk database connection lost'));
     }

@@ -3,7 +3,8 @@ import type { G2pPayerSimulator } from '../../src/simulators/g2p-payer/g2p-payer
 import { expectCode, expectData, gql } from '../helpers/graphql.js';
 import { accountant, admin } from '../helpers/registry.js';
 import {
-  allFinal, approvedCycle, batches, createChannel, eventually, manager, send, startSimulator,
+  addEntitlements, allFinal, approve, approvedCycle, batches, createChannel, createCycle, createFamilies, createProgramme, enrol, eventually, manager, send,
+  startSimulator,
 } from '../helpers/disbursements.js';
 
 describe('disbursements: send a cycle and watch it settle @smoke', () => {
@@ -53,6 +54,24 @@ describe('disbursements: send a cycle and watch it settle @smoke', () => {
     const rows = await allFinal(cycleId);
     for (const p of rows) expect(sim.ledger.get(p.id)?.attempts).to.equal(1);
     expectCode(await send({ cycleId }), 'CONFLICT');
+  });
+
+  it('concurrent approvals and sends of one cycle: exactly one of each succeeds, each reference sent once', async () => {
+    const channelId = await createChannel(sim.url);
+    const programmeId = await createProgramme(channelId);
+    const families = await createFamilies(3);
+    await enrol(programmeId, families);
+    const cycleId = await createCycle(programmeId);
+    expectData(await addEntitlements(cycleId, families.map((beneficiary) => ({ beneficiary, amount: '10.00' }))));
+    const approvals = await Promise.all(Array.from({ length: 10 }, () => approve(cycleId)));
+    expect(approvals.filter((r) => !r.errors)).to.have.length(1);
+    for (const r of approvals.filter((r) => r.errors)) expectCode(r, 'CONFLICT');
+    const sends = await Promise.all(Array.from({ length: 10 }, () => send({ cycleId })));
+    expect(sends.filter((r) => !r.errors).map((r) => r.data.sendDisbursements.batchesQueued)).to.deep.equal([2]);
+    for (const r of sends.filter((r) => r.errors)) expectCode(r, 'CONFLICT');
+    const rows = await allFinal(cycleId);
+    expect(rows).to.have.length(3);
+    for (const p of rows) expect(sim.ledger.get(p.id)).to.include({ attempts: 1, timesPaid: 1 });
   });
 
   it('approving twice is a CONFLICT; sending an unapproved cycle finds nothing; bad scopes are BAD_USER_INPUT', async () => {
