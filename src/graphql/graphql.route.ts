@@ -1,4 +1,5 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Config } from '../config.js';
@@ -27,6 +28,8 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
     // main.ts owns shutdown; Apollo's own signal handler would race it and leave the process hanging.
     stopOnTerminationSignals: false,
     plugins: [
+      // Cache hints are unused here, and the plugin adds a hook to every resolved field.
+      ApolloServerPluginCacheControlDisabled(),
       logUnexpectedErrors,
       ...(limits.plugins as ApolloServerPlugin<Context>[]), // armor is typed against Apollo's CJS build
       ...(production ? [hideSchemaDetails as ApolloServerPlugin<Context>] : []),
