@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { AuditResult } from '../audit/audit-event.entity.js';
+import { AuditService } from '../audit/audit.service.js';
 import type { Container } from '../container.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import type { BackgroundWorker } from '../jobs/background-worker.js';
@@ -35,6 +37,7 @@ export class BatchWorker implements BackgroundWorker {
   private readonly client: G2pConnectClient;
   private readonly errors: IntegrationErrors;
   private readonly log: Logger;
+  private readonly audit: AuditService;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
 
@@ -45,6 +48,18 @@ export class BatchWorker implements BackgroundWorker {
     this.client = container.get(G2pConnectClient);
     this.errors = container.get(IntegrationErrors);
     this.log = container.log.child({ component: 'disbursements' });
+    this.audit = container.get(AuditService);
+  }
+
+  /** One audit event per send outcome (the batch's money changed hands, or may have). */
+  private audited(batch: ClaimedBatch, outcome: string, detail: Record<string, unknown> = {}): Promise<void> {
+    return this.audit.record({
+      action: `disbursement.batch.${outcome}`,
+      entityType: 'DisbursementBatch',
+      entityId: batch.id,
+      detail: { attempt: batch.attempts, messageId: batch.message_id, ...detail },
+      result: outcome === 'sent' || outcome === 'settled' ? AuditResult.SUCCESS : AuditResult.FAILURE,
+    });
   }
 
   declare(): void {
@@ -132,6 +147,7 @@ export class BatchWorker implements BackgroundWorker {
           [batch.id, batch.message_id, outcome.correlationId ?? null, poll],
         );
         if (!sent.rowCount) return; // a sweep declared the call lost meanwhile; its status query decides
+        await this.audited(batch, outcome.kind === 'ACK' ? 'sent' : 'settled');
         // Results first (sync mode), so a settled payment is written once, PENDING → PAID/FAILED.
         if (outcome.kind === 'SETTLED') await applyPaymentResults(this.db, channel.id, outcome.results);
         await this.db.query(`update disbursement_payments set status = 'SENT', updated_at = now() where batch_id = $1 and status = 'PENDING'`, [batch.id]);
@@ -150,6 +166,7 @@ export class BatchWorker implements BackgroundWorker {
             where ${mine}`,
           [batch.id, batch.message_id, giveUp ? 'ERROR' : 'RETRY', `${outcome.code}: ${outcome.message}`, delay],
         );
+        await this.audited(batch, giveUp ? 'error' : 'retry', { code: outcome.code, httpStatus: outcome.httpStatus });
         if (!giveUp) await this.jobs.send(SEND_QUEUE, { batchId: batch.id }, { singletonKey: batch.id, startAfter: Math.ceil(delay) });
         return;
       }
@@ -161,6 +178,7 @@ export class BatchWorker implements BackgroundWorker {
             where ${mine}`,
           [batch.id, batch.message_id, outcome.message, poll],
         );
+        await this.audited(batch, 'unknown', { httpStatus: outcome.httpStatus });
         await this.queueStatus(batch.id, poll);
       }
     }

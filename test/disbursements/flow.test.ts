@@ -27,7 +27,13 @@ describe('disbursements: send a cycle and watch it settle @smoke', () => {
       expect(sim.ledger.get(p.id)?.attempts, p.id).to.equal(1);
       expect(p.payeeFa).to.match(/^phone:\+2207\d{6}@mobile$/);
     }
-    await eventually(async () => expect((await batches(cycleId)).map((b) => b.status)).to.deep.equal(['COMPLETED', 'COMPLETED', 'COMPLETED']));
+    const done = await eventually(async () => {
+      const rows = await batches(cycleId);
+      expect(rows.map((b) => b.status)).to.deep.equal(['COMPLETED', 'COMPLETED', 'COMPLETED']);
+      return rows;
+    });
+    const audit = await gql('query($id: String) { auditEvents(entityId: $id) { items { action result } } }', { id: done[0].id }, await admin());
+    expect(expectData(audit).auditEvents.items).to.deep.include({ action: 'disbursement.batch.sent', result: 'SUCCESS' });
     const summary = expectData(await gql('query($c: ID!) { cycleSummary(cycleId: $c) { payments { status count amount } batches { status count } } }', { c: cycleId }, await manager())).cycleSummary;
     expect(summary.payments).to.deep.equal([{ status: 'PAID', count: 5, amount: '510.00' }]);
     expect(summary.batches).to.deep.equal([{ status: 'COMPLETED', count: 3 }]);
