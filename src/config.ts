@@ -23,6 +23,15 @@ export interface Config {
   otp: { ttlSeconds: number; maxAttempts: number };
   workers: { enabled: boolean };
   simulators: { enabled: boolean };
+  exampleBank: { url: string; timeoutMs: number };
+  sponsorBank: {
+    /** Bearer tokens banks present on POST /banks/:bankCode/statements, by bank code. */
+    statementTokens: Record<string, string>;
+    pollMs: number;
+    maxAttempts: number;
+    backoffBaseMs: number;
+    paymentBatchSize: number;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -43,6 +52,18 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** "EXAMPLE:token1,OTHER:token2" → { EXAMPLE: 'token1', OTHER: 'token2' }. */
+function tokenMap(env: Env, name: string): Record<string, string> {
+  const raw = env[name];
+  if (!raw) return {};
+  const entries = raw.split(',').map((pair) => {
+    const [code, token] = pair.split(':').map((part) => part?.trim());
+    if (!code || !token || token.length < 16) throw new ConfigError(`${name} must be BANKCODE:token pairs (tokens of 16+ characters), comma-separated`);
+    return [code, token] as const;
+  });
+  return Object.fromEntries(entries);
 }
 
 function decodeKey(name: string, raw: string): Buffer {
@@ -101,5 +122,13 @@ export function loadConfig(env: Env = process.env): Config {
     otp: { ttlSeconds: int(env, 'OTP_TTL_SECONDS', 300, 1), maxAttempts: int(env, 'OTP_MAX_ATTEMPTS', 5, 1) },
     workers: { enabled: bool(env, 'WORKERS_ENABLED', true) },
     simulators: { enabled: bool(env, 'SIMULATORS_ENABLED', !production) },
+    exampleBank: { url: env.EXAMPLE_BANK_URL || 'http://127.0.0.1:8003', timeoutMs: int(env, 'EXAMPLE_BANK_TIMEOUT_MS', 10_000, 1) },
+    sponsorBank: {
+      statementTokens: tokenMap(env, 'BANK_STATEMENT_TOKENS'),
+      pollMs: int(env, 'SPONSOR_BANK_POLL_MS', 30_000, 100),
+      maxAttempts: int(env, 'SPONSOR_BANK_MAX_ATTEMPTS', 5, 1),
+      backoffBaseMs: int(env, 'SPONSOR_BANK_BACKOFF_MS', 60_000, 0),
+      paymentBatchSize: int(env, 'SPONSOR_BANK_PAYMENT_BATCH_SIZE', 500, 1),
+    },
   });
 }
