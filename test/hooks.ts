@@ -19,6 +19,7 @@ export const testEnv: Record<string, string> = {
   ADMIN_USERNAME: 'admin',
   ADMIN_PASSWORD: 'admin-password',
   WORKERS_ENABLED: 'true',
+  BANK_STATEMENT_TOKENS: 'EXAMPLE:test-example-bank-token,OTHERBANK:test-other-bank-token',
   ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
 };
 

@@ -21,13 +21,14 @@ type Handler = (body: any) => unknown;
 /**
  * A sponsor bank on 127.0.0.1 speaking the Example Bank's JSON API: accounts, funds check and block, payment
  * initiation acknowledged at once and settled later (a share returned and reversed), and MT940 statements
- * delivered to Hela. In memory; `faults` make it refuse (down) or answer late (delayMs).
+ * delivered to Hela. In memory; `faults` make it refuse everything (down), answer late (delayMs) or refuse
+ * funds blocks (refuseBlocks).
  */
 export class ExampleBankSimulator {
   readonly accounts = new Map<string, SimAccount>();
   readonly blocks = new Map<string, SimBlock>();
   readonly payments = new Map<string, SimPayment>();
-  readonly faults = { down: false, delayMs: 0 };
+  readonly faults = { down: false, delayMs: 0, refuseBlocks: false };
   private readonly blocksByRequest = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly settling = new Set<Promise<void>>();
@@ -86,6 +87,7 @@ export class ExampleBankSimulator {
       if (known) return { status: 'success', block_reference_no: known };
       const account = this.accounts.get(b.account_number);
       if (!account || account.currency !== b.currency) return { status: 'failed', error_code: 'ACCOUNT_NOT_FOUND' };
+      if (this.faults.refuseBlocks) return { status: 'failed', error_code: 'ACCOUNT_RESTRICTED' };
       const amount = toMinorUnits(b.amount);
       if (account.book - account.blocked < amount) return { status: 'failed', error_code: 'INSUFFICIENT_FUNDS' };
       const reference = `BLK${randomUUID().replaceAll('-', '').slice(0, 13).toUpperCase()}`;

@@ -9,11 +9,11 @@ import type * as Wire from './example-bank.wire.js';
  * [narrative, programme, cycle, beneficiary name, beneficiary id, reversal reason].
  */
 export class ExampleBankConnector implements BankConnector {
-  readonly bankCode = 'EXAMPLE';
-
   constructor(
     private readonly baseUrl: string,
     private readonly timeoutMs: number,
+    /** Another code lets one more bank run the Example Bank's software (tests use it as a second bank). */
+    readonly bankCode = 'EXAMPLE',
   ) {}
 
   async checkFunds(account: string, currency: string, amount: string): Promise<FundsAvailability> {

@@ -32,6 +32,11 @@ export class Mt940Parser {
 
   constructor(private readonly onEntry: (entry: Mt940Entry) => void) {}
 
+  /** What is known so far: :25: precedes every :61:, so `onEntry` can rely on `account`. */
+  get headerSoFar(): Readonly<Partial<Mt940Header>> {
+    return this.header;
+  }
+
   push(rawLine: string): void {
     this.lineNo++;
     let line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
@@ -203,8 +208,8 @@ function validDate(iso: string): boolean {
 }
 
 /** Feeds `text` line by line without splitting it into an array first (statements can be ~100 MB). */
-export function parseMt940Text(text: string, onEntry: (entry: Mt940Entry) => void) {
-  const parser = new Mt940Parser(onEntry);
+export function parseMt940Text(text: string, onEntry: (entry: Mt940Entry, parser: Mt940Parser) => void) {
+  const parser: Mt940Parser = new Mt940Parser((entry) => onEntry(entry, parser));
   let start = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
