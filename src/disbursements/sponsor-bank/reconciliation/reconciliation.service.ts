@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { fromMinorUnits } from '../../../common/money.js';
 import type { Container } from '../../../container.js';
 import { SponsorBankAccount } from '../accounts/sponsor-bank-account.entity.js';
@@ -50,9 +47,11 @@ interface ParsedStatement {
 export class ReconciliationService {
   private readonly orm: MikroORM;
   private readonly connectors: BankConnectorFactory;
+  private readonly embedded: boolean;
 
   constructor(container: Container) {
     this.orm = container.orm;
+    this.embedded = !container.config.databaseUrl;
     this.connectors = container.get(BankConnectorFactory);
   }
 
@@ -128,10 +127,11 @@ export class ReconciliationService {
       }
       const statementId = inserted.rows[0].id;
       await client.query(STAGE_TABLE);
-      await pipeline(Readable.from(lines.rows), client.query(copyFrom('copy mt940_lines from stdin')));
-      const params = [statementId, account.id, header.statementNumber, header.sequenceNumber];
-      const debits = (await client.query<{ applied: number; errors: number }>(RECONCILE_DEBITS, params)).rows[0];
-      const reversals = (await client.query<{ applied: number; errors: number }>(RECONCILE_REVERSALS, params)).rows[0];
+      // The embedded PGlite server does not speak the COPY sub-protocol.
+      await (this.embedded ? lines.insertInto(client) : lines.copyInto(client));
+      const debitParams = [statementId, account.id, header.statementNumber, header.sequenceNumber];
+      const debits = (await client.query<{ applied: number; errors: number }>(RECONCILE_DEBITS, debitParams)).rows[0];
+      const reversals = (await client.query<{ applied: number; errors: number }>(RECONCILE_REVERSALS, [statementId, account.id])).rows[0];
       const ignored = (await client.query<{ n: number }>(`select count(*)::int as n from mt940_lines where mark in ('C', 'RC')`)).rows[0].n;
       await client.query(
         `update bank_statements set paid_count = $2, reversed_count = $3, error_count = $4, ignored_count = $5 where id = $1`,

@@ -1,6 +1,6 @@
 /**
  * Set-based reconciliation of the lines staged in `mt940_lines` against one sponsor account's disbursements.
- * $1 statement id, $2 sponsor account id, $3 statement number, $4 sequence number. Debits run before
+ * $1 statement id, $2 sponsor account id (and for debits $3 statement number, $4 sequence number). Debits run before
  * reversals (separate statements), so a D and its RD in the same file both apply.
  */
 export const STAGE_TABLE = `create temp table mt940_lines (
