@@ -127,6 +127,10 @@ export class DisbursementEnvelope {
   @Property({ type: 'integer' })
   reversedCount: number = 0;
 
+  @Field(() => Date, { nullable: true, description: 'When the last disbursement was handed to the bank.' })
+  @Property({ type: 'datetime', nullable: true })
+  dispatchCompletedAt?: Date;
+
   @Field(() => Int, { description: 'Failed attempts of the current bank step (funds check, block or dispatch).' })
   @Property({ type: 'integer' })
   stepAttempts: number = 0;

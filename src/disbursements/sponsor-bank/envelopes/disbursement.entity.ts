@@ -9,10 +9,13 @@ import { DisbursementEnvelope } from './disbursement-envelope.entity.js';
 /**
  * One payment inside an envelope. `disbursementId` is client-supplied and at most 16 characters, because it
  * travels as the MT940 :61: customer reference (16x) and comes back on the statement.
+ *
+ * No index covers a column that changes after creation (status, references, dates), and the table has
+ * fillfactor 50 (migration): reconciling a million rows is then a million HOT updates, several times faster.
  */
 @ObjectType('SponsorBankDisbursement')
 @Entity({ tableName: 'sponsor_bank_disbursements' })
-@Index({ properties: ['envelope', 'status'] })
+@Index({ properties: ['envelope', 'disbursementId'] })
 export class Disbursement {
   [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'dispatchAttempts';
 

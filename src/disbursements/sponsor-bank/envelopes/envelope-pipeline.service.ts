@@ -41,8 +41,7 @@ export class EnvelopePipeline {
           and e.funds_status <> 'ERROR' and e.block_status <> 'ERROR'
           and (e.next_attempt_at is null or e.next_attempt_at <= now())
           and (e.lease_until is null or e.lease_until < now())
-          and (e.block_status <> 'BLOCKED' or exists (select 1 from sponsor_bank_disbursements d
-                where d.envelope_id = e.id and d.status in ('PENDING', 'SENDING', 'DISPATCH_UNKNOWN')))
+          and e.dispatch_completed_at is null
         order by e.schedule_date limit 50`,
     );
     for (const { envelope_id } of rows) {
@@ -160,9 +159,11 @@ export class EnvelopePipeline {
   }
 
   private async ship(em: EntityManager, envelope: DisbursementEnvelope, connector: BankConnector): Promise<boolean> {
+    let after = '';
     for (;;) {
-      const batch = await this.markSending(envelope);
-      if (!batch.length) return this.succeeded(em, envelope, {});
+      const batch = await this.markSending(envelope, after);
+      if (!batch.length) return this.succeeded(em, envelope, { dispatchCompletedAt: new Date() });
+      after = batch.at(-1)!.disbursementId;
       const ids = batch.map((d) => d.id);
       try {
         const ack = await connector.initiatePayment(batch.map((d) => toBankPayment(envelope, d)));
@@ -186,15 +187,18 @@ export class EnvelopePipeline {
     }
   }
 
-  /** Claims the next batch: PENDING → SENDING in one statement, so two workers can never send the same row. */
-  private async markSending(envelope: DisbursementEnvelope): Promise<Disbursement[]> {
+  /**
+   * Claims the next batch after `after` (keyset over the envelope's index): PENDING → SENDING in one
+   * statement, so two workers can never send the same row.
+   */
+  private async markSending(envelope: DisbursementEnvelope, after: string): Promise<Disbursement[]> {
     const em = this.orm.em.fork();
     const rows = await em.getConnection().execute<{ id: string }[]>(
       `update sponsor_bank_disbursements set status = 'SENDING', dispatch_attempts = dispatch_attempts + 1, updated_at = now()
-        where id in (select id from sponsor_bank_disbursements where envelope_id = ? and status = 'PENDING'
+        where id in (select id from sponsor_bank_disbursements where envelope_id = ? and disbursement_id > ? and status = 'PENDING'
                      order by disbursement_id limit ? for update skip locked)
         returning id`,
-      [envelope.id, this.config.paymentBatchSize],
+      [envelope.id, after, this.config.paymentBatchSize],
     );
     if (!rows.length) return [];
     return em.find(Disbursement, { id: rows.map((r) => r.id) }, { orderBy: { disbursementId: 'asc' } });

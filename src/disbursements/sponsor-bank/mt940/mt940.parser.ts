@@ -184,9 +184,22 @@ function parseStatementLine(lines: string[], line: number, sequence: number): Mt
   };
 }
 
+// Statements repeat a handful of dates a million times: validate each once.
+const knownDates = new Map<string, boolean>();
+
+function validDateCached(iso: string): boolean {
+  let valid = knownDates.get(iso);
+  if (valid === undefined) {
+    valid = validDate(iso);
+    if (knownDates.size > 10_000) knownDates.clear();
+    knownDates.set(iso, valid);
+  }
+  return valid;
+}
+
 function swiftDate(yymmdd: string, line: number): string {
   const date = `20${yymmdd.slice(0, 2)}-${yymmdd.slice(2, 4)}-${yymmdd.slice(4, 6)}`;
-  if (!validDate(date)) throw new Mt940FormatError(`invalid date "${yymmdd}"`, line);
+  if (!validDateCached(date)) throw new Mt940FormatError(`invalid date "${yymmdd}"`, line);
   return date;
 }
 
@@ -198,7 +211,7 @@ function entryDateNear(valueDate: string, mmdd: string, line: number): string {
   if (valueMonth === 12 && month === 1) year++;
   if (valueMonth === 1 && month === 12) year--;
   const date = `${year}-${mmdd.slice(0, 2)}-${mmdd.slice(2, 4)}`;
-  if (!validDate(date)) throw new Mt940FormatError(`invalid entry date "${mmdd}"`, line);
+  if (!validDateCached(date)) throw new Mt940FormatError(`invalid entry date "${mmdd}"`, line);
   return date;
 }
 

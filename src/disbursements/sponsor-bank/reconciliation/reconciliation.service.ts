@@ -129,9 +129,10 @@ export class ReconciliationService {
       await client.query(STAGE_TABLE);
       // The embedded PGlite server does not speak the COPY sub-protocol.
       await (this.embedded ? lines.insertInto(client) : lines.copyInto(client));
-      const debitParams = [statementId, account.id, header.statementNumber, header.sequenceNumber];
-      const debits = (await client.query<{ applied: number; errors: number }>(RECONCILE_DEBITS, debitParams)).rows[0];
-      const reversals = (await client.query<{ applied: number; errors: number }>(RECONCILE_REVERSALS, [statementId, account.id])).rows[0];
+      // Matching sorts the lines by disbursement id: keep a million of them in memory rather than on disk.
+      await client.query(`set local work_mem = '256MB'`);
+      const debits = await applyMark(client, RECONCILE_DEBITS, account.id, statementId, [header.statementNumber, header.sequenceNumber]);
+      const reversals = await applyMark(client, RECONCILE_REVERSALS, account.id, statementId, []);
       const ignored = (await client.query<{ n: number }>(`select count(*)::int as n from mt940_lines where mark in ('C', 'RC')`)).rows[0].n;
       await client.query(
         `update bank_statements set paid_count = $2, reversed_count = $3, error_count = $4, ignored_count = $5 where id = $1`,
@@ -156,6 +157,17 @@ export class ReconciliationService {
     const [items, totalCount] = await em.findAndCount(BankStatement, {}, { limit, offset, orderBy: { createdAt: 'desc' } });
     return { items, totalCount };
   }
+}
+
+type MarkStatements = typeof RECONCILE_DEBITS;
+
+async function applyMark(client: pg.Client, sql: MarkStatements, accountId: string, statementId: string, extra: string[]) {
+  await client.query(sql.classify, [accountId]);
+  await client.query(sql.analyze);
+  const applied = (await client.query(sql.apply, [statementId, ...extra])).rowCount ?? 0;
+  const errors = (await client.query(sql.errors, [statementId])).rowCount ?? 0;
+  await client.query(sql.counters);
+  return { applied, errors };
 }
 
 function isUuid(value: string): boolean {
