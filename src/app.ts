@@ -5,10 +5,11 @@ import { ensureFirstAdmin } from './auth/bootstrap-admin.js';
 import type { Config } from './config.js';
 import { Container } from './container.js';
 import { openDatabase } from './db/database.js';
-import { routeFactories } from './features.js';
+import { routeFactories, startables } from './features.js';
 import { createApollo, graphqlRoutes } from './graphql/graphql.route.js';
 import { buildHelaSchema } from './graphql/schema.js';
 import type { Route } from './http/route.js';
+import { startBackground } from './jobs/background.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -32,6 +33,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       ...routeFactories.flatMap((factory) => factory(container)),
     ];
     await ensureFirstAdmin(container);
+    const background = await startBackground(container, startables);
     const server = createHttpServer(routes, config.limits.bodyBytes, log);
     await listen(server, config.port, config.host);
     const { port } = server.address() as AddressInfo;
@@ -44,6 +46,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await apollo.stop();
+        await background.stop();
         await db.close();
       },
     };

@@ -22,6 +22,21 @@ export interface Config {
   limits: { bodyBytes: number; depth: number; cost: number; aliases: number; tokens: number; directives: number };
   otp: { ttlSeconds: number; maxAttempts: number };
   workers: { enabled: boolean };
+  /** pg-boss: its own connection pool, beside the ORM's. */
+  jobs: { poolMax: number };
+  disbursements: {
+    /** How often each worker process recovers stale sends and queues due status queries / retries. */
+    sweepSeconds: number;
+    /** A batch stuck in SENDING this long past its channel's timeout was abandoned (crash): it becomes UNKNOWN. */
+    leaseGraceSeconds: number;
+    /** Rejected sends are retried with exponential backoff from this delay, up to `maxSendAttempts`. */
+    retryBaseSeconds: number;
+    maxSendAttempts: number;
+    /** Concurrent batch sends per worker process. */
+    sendConcurrency: number;
+    /** Body limit of the entitlements CSV upload route. */
+    uploadMaxBytes: number;
+  };
   simulators: { enabled: boolean };
   exampleBank: { url: string; timeoutMs: number };
   sponsorBank: {
@@ -121,6 +136,15 @@ export function loadConfig(env: Env = process.env): Config {
     },
     otp: { ttlSeconds: int(env, 'OTP_TTL_SECONDS', 300, 1), maxAttempts: int(env, 'OTP_MAX_ATTEMPTS', 5, 1) },
     workers: { enabled: bool(env, 'WORKERS_ENABLED', true) },
+    jobs: { poolMax: int(env, 'JOBS_POOL_MAX', 4, 2) },
+    disbursements: {
+      sweepSeconds: int(env, 'DISBURSEMENT_SWEEP_SECONDS', 5, 1),
+      leaseGraceSeconds: int(env, 'DISBURSEMENT_LEASE_GRACE_SECONDS', 30, 0),
+      retryBaseSeconds: int(env, 'DISBURSEMENT_RETRY_BASE_SECONDS', 30, 1),
+      maxSendAttempts: int(env, 'DISBURSEMENT_MAX_SEND_ATTEMPTS', 5, 1),
+      sendConcurrency: int(env, 'DISBURSEMENT_SEND_CONCURRENCY', 4, 1),
+      uploadMaxBytes: int(env, 'ENTITLEMENT_UPLOAD_MAX_BYTES', 200 * 1024 * 1024, 1024),
+    },
     simulators: { enabled: bool(env, 'SIMULATORS_ENABLED', !production) },
     exampleBank: { url: env.EXAMPLE_BANK_URL || 'http://127.0.0.1:8003', timeoutMs: int(env, 'EXAMPLE_BANK_TIMEOUT_MS', 10_000, 1) },
     sponsorBank: {

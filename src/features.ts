@@ -5,6 +5,18 @@ import { LoginThrottle } from './auth/login-throttle.entity.js';
 import { RefreshToken } from './auth/refresh-token.entity.js';
 import { User } from './auth/user.entity.js';
 import { UserResolver } from './auth/user.resolver.js';
+import { DisbursementBatch } from './disbursements/batch.entity.js';
+import { BatchWorker } from './disbursements/batch-worker.js';
+import { DisbursementResolver } from './disbursements/disbursement.resolver.js';
+import { disbursementRoutes } from './disbursements/disbursement.routes.js';
+import { Beneficiary } from './disbursements/beneficiary.entity.js';
+import { Cycle } from './disbursements/cycle.entity.js';
+import { Entitlement } from './disbursements/entitlement.entity.js';
+import { IntegrationError } from './disbursements/integration-error.entity.js';
+import { DisbursementPayment } from './disbursements/payment.entity.js';
+import { Programme } from './disbursements/programme.entity.js';
+import { PayoutChannel } from './disbursements/channels/payout-channel.entity.js';
+import { PayoutChannelResolver } from './disbursements/channels/payout-channel.resolver.js';
 import type { RouteFactory } from './http/route.js';
 import { SponsorBankAccount } from './disbursements/sponsor-bank/accounts/sponsor-bank-account.entity.js';
 import { Disbursement } from './disbursements/sponsor-bank/envelopes/disbursement.entity.js';
@@ -14,13 +26,35 @@ import { BankStatement } from './disbursements/sponsor-bank/reconciliation/bank-
 import { ReconciliationError } from './disbursements/sponsor-bank/reconciliation/reconciliation-error.entity.js';
 import { ReconciliationResolver } from './disbursements/sponsor-bank/reconciliation/reconciliation.resolver.js';
 import { statementRoutes } from './disbursements/sponsor-bank/reconciliation/statement.route.js';
+import { SponsorBankWorker } from './disbursements/sponsor-bank/envelopes/sponsor-bank.worker.js';
+import type { StartableFactory } from './jobs/startable.js';
+import { Family } from './registry/family.entity.js';
+import { FamilyResolver } from './registry/family.resolver.js';
+import { Insuree } from './registry/insuree.entity.js';
+import { InsureeResolver } from './registry/insuree.resolver.js';
+import { Policy } from './registry/policy.entity.js';
+import { PolicyResolver } from './registry/policy.resolver.js';
+import { Premium } from './registry/premium.entity.js';
+import { PremiumResolver } from './registry/premium.resolver.js';
+import { Product } from './registry/product.entity.js';
+import { ProductResolver } from './registry/product.resolver.js';
 
 /** Every feature's entities, resolvers and REST routes, in one list each. */
 export const entities = [
   User, RefreshToken, LoginThrottle, AuditEvent,
+  Family, Insuree, Product, Policy, Premium,
+  PayoutChannel, Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
   SponsorBankAccount, DisbursementEnvelope, Disbursement, BankStatement, ReconciliationError,
 ];
 
-export const resolvers = [AuthResolver, UserResolver, AuditResolver, EnvelopeResolver, ReconciliationResolver] as const;
+export const resolvers = [
+  AuthResolver, UserResolver, AuditResolver,
+  FamilyResolver, InsureeResolver, ProductResolver, PolicyResolver, PremiumResolver,
+  PayoutChannelResolver, DisbursementResolver,
+  EnvelopeResolver, ReconciliationResolver,
+] as const;
 
-export const routeFactories: RouteFactory[] = [statementRoutes];
+export const routeFactories: RouteFactory[] = [disbursementRoutes, statementRoutes];
+
+/** Background workers (pg-boss handlers, sweepers); run by `npm start` when WORKERS_ENABLED and by `npm run worker`. */
+export const startables: StartableFactory[] = [(container) => container.get(BatchWorker), (container) => container.get(SponsorBankWorker)];

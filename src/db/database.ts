@@ -17,9 +17,10 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   let url = config.databaseUrl;
   if (!url) {
     const dir = config.dataDir.includes('://') ? config.dataDir : join(config.dataDir, 'pglite');
-    embedded = await startEmbeddedPostgres(dir, config.dbPoolMax + 4);
+    // Room for the ORM pool, pg-boss's pool, a bulk-load connection and tools such as psql or `npm run worker`.
+    embedded = await startEmbeddedPostgres(dir, 2 * (config.dbPoolMax + config.jobs.poolMax) + 8);
     url = embedded.url;
-    log.info({ dataDir: config.dataDir }, 'embedded PostgreSQL (PGlite) started');
+    log.info({ dataDir: config.dataDir, url }, 'embedded PostgreSQL (PGlite) started; other processes (npm run worker) connect with DATABASE_URL set to this url');
   }
   const orm = await MikroORM.init(ormConfig(url, config.dbPoolMax));
   try {

@@ -26,6 +26,8 @@ export interface Route {
   method: 'GET' | 'POST';
   /** Exact, or with `:name` segments such as `/g2p/:channelId/on-disburse`. */
   path: string;
+  /** Overrides the server's body limit for this route (e.g. bulk CSV uploads). */
+  maxBodyBytes?: number;
   handle(request: HttpRequest): Promise<HttpResponse>;
 }
 

@@ -55,11 +55,12 @@ async function handle(req: IncomingMessage, routes: CompiledRoute[], bodyLimit: 
   const match = pathMatches.find((r) => r.route.method === method || (method === 'HEAD' && r.route.method === 'GET'));
   if (!match) return { status: 405, headers: { allow: [...new Set(pathMatches.map((r) => r.route.method))].join(', ') }, body: { error: 'Method not allowed' } };
   let body: Buffer;
+  const limit = match.route.maxBodyBytes ?? bodyLimit;
   try {
-    body = await readBody(req, bodyLimit);
+    body = await readBody(req, limit);
   } catch (error) {
     if (error instanceof PayloadTooLargeError) {
-      return { status: 413, headers: { connection: 'close' }, body: { errors: [{ message: `Request body is larger than ${bodyLimit} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] } };
+      return { status: 413, headers: { connection: 'close' }, body: { errors: [{ message: `Request body is larger than ${limit} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] } };
     }
     throw error;
   }

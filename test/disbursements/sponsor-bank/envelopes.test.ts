@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { SponsorBankWorker } from '../../../src/disbursements/sponsor-bank/envelopes/sponsor-bank.worker.js';
 import { testApp } from '../../hooks.js';
 import { expectCode, expectData, gql } from '../../helpers/graphql.js';
 import { Role, tokenFor } from '../../helpers/users.js';
@@ -191,5 +192,25 @@ describe('sponsor-bank pipeline: funds check → block → initiate @smoke', () 
     await testApp().container.orm.em.getConnection().execute(`update disbursement_envelopes set schedule_date = current_date - 1 where envelope_id = ?`, [envelopeId]);
     const flagged = await processEnvelope(p, envelopeId);
     expect(flagged.attention).to.match(/^SCHEDULE_DATE_PASSED: 1 of 2 disbursements received/);
+  });
+});
+
+describe('sponsor-bank worker', () => {
+  it('enqueues due envelopes on pg-boss and its handler ships them', async () => {
+    const sim = await startExampleBank();
+    try {
+      const p = await programmeAt(sim);
+      const { envelopeId, ids } = await envelopeWith(p, { amounts: ['5.00', '6.00'] });
+      expect(await testApp().container.get(SponsorBankWorker).sweep()).to.be.greaterThan(0);
+      let envelope: Record<string, any> = {};
+      for (let i = 0; i < 100 && envelope.shippedCount !== 2; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        envelope = expectData(await gql(ENVELOPE_STATUS, { e: envelopeId }, p.manager)).disbursementEnvelopeStatus;
+      }
+      expect(envelope).to.include({ fundsStatus: 'FUNDS_AVAILABLE', blockStatus: 'BLOCKED', shippedCount: 2 });
+      expect(ids.every((id) => sim.payments.has(id))).to.equal(true);
+    } finally {
+      await sim.stop();
+    }
   });
 });

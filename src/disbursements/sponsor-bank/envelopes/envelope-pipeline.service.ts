@@ -33,26 +33,30 @@ export class EnvelopePipeline {
     this.log = container.log.child({ component: 'sponsor-bank-pipeline' });
   }
 
-  /** One pass over every envelope whose next step is due; what the background worker runs. */
-  async runDue(): Promise<number> {
+  /** Envelopes whose next bank step is due (not cancelled, not finished, not in backoff, not leased). */
+  async dueEnvelopes(limit = 200): Promise<string[]> {
     const rows = await this.orm.em.getConnection().execute<{ envelope_id: string }[]>(
-      `select e.envelope_id from disbursement_envelopes e
-        where e.cancellation_status = 'NOT_CANCELLED'
-          and e.funds_status <> 'ERROR' and e.block_status <> 'ERROR'
-          and (e.next_attempt_at is null or e.next_attempt_at <= now())
-          and (e.lease_until is null or e.lease_until < now())
-          and e.dispatch_completed_at is null
-        order by e.schedule_date limit 50`,
+      `select envelope_id from disbursement_envelopes
+        where cancellation_status = 'NOT_CANCELLED' and dispatch_completed_at is null
+          and funds_status <> 'ERROR' and block_status <> 'ERROR'
+          and (next_attempt_at is null or next_attempt_at <= now())
+          and (lease_until is null or lease_until < now())
+        order by schedule_date limit ?`,
+      [limit],
     );
-    for (const { envelope_id } of rows) {
-      await this.process(envelope_id).catch((error) => this.log.error({ err: error, envelopeId: envelope_id }, 'envelope step failed'));
-    }
-    return rows.length;
+    return rows.map((row) => row.envelope_id);
   }
 
-  /** Runs every step that is possible now for one envelope (also on demand, ignoring the backoff). */
-  async process(envelopeId: string): Promise<PipelineOutcome> {
-    if (!(await this.claim(envelopeId))) return 'BUSY';
+  /**
+   * Runs every step that is possible now for one envelope (also on demand, ignoring the backoff).
+   * `waitMs` waits that long for another worker's lease to end instead of answering BUSY.
+   */
+  async process(envelopeId: string, waitMs = 0): Promise<PipelineOutcome> {
+    const deadline = Date.now() + waitMs;
+    while (!(await this.claim(envelopeId))) {
+      if (Date.now() >= deadline) return 'BUSY';
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     try {
       return await this.advance(envelopeId);
     } finally {

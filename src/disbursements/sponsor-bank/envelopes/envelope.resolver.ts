@@ -74,7 +74,8 @@ export class EnvelopeResolver {
   async processDisbursementEnvelope(@Arg('envelopeId', () => String) envelopeId: string, @Ctx() ctx: Context): Promise<DisbursementEnvelope> {
     await this.envelopes.envelope(ctx.em, envelopeId);
     ctx.auditEntity = { type: 'DisbursementEnvelope', id: envelopeId };
-    await this.pipeline.process(envelopeId);
+    // A worker may be on it right now: wait for its lease rather than report a half-done state.
+    await this.pipeline.process(envelopeId, 30_000);
     return this.envelopes.envelope(ctx.em.fork(), envelopeId);
   }
 

@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import type { Container } from '../container.js';
+import { JobQueue, type Job } from '../jobs/job-queue.js';
+import type { Startable } from '../jobs/startable.js';
+import type { Logger } from '../logger.js';
+import { BulkDb } from './bulk-db.js';
+import { ChannelDirectory, type ChannelHandle } from './channel-directory.js';
+import type { DisburseOutcome } from './channels/g2p-connect/g2p-connect.types.js';
+import { G2pConnectClient } from './channels/g2p-connect/g2p-connect.client.js';
+import { IntegrationErrors } from './integration-errors.js';
+import { applyPaymentResults, completeBatches } from './payment-results.js';
+import { SEND_QUEUE, STATUS_QUEUE } from './send.service.js';
+
+interface BatchJob {
+  batchId: string;
+}
+
+interface ClaimedBatch {
+  id: string;
+  channel_id: string;
+  attempts: number;
+  message_id: string;
+}
+
+/**
+ * The workers that move money: one send job and any number of status jobs per batch, plus a sweep.
+ * Every state change is a conditional UPDATE on the batch row, so two workers can never both send a
+ * batch (only one claim succeeds), a stale worker cannot overwrite a newer outcome (its message_id
+ * no longer matches) and a final payment never changes. No transaction is open during a call out.
+ */
+export class BatchWorker implements Startable {
+  private readonly db: BulkDb;
+  private readonly jobs: JobQueue;
+  private readonly channels: ChannelDirectory;
+  private readonly client: G2pConnectClient;
+  private readonly errors: IntegrationErrors;
+  private readonly log: Logger;
+  private sweepTimer?: NodeJS.Timeout;
+  private sweeping?: Promise<void>;
+
+  constructor(private readonly container: Container) {
+    this.db = container.get(BulkDb);
+    this.jobs = container.get(JobQueue);
+    this.channels = container.get(ChannelDirectory);
+    this.client = container.get(G2pConnectClient);
+    this.errors = container.get(IntegrationErrors);
+    this.log = container.log.child({ component: 'disbursements' });
+  }
+
+  declare(): void {
+    // 'short': at most one queued job per batch (singletonKey), so sweeps and retries never pile up.
+    this.jobs.define(SEND_QUEUE, { policy: 'short', retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 });
+    this.jobs.define(STATUS_QUEUE, { policy: 'short', retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 });
+  }
+
+  async start(): Promise<void> {
+    const { sendConcurrency, sweepSeconds } = this.container.config.disbursements;
+    const polling = { pollingIntervalSeconds: 0.5, localConcurrency: sendConcurrency };
+    await this.jobs.work<BatchJob>(SEND_QUEUE, polling, (job) => this.send(job.data.batchId));
+    await this.jobs.work<BatchJob>(STATUS_QUEUE, polling, (job) => this.checkStatus(job.data.batchId));
+    await this.sweep();
+    this.sweepTimer = setInterval(() => {
+      this.sweeping ??= this.sweep()
+        .catch((error) => this.log.error({ err: error }, 'disbursement sweep failed'))
+        .finally(() => (this.sweeping = undefined));
+    }, sweepSeconds * 1000);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await this.sweeping;
+    await this.db.close();
+  }
+
+  /** One batch, one disburse call: claim → call (no transaction open) → record the outcome. */
+  async send(batchId: string): Promise<void> {
+    const head = await this.db.query<{ channel_id: string }>('select channel_id from disbursement_batches where id = $1', [batchId]);
+    if (!head.rowCount) return;
+    const channel = await this.channels.find(head.rows[0].channel_id);
+    if (!channel) return;
+    if (!channel.enabled) {
+      // Disabled mid-send: batches not yet sent go back to READY; re-enable and send again to resume.
+      await this.db.query(
+        `update disbursement_batches set status = 'READY', last_error = 'the payout channel was disabled before this batch was sent', updated_at = now()
+          where id = $1 and status in ('QUEUED', 'RETRY')`,
+        [batchId],
+      );
+      return;
+    }
+    const batch = await this.claim(batchId, channel);
+    if (!batch) return;
+    const items = await this.db.query(
+      `select id as "referenceId", payee_fa as "payeeFa", amount::text as amount, currency, payee_name as "payeeName"
+         from disbursement_payments where batch_id = $1 and status = 'PENDING' and payee_fa is not null order by id`,
+      [batchId],
+    );
+    if (!items.rowCount) {
+      await this.db.query(`update disbursement_batches set status = 'SENT', lease_until = null, updated_at = now() where id = $1 and message_id = $2`, [batchId, batch.message_id]);
+      await completeBatches(this.db, [batchId]);
+      return;
+    }
+    const outcome = await this.client.disburse(channel.runtime, {
+      transactionId: batchId,
+      items: items.rows.map((r) => ({ ...r, payeeName: r.payeeName ?? undefined })),
+    });
+    await this.record(channel, batch, outcome);
+  }
+
+  /** The only way into SENDING: one conditional UPDATE, so of two workers exactly one gets the batch. */
+  private async claim(batchId: string, channel: ChannelHandle): Promise<ClaimedBatch | undefined> {
+    const leaseSeconds = Math.ceil(channel.runtime.config.apiTimeoutMs / 1000) + this.container.config.disbursements.leaseGraceSeconds;
+    const { rows } = await this.db.query<ClaimedBatch>(
+      `update disbursement_batches
+          set status = 'SENDING', attempts = attempts + 1, message_id = $2, lease_until = now() + make_interval(secs => $3),
+              last_error = null, updated_at = now()
+        where id = $1 and status in ('QUEUED', 'RETRY') and (next_attempt_at is null or next_attempt_at <= now())
+        returning id, channel_id, attempts, message_id`,
+      [batchId, randomUUID(), leaseSeconds],
+    );
+    return rows[0];
+  }
+
+  private async record(channel: ChannelHandle, batch: ClaimedBatch, outcome: DisburseOutcome): Promise<void> {
+    const poll = channel.runtime.config.statusPollIntervalSeconds;
+    const mine = `id = $1 and status = 'SENDING' and message_id = $2`;
+    switch (outcome.kind) {
+      case 'ACK':
+      case 'SETTLED': {
+        const sent = await this.db.query(
+          `update disbursement_batches set status = 'SENT', sent_at = now(), lease_until = null, correlation_id = $3,
+                  next_status_at = now() + make_interval(secs => $4), updated_at = now()
+            where ${mine}`,
+          [batch.id, batch.message_id, outcome.correlationId ?? null, poll],
+        );
+        if (!sent.rowCount) return; // a sweep declared the call lost meanwhile; its status query decides
+        await this.db.query(`update disbursement_payments set status = 'SENT', updated_at = now() where batch_id = $1 and status = 'PENDING'`, [batch.id]);
+        if (outcome.kind === 'SETTLED') await applyPaymentResults(this.db, channel.id, outcome.results);
+        const done = await completeBatches(this.db, [batch.id]);
+        if (!done.length) await this.queueStatus(batch.id, poll);
+        return;
+      }
+      case 'REJECTED': {
+        await this.errors.record({ channelId: channel.id, batchId: batch.id, operation: 'disburse', httpStatus: outcome.httpStatus, code: outcome.code, message: outcome.message });
+        const { maxSendAttempts, retryBaseSeconds } = this.container.config.disbursements;
+        const giveUp = batch.attempts >= maxSendAttempts;
+        const delay = retryBaseSeconds * 2 ** (batch.attempts - 1) * (0.75 + Math.random() / 2); // exponential, with jitter
+        await this.db.query(
+          `update disbursement_batches set status = $3, lease_until = null, last_error = $4,
+                  next_attempt_at = case when $3 = 'RETRY' then now() + make_interval(secs => $5) end, updated_at = now()
+            where ${mine}`,
+          [batch.id, batch.message_id, giveUp ? 'ERROR' : 'RETRY', `${outcome.code}: ${outcome.message}`, delay],
+        );
+        if (!giveUp) await this.jobs.send(SEND_QUEUE, { batchId: batch.id }, { singletonKey: batch.id, startAfter: Math.ceil(delay) });
+        return;
+      }
+      case 'UNKNOWN': {
+        await this.errors.record({ channelId: channel.id, batchId: batch.id, operation: 'disburse', httpStatus: outcome.httpStatus, code: 'UNKNOWN', message: outcome.message });
+        await this.db.query(
+          `update disbursement_batches set status = 'UNKNOWN', lease_until = null, last_error = $3,
+                  next_status_at = now() + make_interval(secs => $4), updated_at = now()
+            where ${mine}`,
+          [batch.id, batch.message_id, outcome.message, poll],
+        );
+        await this.queueStatus(batch.id, poll);
+      }
+    }
+  }
+
+  /**
+   * Asks the payer about one SENT or UNKNOWN batch (by transaction_id). Only one poller per interval
+   * (conditional UPDATE of next_status_at). An UNKNOWN batch the payer has never seen is sent again,
+   * with the same reference ids; one it has seen is SENT.
+   */
+  async checkStatus(batchId: string): Promise<void> {
+    const claimed = await this.db.query<{ channel_id: string; status: string }>(
+      `update disbursement_batches b set next_status_at = now() + make_interval(secs => 5), updated_at = now()
+        where id = $1 and status in ('SENT', 'UNKNOWN') and (next_status_at is null or next_status_at <= now() + interval '1 second')
+        returning channel_id, status`,
+      [batchId],
+    );
+    if (!claimed.rowCount) return;
+    const { channel_id: channelId, status } = claimed.rows[0];
+    const channel = await this.channels.find(channelId);
+    if (!channel) return;
+    const poll = channel.runtime.config.statusPollIntervalSeconds;
+    const outcome = await this.client.status(channel.runtime, { transactionId: batchId });
+    if (outcome.kind === 'ERROR') {
+      await this.errors.record({ channelId, batchId, operation: 'status', httpStatus: outcome.httpStatus, code: 'STATUS_FAILED', message: outcome.message });
+    } else if (outcome.kind === 'RESULTS') {
+      if (status === 'UNKNOWN' && outcome.results.length === 0) {
+        // The payer never received the message: safe to send it again, same transaction and reference ids.
+        const requeued = await this.db.query(
+          `update disbursement_batches set status = 'QUEUED', next_attempt_at = null, updated_at = now() where id = $1 and status = 'UNKNOWN'`,
+          [batchId],
+        );
+        if (requeued.rowCount) await this.jobs.send(SEND_QUEUE, { batchId }, { singletonKey: batchId });
+        return;
+      }
+      await applyPaymentResults(this.db, channelId, outcome.results);
+      if (status === 'UNKNOWN') {
+        await this.db.query(`update disbursement_batches set status = 'SENT', updated_at = now() where id = $1 and status = 'UNKNOWN'`, [batchId]);
+        await this.db.query(`update disbursement_payments set status = 'SENT', updated_at = now() where batch_id = $1 and status = 'PENDING'`, [batchId]);
+      }
+      if ((await completeBatches(this.db, [batchId])).length) return;
+    }
+    // ACK (results come by callback), ERROR, or not final yet: ask again after the channel's interval.
+    await this.db.query(`update disbursement_batches set next_status_at = now() + make_interval(secs => $2) where id = $1`, [batchId, poll]);
+    await this.queueStatus(batchId, poll);
+  }
+
+  private queueStatus(batchId: string, afterSeconds: number): Promise<unknown> {
+    return this.jobs.send(STATUS_QUEUE, { batchId }, { singletonKey: batchId, startAfter: afterSeconds });
+  }
+
+  /**
+   * Recovers what crashes and lost jobs leave behind, in every worker (all steps are conditional, so
+   * concurrent sweeps are harmless): SENDING past its lease → UNKNOWN (a status query decides); due
+   * status queries and retries, and QUEUED batches whose job was lost → jobs again.
+   */
+  async sweep(): Promise<void> {
+    const lost = await this.db.query<{ id: string }>(
+      `update disbursement_batches set status = 'UNKNOWN', lease_until = null, next_status_at = now(),
+              last_error = 'the worker stopped during the disburse call; the outcome is unknown until a status query', updated_at = now()
+        where status = 'SENDING' and lease_until < now() returning id`,
+    );
+    for (const { id } of lost.rows) {
+      await this.errors.record({ channelId: null, batchId: id, operation: 'disburse', code: 'UNKNOWN', message: 'send interrupted: worker stopped mid-call' });
+    }
+    const due = await this.db.query<{ id: string; status: string }>(
+      `select id, status from disbursement_batches
+        where (status in ('SENT', 'UNKNOWN') and next_status_at <= now())
+           or (status = 'RETRY' and next_attempt_at <= now())
+           or (status = 'QUEUED' and updated_at < now() - interval '60 seconds')
+        limit 5000`,
+    );
+    const sends = due.rows.filter((r) => r.status === 'RETRY' || r.status === 'QUEUED');
+    const polls = due.rows.filter((r) => r.status === 'SENT' || r.status === 'UNKNOWN');
+    await this.jobs.sendMany(SEND_QUEUE, sends.map((r) => ({ data: { batchId: r.id }, singletonKey: r.id })));
+    await this.jobs.sendMany(STATUS_QUEUE, polls.map((r) => ({ data: { batchId: r.id }, singletonKey: r.id })));
+  }
+}
+
+export type { Job };

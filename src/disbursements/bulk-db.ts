@@ -1,0 +1,51 @@
+import pg from 'pg';
+import type { Container } from '../container.js';
+
+/**
+ * Plain node-postgres connections for the set-based paths (COPY, INSERT … SELECT over a million rows,
+ * UPDATE … FROM unnest): the ORM is for per-request units of work. A small pool of its own.
+ */
+export class BulkDb {
+  private pool?: pg.Pool;
+
+  constructor(private readonly container: Container) {}
+
+  private get clients(): pg.Pool {
+    this.pool ??= new pg.Pool({ connectionString: this.container.orm.config.get('clientUrl'), max: 3, application_name: 'hela-bulk' });
+    return this.pool;
+  }
+
+  private embedded?: Promise<boolean>;
+
+  /** PGlite (embedded, also when reached through DATABASE_URL) speaks no COPY FROM STDIN. */
+  isEmbedded(): Promise<boolean> {
+    this.embedded ??= this.query<{ v: string }>('select version() as v').then((r) => r.rows[0].v.includes('PGlite'));
+    return this.embedded;
+  }
+
+  query<R extends pg.QueryResultRow = any>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    return this.clients.query<R>(sql, params);
+  }
+
+  /** Runs `work` in one transaction on one connection (COPY streams need the client itself). */
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.clients.connect();
+    try {
+      await client.query('begin');
+      const result = await work(client);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end();
+  }
+}

@@ -1,0 +1,67 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Role } from '../../auth/role.js';
+import { Paginated } from '../../common/paging.js';
+import type { Container } from '../../container.js';
+import type { Context } from '../../graphql/context.js';
+import { PayoutChannel } from './payout-channel.entity.js';
+import { CreateG2pConnectChannelInput, PayoutChannelsArgs, UpdateG2pConnectChannelInput } from './payout-channel.inputs.js';
+import { PayoutChannelService } from './payout-channel.service.js';
+import { G2pConnectSettings, g2pSettings } from './payout-channel.types.js';
+
+@ObjectType()
+class PayoutChannelPage extends Paginated(PayoutChannel) {}
+
+@Resolver(() => PayoutChannel)
+export class PayoutChannelResolver {
+  private readonly channels: PayoutChannelService;
+
+  constructor(container: Container) {
+    this.channels = container.get(PayoutChannelService);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => PayoutChannelPage)
+  payoutChannels(@Args(() => PayoutChannelsArgs) args: PayoutChannelsArgs, @Ctx() ctx: Context): Promise<PayoutChannelPage> {
+    return this.channels.list(ctx.em, args);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => PayoutChannel)
+  payoutChannel(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<PayoutChannel> {
+    return this.channels.find(ctx.em, id);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => PayoutChannel)
+  async createG2pConnectChannel(@Arg('input', () => CreateG2pConnectChannelInput) input: CreateG2pConnectChannelInput, @Ctx() ctx: Context): Promise<PayoutChannel> {
+    const channel = await this.channels.createG2pConnect(ctx.em, input);
+    ctx.auditEntity = { type: 'PayoutChannel', id: channel.id };
+    return channel;
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => PayoutChannel)
+  updateG2pConnectChannel(@Arg('input', () => UpdateG2pConnectChannelInput) input: UpdateG2pConnectChannelInput, @Ctx() ctx: Context): Promise<PayoutChannel> {
+    ctx.auditEntity = { type: 'PayoutChannel', id: input.id };
+    return this.channels.updateG2pConnect(ctx.em, input);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => PayoutChannel, { description: 'Stops new sends through the channel; callbacks for sent payments are still accepted.' })
+  disablePayoutChannel(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<PayoutChannel> {
+    ctx.auditEntity = { type: 'PayoutChannel', id };
+    return this.channels.setEnabled(ctx.em, id, false);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => PayoutChannel)
+  enablePayoutChannel(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<PayoutChannel> {
+    ctx.auditEntity = { type: 'PayoutChannel', id };
+    return this.channels.setEnabled(ctx.em, id, true);
+  }
+
+  @FieldResolver(() => G2pConnectSettings, { nullable: true, description: 'G2P Connect settings (null for other kinds). Secrets are never returned.' })
+  g2pConnect(@Root() channel: PayoutChannel): G2pConnectSettings | null {
+    return g2pSettings(channel);
+  }
+}

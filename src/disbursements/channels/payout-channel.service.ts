@@ -1,0 +1,116 @@
+import { UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { BadInputError, ConflictError, NotFoundError } from '../../common/domain-error.js';
+import type { Page } from '../../common/paging.js';
+import { SecretBox } from '../../common/secret-box.js';
+import type { Container } from '../../container.js';
+import { buildG2pConfig, type SecretChanges } from './g2p-channel-config.js';
+import type { G2pChannelRuntime } from './g2p-connect/g2p-connect.types.js';
+import { PayoutChannel } from './payout-channel.entity.js';
+import { PayoutChannelKind } from './payout-channel.enums.js';
+import type { CreateG2pConnectChannelInput, PayoutChannelsArgs, UpdateG2pConnectChannelInput } from './payout-channel.inputs.js';
+
+/** Admin CRUD of payout channels, and the decrypted runtime view the sender and callbacks use. */
+export class PayoutChannelService {
+  private readonly box: SecretBox;
+
+  constructor(container: Container) {
+    this.box = new SecretBox(container.config.secretKey);
+  }
+
+  async createG2pConnect(em: EntityManager, input: CreateG2pConnectChannelInput): Promise<PayoutChannel> {
+    const name = channelName(input.name);
+    const { config, secrets, currency } = buildG2pConfig(input, undefined, { hasBearerToken: false, hasClientSecret: false, hasSigningKey: false });
+    if (await em.count(PayoutChannel, { name })) throw new ConflictError(`A payout channel named ${name} already exists`, { field: 'name' });
+    const channel = em.create(PayoutChannel, { name, kind: PayoutChannelKind.G2P_CONNECT, currency, g2pConfig: config });
+    this.applySecrets(channel, secrets);
+    await this.flush(em, name);
+    return channel;
+  }
+
+  async updateG2pConnect(em: EntityManager, input: UpdateG2pConnectChannelInput): Promise<PayoutChannel> {
+    const channel = await this.find(em, input.id);
+    if (channel.kind !== PayoutChannelKind.G2P_CONNECT || !channel.g2pConfig) throw new BadInputError(`Payout channel ${channel.id} is not a G2P Connect channel`, { field: 'id' });
+    const { config, secrets, currency } = buildG2pConfig(input, channel.g2pConfig, {
+      hasBearerToken: !!channel.g2pBearerTokenSealed,
+      hasClientSecret: !!channel.g2pClientSecretSealed,
+      hasSigningKey: !!channel.g2pSigningKeySealed,
+      currency: channel.currency,
+    });
+    if (input.name) {
+      const name = channelName(input.name);
+      if (name !== channel.name && (await em.count(PayoutChannel, { name }))) throw new ConflictError(`A payout channel named ${name} already exists`, { field: 'name' });
+      channel.name = name;
+    }
+    channel.g2pConfig = config;
+    channel.currency = currency;
+    this.applySecrets(channel, secrets);
+    await this.flush(em, channel.name);
+    return channel;
+  }
+
+  async setEnabled(em: EntityManager, id: string, enabled: boolean): Promise<PayoutChannel> {
+    const channel = await this.find(em, id);
+    channel.enabled = enabled;
+    await em.flush();
+    return channel;
+  }
+
+  async list(em: EntityManager, args: PayoutChannelsArgs): Promise<Page<PayoutChannel>> {
+    const where: FilterQuery<PayoutChannel> = {};
+    if (args.kind) where.kind = args.kind;
+    if (args.enabled !== undefined && args.enabled !== null) where.enabled = args.enabled;
+    const [items, totalCount] = await em.findAndCount(PayoutChannel, where, { limit: args.limit, offset: args.offset, orderBy: { name: 'asc' } });
+    return { items, totalCount };
+  }
+
+  async find(em: EntityManager, id: string): Promise<PayoutChannel> {
+    const channel = await em.findOne(PayoutChannel, { id });
+    if (!channel) throw new NotFoundError('PayoutChannel', id);
+    return channel;
+  }
+
+  /** The channel with its secrets opened, for sending and verifying callbacks (enabled or not: callbacks still count). */
+  async g2pRuntime(em: EntityManager, id: string): Promise<G2pChannelRuntime> {
+    return this.toRuntime(await this.find(em, id));
+  }
+
+  toRuntime(channel: PayoutChannel): G2pChannelRuntime {
+    if (channel.kind !== PayoutChannelKind.G2P_CONNECT || !channel.g2pConfig) throw new BadInputError(`Payout channel ${channel.id} is not a G2P Connect channel`);
+    const open = (sealed: string | null | undefined) => (sealed ? this.box.open(sealed) : undefined);
+    return {
+      id: channel.id,
+      name: channel.name,
+      enabled: channel.enabled,
+      currency: channel.currency,
+      config: channel.g2pConfig,
+      secrets: {
+        bearerToken: open(channel.g2pBearerTokenSealed),
+        clientSecret: open(channel.g2pClientSecretSealed),
+        signingPrivateKey: open(channel.g2pSigningKeySealed),
+      },
+    };
+  }
+
+  private applySecrets(channel: PayoutChannel, secrets: SecretChanges): void {
+    const seal = (value: string | null | undefined, current: string | null | undefined) => (value === undefined ? current : value === null ? null : this.box.seal(value));
+    channel.g2pBearerTokenSealed = seal(secrets.bearerToken, channel.g2pBearerTokenSealed);
+    channel.g2pClientSecretSealed = seal(secrets.clientSecret, channel.g2pClientSecretSealed);
+    channel.g2pSigningKeySealed = seal(secrets.signingPrivateKey, channel.g2pSigningKeySealed);
+  }
+
+  /** Two admins racing on the same name: the unique index decides, reported as CONFLICT. */
+  private async flush(em: EntityManager, name: string): Promise<void> {
+    try {
+      await em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw new ConflictError(`A payout channel named ${name} already exists`, { field: 'name' });
+      throw error;
+    }
+  }
+}
+
+function channelName(raw: string): string {
+  const name = raw.trim();
+  if (!name || name.length > 100) throw new BadInputError('name must be 1 to 100 characters', { field: 'name' });
+  return name;
+}

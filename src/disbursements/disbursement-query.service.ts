@@ -1,0 +1,68 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { Page } from '../common/paging.js';
+import type { Container } from '../container.js';
+import { DisbursementBatch } from './batch.entity.js';
+import { BulkDb } from './bulk-db.js';
+import { Cycle } from './cycle.entity.js';
+import type { BatchesArgs, CycleSummary, CyclesArgs, IntegrationErrorsArgs, PaymentsArgs } from './disbursement.inputs.js';
+import { IntegrationError } from './integration-error.entity.js';
+import { DisbursementPayment } from './payment.entity.js';
+import { Programme } from './programme.entity.js';
+
+/** Read side for programme managers and admins: lists with filters, and status counts per cycle. */
+export class DisbursementQueryService {
+  private readonly db: BulkDb;
+
+  constructor(container: Container) {
+    this.db = container.get(BulkDb);
+  }
+
+  async programmes(em: EntityManager, args: { limit: number; offset: number }): Promise<Page<Programme>> {
+    const [items, totalCount] = await em.findAndCount(Programme, {}, { limit: args.limit, offset: args.offset, orderBy: { mnemonic: 'asc' } });
+    return { items, totalCount };
+  }
+
+  async cycles(em: EntityManager, args: CyclesArgs): Promise<Page<Cycle>> {
+    const where: FilterQuery<Cycle> = {};
+    if (args.programmeId) where.programme = args.programmeId;
+    if (args.status) where.status = args.status;
+    const [items, totalCount] = await em.findAndCount(Cycle, where, { limit: args.limit, offset: args.offset, orderBy: { createdAt: 'desc' }, populate: ['programme'] });
+    return { items, totalCount };
+  }
+
+  async batches(em: EntityManager, args: BatchesArgs): Promise<Page<DisbursementBatch>> {
+    const where: FilterQuery<DisbursementBatch> = {};
+    if (args.cycleId) where.cycle = args.cycleId;
+    if (args.channelId) where.channelId = args.channelId;
+    if (args.status) where.status = args.status;
+    const [items, totalCount] = await em.findAndCount(DisbursementBatch, where, { limit: args.limit, offset: args.offset, orderBy: { createdAt: 'asc', seq: 'asc' } });
+    return { items, totalCount };
+  }
+
+  async payments(em: EntityManager, args: PaymentsArgs): Promise<Page<DisbursementPayment>> {
+    const where: FilterQuery<DisbursementPayment> = {};
+    if (args.cycleId) where.cycle = args.cycleId;
+    if (args.batchId) where.batch = args.batchId;
+    if (args.status) where.status = args.status;
+    const [items, totalCount] = await em.findAndCount(DisbursementPayment, where, { limit: args.limit, offset: args.offset, orderBy: { id: 'asc' } });
+    return { items, totalCount };
+  }
+
+  async integrationErrors(em: EntityManager, args: IntegrationErrorsArgs): Promise<Page<IntegrationError>> {
+    const where: FilterQuery<IntegrationError> = {};
+    if (args.channelId) where.channelId = args.channelId;
+    if (args.batchId) where.batchId = args.batchId;
+    if (args.operation) where.operation = args.operation;
+    const [items, totalCount] = await em.findAndCount(IntegrationError, where, { limit: args.limit, offset: args.offset, orderBy: { id: 'desc' } });
+    return { items, totalCount };
+  }
+
+  async summary(cycleId: string): Promise<CycleSummary> {
+    const payments = await this.db.query(
+      `select status, count(*)::int as count, sum(amount)::text as amount from disbursement_payments where cycle_id = $1 group by status order by status`,
+      [cycleId],
+    );
+    const batches = await this.db.query(`select status, count(*)::int as count, sum(total_amount)::text as amount from disbursement_batches where cycle_id = $1 group by status order by status`, [cycleId]);
+    return { cycleId, payments: payments.rows, batches: batches.rows };
+  }
+}

@@ -1,0 +1,68 @@
+import { PgBoss, type Job, type Queue, type SendOptions, type WorkOptions } from 'pg-boss';
+import type { Container } from '../container.js';
+import type { Logger } from '../logger.js';
+
+export type { Job };
+
+/**
+ * pg-boss in its own schema (`pgboss`) on the application's database, on a small pool of its own.
+ * Every process starts it (the API enqueues jobs); only worker-enabled processes register handlers.
+ * Workers on several machines share the queues; pg-boss hands each job to one of them (SKIP LOCKED).
+ */
+export class JobQueue {
+  private boss?: PgBoss;
+  private readonly log: Logger;
+  private readonly queues = new Map<string, Omit<Queue, 'name'>>();
+
+  constructor(private readonly container: Container) {
+    this.log = container.log.child({ component: 'jobs' });
+  }
+
+  /** Declares a queue; must be called before `start`. */
+  define(name: string, options: Omit<Queue, 'name'> = {}): void {
+    this.queues.set(name, options);
+  }
+
+  async start(): Promise<void> {
+    if (this.boss) return;
+    const { config, orm } = this.container;
+    const boss = new PgBoss({
+      connectionString: orm.config.get('clientUrl'),
+      schema: 'pgboss',
+      max: config.jobs.poolMax,
+      application_name: 'hela-jobs',
+      supervise: config.workers.enabled,
+      schedule: config.workers.enabled,
+    });
+    boss.on('error', (error) => this.log.error({ err: error }, 'job queue error'));
+    await boss.start();
+    for (const [name, options] of this.queues) {
+      if (!(await boss.getQueue(name))) await boss.createQueue(name, options);
+    }
+    this.boss = boss;
+  }
+
+  async stop(): Promise<void> {
+    const boss = this.boss;
+    this.boss = undefined;
+    await boss?.stop({ graceful: true, timeout: 10_000 });
+  }
+
+  send(name: string, data: object, options: SendOptions = {}): Promise<string | null> {
+    return this.started().send(name, data, options);
+  }
+
+  /** Enqueues many jobs in one round trip. */
+  async sendMany(name: string, jobs: { data: object; singletonKey?: string; startAfter?: Date }[]): Promise<void> {
+    if (jobs.length) await this.started().insert(name, jobs);
+  }
+
+  async work<T extends object>(name: string, options: WorkOptions, handler: (job: Job<T>) => Promise<void>): Promise<void> {
+    await this.started().work<T>(name, { ...options, batchSize: 1 }, async ([job]) => handler(job));
+  }
+
+  private started(): PgBoss {
+    if (!this.boss) throw new Error('the job queue is not started');
+    return this.boss;
+  }
+}

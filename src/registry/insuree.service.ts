@@ -1,0 +1,118 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { escapeLike } from '../auth/user.service.js';
+import { BadInputError, ConflictError, NotFoundError } from '../common/domain-error.js';
+import type { Page } from '../common/paging.js';
+import { isoDate } from './dates.js';
+import { Family } from './family.entity.js';
+import { Insuree } from './insuree.entity.js';
+import type { CreateInsureeInput, InsureesArgs, NewInsureeInput, UpdateInsureeInput } from './insuree.inputs.js';
+import { conflictOnDuplicate, duplicateChfId } from './registry.errors.js';
+
+type InsureeDetails = Omit<NewInsureeInput, 'chfId' | 'lastName' | 'otherNames'>;
+const DETAIL_FIELDS = ['phone', 'email', 'insureeWallet', 'bankAccountNumber', 'iban', 'bic', 'gender'] as const;
+
+export class InsureeService {
+  async create(em: EntityManager, input: CreateInsureeInput): Promise<Insuree> {
+    const family = await em.findOne(Family, { uuid: input.familyUuid });
+    if (!family) throw new NotFoundError('Family', input.familyUuid);
+    const insuree = await this.add(em, family, input);
+    await conflictOnDuplicate(() => em.flush());
+    return insuree;
+  }
+
+  /** Adds a member to a family in `em`'s unit of work (not flushed), e.g. a new family's head. */
+  async add(em: EntityManager, family: Family, input: NewInsureeInput): Promise<Insuree> {
+    if (await em.count(Insuree, { chfId: input.chfId })) throw duplicateChfId(input.chfId);
+    const insuree = em.create(Insuree, { chfId: input.chfId, lastName: input.lastName, otherNames: input.otherNames, family });
+    applyDetails(insuree, input);
+    return insuree;
+  }
+
+  async update(em: EntityManager, input: UpdateInsureeInput): Promise<Insuree> {
+    const insuree = await this.find(em, input.uuid);
+    if (input.chfId !== undefined && input.chfId !== null && input.chfId !== insuree.chfId) {
+      if (await em.count(Insuree, { chfId: input.chfId })) throw duplicateChfId(input.chfId);
+      insuree.chfId = input.chfId;
+    }
+    for (const field of ['lastName', 'otherNames'] as const) {
+      const value = input[field];
+      if (value === null) throw new BadInputError(`${field} cannot be cleared`, { field });
+      if (value !== undefined) insuree[field] = value;
+    }
+    if (input.familyUuid) await this.moveTo(em, insuree, input.familyUuid);
+    applyDetails(insuree, input);
+    await conflictOnDuplicate(() => em.flush());
+    return insuree;
+  }
+
+  async list(em: EntityManager, args: InsureesArgs): Promise<Page<Insuree>> {
+    const where: FilterQuery<Insuree> = {};
+    if (args.chfId) where.chfId = args.chfId;
+    if (args.familyUuid) where.family = args.familyUuid;
+    if (args.search) {
+      const like = `%${escapeLike(args.search)}%`;
+      where.$or = [{ chfId: { $ilike: like } }, { lastName: { $ilike: like } }, { otherNames: { $ilike: like } }];
+    }
+    const [items, totalCount] = await em.findAndCount(Insuree, where, {
+      limit: args.limit,
+      offset: args.offset,
+      orderBy: { lastName: 'asc', otherNames: 'asc', chfId: 'asc' },
+      populate: ['family'],
+    });
+    return { items, totalCount };
+  }
+
+  async find(em: EntityManager, uuid: string): Promise<Insuree> {
+    const insuree = await em.findOne(Insuree, { uuid });
+    if (!insuree) throw new NotFoundError('Insuree', uuid);
+    return insuree;
+  }
+
+  async findByChfId(em: EntityManager, chfId: string): Promise<Insuree> {
+    const insuree = await em.findOne(Insuree, { chfId });
+    if (!insuree) throw new NotFoundError('Insuree', chfId);
+    return insuree;
+  }
+
+  /** The family of the insuree with this chfId, or null when there is none: filters then match nothing. */
+  async familyOf(em: EntityManager, chfId: string): Promise<Family | null> {
+    const insuree = await em.findOne(Insuree, { chfId });
+    return insuree?.family ?? null;
+  }
+
+  private async moveTo(em: EntityManager, insuree: Insuree, familyUuid: string): Promise<void> {
+    if (insuree.family?.uuid === familyUuid) return;
+    const family = await em.findOne(Family, { uuid: familyUuid });
+    if (!family) throw new NotFoundError('Family', familyUuid);
+    if (insuree.family && (await em.count(Family, { head: insuree }))) {
+      throw new ConflictError('The insuree heads a family; make another member head first', { field: 'familyUuid' });
+    }
+    insuree.family = family;
+  }
+}
+
+/** Copies the optional fields that are present (null clears one), normalised. */
+function applyDetails(insuree: Insuree, input: InsureeDetails): void {
+  for (const field of DETAIL_FIELDS) {
+    const value = input[field];
+    if (value !== undefined) insuree[field] = value === null ? null : normalise(field, value);
+  }
+  if (input.dob !== undefined) insuree.dob = input.dob === null ? null : isoDate(input.dob, 'dob');
+  if (input.registrantIds !== undefined) insuree.registrantIds = registrantIds(input.registrantIds ?? {});
+}
+
+function normalise(field: (typeof DETAIL_FIELDS)[number], value: string): string {
+  const trimmed = value.trim();
+  return field === 'iban' || field === 'bic' ? trimmed.replace(/[\s-]/g, '').toUpperCase() : trimmed;
+}
+
+function registrantIds(value: Record<string, unknown>): Record<string, string> {
+  const ids: Record<string, string> = {};
+  for (const [type, id] of Object.entries(value)) {
+    if (!/^[A-Za-z0-9_-]{1,50}$/.test(type) || typeof id !== 'string' || id.length < 1 || id.length > 100) {
+      throw new BadInputError('registrantIds must map an id type (letters, digits, _ or -) to a string id of 1 to 100 characters', { field: 'registrantIds' });
+    }
+    ids[type] = id;
+  }
+  return ids;
+}

@@ -1,0 +1,116 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { AuditService } from '../audit/audit.service.js';
+import { BadInputError, ConflictError, NotFoundError } from '../common/domain-error.js';
+import { positiveAmount } from '../common/money.js';
+import type { Page } from '../common/paging.js';
+import type { Container } from '../container.js';
+import { expiryDate, isoDate, laterDate, today } from './dates.js';
+import { Family } from './family.entity.js';
+import { InsureeService } from './insuree.service.js';
+import type { CreatePolicyInput, PoliciesArgs, UpdatePolicyInput } from './policy.inputs.js';
+import { POLICY_TRANSITIONS, PolicyStatus } from './policy-status.js';
+import { Policy } from './policy.entity.js';
+import { ProductService } from './product.service.js';
+
+/** Statuses from which a payment activates a policy. */
+const AWAITING_PAYMENT = [PolicyStatus.IDLE, PolicyStatus.READY];
+
+export class PolicyService {
+  private readonly products: ProductService;
+  private readonly insurees: InsureeService;
+  private readonly audit: AuditService;
+
+  constructor(container: Container) {
+    this.products = container.get(ProductService);
+    this.insurees = container.get(InsureeService);
+    this.audit = container.get(AuditService);
+  }
+
+  /** A new IDLE policy: value defaults to the product's lump sum, cover runs a product period from the start date. */
+  async create(em: EntityManager, input: CreatePolicyInput): Promise<Policy> {
+    const family = await em.findOne(Family, { uuid: input.familyUuid });
+    if (!family) throw new NotFoundError('Family', input.familyUuid);
+    const product = await this.products.findByCode(em, input.productCode);
+    const startDate = input.startDate ? isoDate(input.startDate, 'startDate') : today();
+    const policy = em.create(Policy, {
+      family,
+      product,
+      value: input.value != null ? positiveAmount(input.value, 'value') : product.lumpSum,
+      enrollDate: input.enrollDate ? isoDate(input.enrollDate, 'enrollDate') : today(),
+      startDate,
+      expiryDate: expiryDate(startDate, product.insurancePeriodMonths),
+    });
+    await em.flush();
+    return policy;
+  }
+
+  async update(em: EntityManager, input: UpdatePolicyInput): Promise<Policy> {
+    const policy = await this.find(em, input.uuid);
+    if (input.value != null) policy.value = positiveAmount(input.value, 'value');
+    if (input.expiryDate != null) {
+      const expiry = isoDate(input.expiryDate, 'expiryDate');
+      if (expiry < policy.startDate) throw new BadInputError('expiryDate cannot be before startDate', { field: 'expiryDate' });
+      policy.expiryDate = expiry;
+    }
+    if (input.status != null && input.status !== policy.status) {
+      if (!POLICY_TRANSITIONS[policy.status].includes(input.status)) {
+        throw new ConflictError(`Cannot change a policy from ${PolicyStatus[policy.status]} to ${PolicyStatus[input.status]}`, { field: 'status' });
+      }
+      if (input.status === PolicyStatus.ACTIVE && !policy.effectiveDate) {
+        policy.effectiveDate = laterDate(input.effectiveDate ? isoDate(input.effectiveDate, 'effectiveDate') : today(), policy.startDate);
+      }
+      policy.status = input.status;
+    }
+    await em.flush();
+    return policy;
+  }
+
+  /**
+   * Payment received: IDLE/READY → ACTIVE, cover effective from the later of payment and start.
+   * Idempotent for an ACTIVE policy; refuses SUSPENDED and EXPIRED ones. Flushes into `em` (the
+   * caller's transaction, when there is one) with an audit event.
+   */
+  async activate(em: EntityManager, policy: Policy, payDate: string): Promise<Policy> {
+    if (policy.status === PolicyStatus.ACTIVE) return policy;
+    if (!AWAITING_PAYMENT.includes(policy.status)) {
+      throw new ConflictError(`Cannot activate a ${PolicyStatus[policy.status]} policy`, { field: 'status' });
+    }
+    policy.status = PolicyStatus.ACTIVE;
+    policy.effectiveDate = laterDate(isoDate(payDate, 'payDate'), policy.startDate);
+    await this.audit.record({ action: 'policy.activated', entityType: 'Policy', entityId: policy.uuid, detail: { effectiveDate: policy.effectiveDate } }, em);
+    await em.flush();
+    return policy;
+  }
+
+  async list(em: EntityManager, args: PoliciesArgs): Promise<Page<Policy>> {
+    const where: FilterQuery<Policy> = {};
+    if (args.chfId) {
+      const family = await this.insurees.familyOf(em, args.chfId);
+      if (!family) return { items: [], totalCount: 0 };
+      where.family = family;
+    }
+    if (args.familyUuid) {
+      if (args.chfId && (where.family as Family).uuid !== args.familyUuid) return { items: [], totalCount: 0 };
+      where.family = args.familyUuid;
+    }
+    if (args.status != null) where.status = args.status;
+    if (args.productCode) where.product = { code: args.productCode };
+    const [items, totalCount] = await em.findAndCount(Policy, where, {
+      limit: args.limit,
+      offset: args.offset,
+      orderBy: { createdAt: 'desc', uuid: 'asc' },
+      populate: ['product', 'family'],
+    });
+    return { items, totalCount };
+  }
+
+  async find(em: EntityManager, uuid: string): Promise<Policy> {
+    const policy = await em.findOne(Policy, { uuid });
+    if (!policy) throw new NotFoundError('Policy', uuid);
+    return policy;
+  }
+
+  isAwaitingPayment(policy: Policy): boolean {
+    return AWAITING_PAYMENT.includes(policy.status);
+  }
+}

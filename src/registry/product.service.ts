@@ -1,0 +1,58 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { escapeLike } from '../auth/user.service.js';
+import { ConflictError, NotFoundError } from '../common/domain-error.js';
+import { currencyCode, positiveAmount } from '../common/money.js';
+import type { Page } from '../common/paging.js';
+import { Product } from './product.entity.js';
+import type { CreateProductInput, ProductsArgs, UpdateProductInput } from './product.inputs.js';
+import { conflictOnDuplicate } from './registry.errors.js';
+
+export class ProductService {
+  async create(em: EntityManager, input: CreateProductInput): Promise<Product> {
+    if (await em.count(Product, { code: input.code })) {
+      throw new ConflictError(`A product with code ${input.code} already exists`, { field: 'code' });
+    }
+    const product = em.create(Product, {
+      code: input.code,
+      name: input.name,
+      lumpSum: positiveAmount(input.lumpSum, 'lumpSum'),
+      currency: currencyCode(input.currency),
+      ...(input.insurancePeriodMonths !== undefined && input.insurancePeriodMonths !== null && { insurancePeriodMonths: input.insurancePeriodMonths }),
+    });
+    await conflictOnDuplicate(() => em.flush());
+    return product;
+  }
+
+  async update(em: EntityManager, input: UpdateProductInput): Promise<Product> {
+    const product = await this.find(em, input.uuid);
+    if (input.name != null) product.name = input.name;
+    if (input.lumpSum != null) product.lumpSum = positiveAmount(input.lumpSum, 'lumpSum');
+    if (input.currency != null) product.currency = currencyCode(input.currency);
+    if (input.insurancePeriodMonths != null) product.insurancePeriodMonths = input.insurancePeriodMonths;
+    await em.flush();
+    return product;
+  }
+
+  async list(em: EntityManager, args: ProductsArgs): Promise<Page<Product>> {
+    const where: FilterQuery<Product> = {};
+    if (args.code) where.code = args.code;
+    if (args.search) {
+      const like = `%${escapeLike(args.search)}%`;
+      where.$or = [{ code: { $ilike: like } }, { name: { $ilike: like } }];
+    }
+    const [items, totalCount] = await em.findAndCount(Product, where, { limit: args.limit, offset: args.offset, orderBy: { code: 'asc' } });
+    return { items, totalCount };
+  }
+
+  async find(em: EntityManager, uuid: string): Promise<Product> {
+    const product = await em.findOne(Product, { uuid });
+    if (!product) throw new NotFoundError('Product', uuid);
+    return product;
+  }
+
+  async findByCode(em: EntityManager, code: string): Promise<Product> {
+    const product = await em.findOne(Product, { code });
+    if (!product) throw new NotFoundError('Product', code);
+    return product;
+  }
+}

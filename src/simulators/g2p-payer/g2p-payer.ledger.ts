@@ -1,0 +1,74 @@
+import { toMinorUnits } from '../../common/money.js';
+
+/**
+ * What the simulated payer system did, per reference_id. It pays a reference at most once however
+ * often it is sent (idempotent on reference_id) and counts the repeats, so tests can assert "paid once".
+ * In-memory maps only: the bench drives a million payments through it.
+ */
+export type LedgerStatus = 'pdng' | 'succ' | 'rjct';
+
+export interface LedgerEntry {
+  referenceId: string;
+  transactionId: string;
+  payeeFa: string;
+  amount: string;
+  currency: string;
+  status: LedgerStatus;
+  reasonCode?: string;
+  reasonMessage?: string;
+  /** How many disburse messages carried this reference_id. */
+  attempts: number;
+  /** How many times money moved for it: 0 or 1, by construction; asserted by tests. */
+  timesPaid: number;
+  updatedAt: Date;
+}
+
+export class G2pPayerLedger {
+  readonly entries = new Map<string, LedgerEntry>();
+  private readonly byTransaction = new Map<string, string[]>();
+  paidCount = 0;
+  rejectedCount = 0;
+  duplicateAttempts = 0;
+  paidMinorUnits = 0n;
+
+  get(referenceId: string): LedgerEntry | undefined {
+    return this.entries.get(referenceId);
+  }
+
+  referencesOf(transactionId: string): string[] {
+    return this.byTransaction.get(transactionId) ?? [];
+  }
+
+  /** Records a received item; returns the existing entry (a duplicate) or the new pending one. */
+  receive(item: { referenceId: string; transactionId: string; payeeFa: string; amount: string; currency: string }, now: Date): { entry: LedgerEntry; duplicate: boolean } {
+    const existing = this.entries.get(item.referenceId);
+    if (existing) {
+      existing.attempts++;
+      this.duplicateAttempts++;
+      return { entry: existing, duplicate: true };
+    }
+    const entry: LedgerEntry = { ...item, status: 'pdng', attempts: 1, timesPaid: 0, updatedAt: now };
+    this.entries.set(item.referenceId, entry);
+    const refs = this.byTransaction.get(item.transactionId);
+    if (refs) refs.push(item.referenceId);
+    else this.byTransaction.set(item.transactionId, [item.referenceId]);
+    return { entry, duplicate: false };
+  }
+
+  /** Moves a pending entry to its final state; a final entry never changes again. */
+  settle(entry: LedgerEntry, outcome: { status: 'succ' } | { status: 'rjct'; reasonCode: string; reasonMessage: string }, now: Date): void {
+    if (entry.status !== 'pdng') return;
+    entry.updatedAt = now;
+    if (outcome.status === 'succ') {
+      entry.status = 'succ';
+      entry.timesPaid++;
+      this.paidCount++;
+      this.paidMinorUnits += toMinorUnits(entry.amount);
+    } else {
+      entry.status = 'rjct';
+      entry.reasonCode = outcome.reasonCode;
+      entry.reasonMessage = outcome.reasonMessage;
+      this.rejectedCount++;
+    }
+  }
+}
