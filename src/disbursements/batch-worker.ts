@@ -5,7 +5,7 @@ import type { Startable } from '../jobs/startable.js';
 import type { Logger } from '../logger.js';
 import { BulkDb } from './bulk-db.js';
 import { ChannelDirectory, type ChannelHandle } from './channel-directory.js';
-import type { DisburseOutcome } from './channels/g2p-connect/g2p-connect.types.js';
+import type { DisburseOutcome, PaymentResult } from './channels/g2p-connect/g2p-connect.types.js';
 import { G2pConnectClient } from './channels/g2p-connect/g2p-connect.client.js';
 import { IntegrationErrors } from './integration-errors.js';
 import { applyPaymentResults, completeBatches } from './payment-results.js';
@@ -172,40 +172,53 @@ export class BatchWorker implements Startable {
    * with the same reference ids; one it has seen is SENT.
    */
   async checkStatus(batchId: string): Promise<void> {
-    const claimed = await this.db.query<{ channel_id: string; status: string }>(
+    const claimed = await this.db.query<{ channel_id: string }>(
       `update disbursement_batches b set next_status_at = now() + make_interval(secs => 5), updated_at = now()
         where id = $1 and status in ('SENT', 'UNKNOWN') and (next_status_at is null or next_status_at <= now() + interval '1 second')
-        returning channel_id, status`,
+        returning channel_id`,
       [batchId],
     );
     if (!claimed.rowCount) return;
-    const { channel_id: channelId, status } = claimed.rows[0];
+    const channelId = claimed.rows[0].channel_id;
     const channel = await this.channels.find(channelId);
     if (!channel) return;
     const poll = channel.runtime.config.statusPollIntervalSeconds;
     const outcome = await this.client.status(channel.runtime, { transactionId: batchId });
     if (outcome.kind === 'ERROR') {
       await this.errors.record({ channelId, batchId, operation: 'status', httpStatus: outcome.httpStatus, code: 'STATUS_FAILED', message: outcome.message });
-    } else if (outcome.kind === 'RESULTS') {
-      if (status === 'UNKNOWN' && outcome.results.length === 0) {
-        // The payer never received the message: safe to send it again, same transaction and reference ids.
-        const requeued = await this.db.query(
-          `update disbursement_batches set status = 'QUEUED', next_attempt_at = null, updated_at = now() where id = $1 and status = 'UNKNOWN'`,
-          [batchId],
-        );
-        if (requeued.rowCount) await this.jobs.send(SEND_QUEUE, { batchId }, { singletonKey: batchId });
-        return;
-      }
-      await applyPaymentResults(this.db, channelId, outcome.results);
-      if (status === 'UNKNOWN') {
-        await this.db.query(`update disbursement_batches set status = 'SENT', updated_at = now() where id = $1 and status = 'UNKNOWN'`, [batchId]);
-        await this.db.query(`update disbursement_payments set status = 'SENT', updated_at = now() where batch_id = $1 and status = 'PENDING'`, [batchId]);
-      }
-      if ((await completeBatches(this.db, [batchId])).length) return;
+    } else if (outcome.kind === 'ACK') {
+      await this.db.query('update disbursement_batches set status_query_id = $2 where id = $1', [batchId, outcome.messageId]);
+    } else if (await this.applyStatusAnswer(channelId, batchId, outcome.results)) {
+      return;
     }
     // ACK (results come by callback), ERROR, or not final yet: ask again after the channel's interval.
     await this.db.query(`update disbursement_batches set next_status_at = now() + make_interval(secs => $2) where id = $1`, [batchId, poll]);
     await this.queueStatus(batchId, poll);
+  }
+
+  /**
+   * What a status answer (sync response or on-status callback) means for one batch: for an UNKNOWN
+   * batch, no item at all means the payer never got the message, so it is queued to be sent again
+   * (same transaction and reference ids); otherwise the results apply. True when the batch needs no
+   * more polling.
+   */
+  async applyStatusAnswer(channelId: string, batchId: string, results: PaymentResult[]): Promise<boolean> {
+    if (results.length === 0) {
+      const requeued = await this.db.query(
+        `update disbursement_batches set status = 'QUEUED', next_attempt_at = null, updated_at = now() where id = $1 and status = 'UNKNOWN'`,
+        [batchId],
+      );
+      if (requeued.rowCount) await this.jobs.send(SEND_QUEUE, { batchId }, { singletonKey: batchId });
+      return requeued.rowCount !== 0;
+    }
+    await applyPaymentResults(this.db, channelId, results);
+    return (await this.db.query(`select 1 from disbursement_batches where id = $1 and status = 'COMPLETED'`, [batchId])).rowCount !== 0;
+  }
+
+  /** The batch an async on-status callback answers, by the echoed status query id. */
+  async batchOfStatusQuery(channelId: string, statusQueryId: string): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ id: string }>('select id from disbursement_batches where status_query_id = $1 and channel_id = $2', [statusQueryId, channelId]);
+    return rows[0]?.id;
   }
 
   private queueStatus(batchId: string, afterSeconds: number): Promise<unknown> {

@@ -57,6 +57,10 @@ export class DisbursementBatch {
   @Property({ type: 'string', length: 99, nullable: true })
   correlationId?: string;
 
+  /** message_id of the last status query: an async payer echoes it as the on-status callback's transaction_id. */
+  @Property({ type: 'string', length: 99, nullable: true })
+  statusQueryId?: string;
+
   @Property({ type: 'datetime', nullable: true })
   leaseUntil?: Date;
 

@@ -5,6 +5,7 @@ import { DomainError } from '../common/domain-error.js';
 import type { Container } from '../container.js';
 import type { HttpRequest, HttpResponse, Route } from '../http/route.js';
 import { callbackAckResponse, G2pCallbackError, verifyAndParseCallback } from './channels/g2p-connect/g2p-callbacks.js';
+import { BatchWorker } from './batch-worker.js';
 import { BulkDb } from './bulk-db.js';
 import { ChannelDirectory } from './channel-directory.js';
 import { EntitlementIntakeService } from './entitlement-intake.service.js';
@@ -48,7 +49,10 @@ async function callback(container: Container, request: HttpRequest, kind: 'on-di
   if (!channel) return { status: 404, body: { error: 'unknown payout channel' } };
   try {
     const parsed = verifyAndParseCallback(channel.runtime, request.headers, request.body, kind);
-    await applyPaymentResults(container.get(BulkDb), channel.id, parsed.results);
+    const worker = container.get(BatchWorker);
+    const batchId = kind === 'on-status' && parsed.transactionId ? await worker.batchOfStatusQuery(channel.id, parsed.transactionId) : undefined;
+    if (batchId) await worker.applyStatusAnswer(channel.id, batchId, parsed.results);
+    else await applyPaymentResults(container.get(BulkDb), channel.id, parsed.results);
     const answer = callbackAckResponse(parsed);
     return { status: answer.status, body: answer.body };
   } catch (failure) {

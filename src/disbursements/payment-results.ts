@@ -26,10 +26,16 @@ export async function applyPaymentResults(db: BulkDb, channelId: string, results
       results.map((r) => r.reasonMessage ?? null),
     ],
   );
-  const batchIds = [...new Set(updated.rows.map((r) => r.batch_id))];
+  // Every batch the payer answered about (changed or not): it has the message, so UNKNOWN is known again.
+  const answered = await db.query<{ batch_id: string }>(
+    `select distinct p.batch_id from disbursement_payments p join disbursement_batches b on b.id = p.batch_id
+      where p.id = any($1::uuid[]) and b.channel_id = $2`,
+    [results.map((r) => r.referenceId), channelId],
+  );
+  const batchIds = answered.rows.map((r) => r.batch_id);
   if (batchIds.length) {
-    // The payer answered about these payments, so it has the message: an UNKNOWN batch is known again.
     await db.query(`update disbursement_batches set status = 'SENT', lease_until = null, updated_at = now() where id = any($1::uuid[]) and status = 'UNKNOWN'`, [batchIds]);
+    await db.query(`update disbursement_payments set status = 'SENT', updated_at = now() where batch_id = any($1::uuid[]) and status = 'PENDING'`, [batchIds]);
     await completeBatches(db, batchIds);
   }
   return updated.rowCount ?? 0;
