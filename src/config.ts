@@ -47,6 +47,8 @@ export interface Config {
     backoffBaseMs: number;
     paymentBatchSize: number;
   };
+  /** A payout channel with `failureThreshold` integration errors within the window is skipped by routing. */
+  routing: { failureWindowSeconds: number; failureThreshold: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -153,6 +155,10 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: int(env, 'SPONSOR_BANK_MAX_ATTEMPTS', 5, 1),
       backoffBaseMs: int(env, 'SPONSOR_BANK_BACKOFF_MS', 60_000, 0),
       paymentBatchSize: int(env, 'SPONSOR_BANK_PAYMENT_BATCH_SIZE', 500, 1),
+    },
+    routing: {
+      failureWindowSeconds: int(env, 'ROUTING_FAILURE_WINDOW_SECONDS', 300, 1),
+      failureThreshold: int(env, 'ROUTING_FAILURE_THRESHOLD', 5, 1),
     },
   });
 }

@@ -26,6 +26,8 @@ import { BankStatement } from './disbursements/sponsor-bank/reconciliation/bank-
 import { ReconciliationError } from './disbursements/sponsor-bank/reconciliation/reconciliation-error.entity.js';
 import { ReconciliationResolver } from './disbursements/sponsor-bank/reconciliation/reconciliation.resolver.js';
 import { statementRoutes } from './disbursements/sponsor-bank/reconciliation/statement.route.js';
+import { PayoutRoutingRule } from './disbursements/routing/payout-routing-rule.entity.js';
+import { RoutingResolver } from './disbursements/routing/routing.resolver.js';
 import { SponsorBankWorker } from './disbursements/sponsor-bank/envelopes/sponsor-bank.worker.js';
 import type { StartableFactory } from './jobs/startable.js';
 import { Family } from './registry/family.entity.js';
@@ -44,14 +46,14 @@ export const entities = [
   User, RefreshToken, LoginThrottle, AuditEvent,
   Family, Insuree, Product, Policy, Premium,
   PayoutChannel, Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
-  SponsorBankAccount, DisbursementEnvelope, Disbursement, BankStatement, ReconciliationError,
+  SponsorBankAccount, DisbursementEnvelope, Disbursement, BankStatement, ReconciliationError, PayoutRoutingRule,
 ];
 
 export const resolvers = [
   AuthResolver, UserResolver, AuditResolver,
   FamilyResolver, InsureeResolver, ProductResolver, PolicyResolver, PremiumResolver,
   PayoutChannelResolver, DisbursementResolver,
-  EnvelopeResolver, ReconciliationResolver,
+  EnvelopeResolver, ReconciliationResolver, RoutingResolver,
 ] as const;
 
 export const routeFactories: RouteFactory[] = [disbursementRoutes, statementRoutes];
