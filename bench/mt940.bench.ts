@@ -10,6 +10,7 @@ import { openDatabase } from '../src/db/database.js';
 import { ReconciliationService } from '../src/disbursements/sponsor-bank/reconciliation/reconciliation.service.js';
 import { writeMt940Entry } from '../src/disbursements/sponsor-bank/mt940/mt940.writer.js';
 import { createLogger } from '../src/logger.js';
+import { BulkDb } from '../src/disbursements/bulk-db.js';
 import type { BenchScenario } from './run.js';
 
 const DISBURSEMENTS = Number(process.env.BENCH_MT940_LINES ?? 1_000_000);
@@ -113,7 +114,8 @@ const scenario: BenchScenario = {
       const text = statementText(account, ids);
       console.log(`generated MT940: ${(DISBURSEMENTS + REVERSALS).toLocaleString('en')} :61: lines, ${(text.length / 1e6).toFixed(0)} MB in ${seconds(performance.now() - t)} s (not measured)`);
 
-      const reconciliation = new Container(config, db.orm, log).get(ReconciliationService);
+      const container = new Container(config, db.orm, log);
+      const reconciliation = container.get(ReconciliationService);
       t = performance.now();
       const { statement } = await reconciliation.reconcile(text, { bankCode: 'EXAMPLE', uploadedBy: 'bench' });
       const reconcileMs = performance.now() - t;
@@ -126,6 +128,7 @@ const scenario: BenchScenario = {
       console.log(`  paid ${statement.paidCount}, reversed ${statement.reversedCount}, errors ${statement.errorCount}; disbursements now ${rows.map((r) => `${r.status} ${r.n}`).join(', ')}`);
       console.log(`floor: COPY of the same ${(DISBURSEMENTS + REVERSALS).toLocaleString('en')} rows: ${seconds(floorMs)} s`);
       console.log(`ratio to floor: ${(reconcileMs / floorMs).toFixed(1)}x; target ≤ 30 s: ${reconcileMs <= 30_000 ? 'met' : 'MISSED'}`);
+      await container.get(BulkDb).close();
     } finally {
       await client.end();
       await db.close();

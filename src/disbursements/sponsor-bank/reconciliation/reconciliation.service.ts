@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import pg from 'pg';
+import type pg from 'pg';
 import { fromMinorUnits } from '../../../common/money.js';
 import type { Container } from '../../../container.js';
+import { BulkDb } from '../../bulk-db.js';
 import { SponsorBankAccount } from '../accounts/sponsor-bank-account.entity.js';
 import type { BankConnector } from '../bank-connector.js';
 import { BankConnectorFactory } from '../bank-connector.factory.js';
@@ -47,12 +48,12 @@ interface ParsedStatement {
 export class ReconciliationService {
   private readonly orm: MikroORM;
   private readonly connectors: BankConnectorFactory;
-  private readonly embedded: boolean;
+  private readonly bulk: BulkDb;
 
   constructor(container: Container) {
     this.orm = container.orm;
-    this.embedded = !container.config.databaseUrl;
     this.connectors = container.get(BankConnectorFactory);
+    this.bulk = container.get(BulkDb);
   }
 
   async reconcile(text: string, source: StatementSource): Promise<ReconciliationOutcome> {
@@ -107,10 +108,8 @@ export class ReconciliationService {
 
   /** Returns the new statement id, or undefined when a concurrent upload of the same statement won. */
   private async apply({ header, account, lines, contentHash }: ParsedStatement, source: StatementSource): Promise<string | undefined> {
-    const client = new pg.Client({ connectionString: this.orm.config.get('clientUrl') });
-    await client.connect();
-    try {
-      await client.query('begin');
+    const embedded = await this.bulk.isEmbedded();
+    return this.bulk.transaction(async (client) => {
       // One reconciliation per account at a time: a disbursement can never be paid by two statements at once.
       await client.query('select 1 from sponsor_bank_accounts where id = $1 for update', [account.id]);
       const inserted = await client.query<{ id: string }>(
@@ -121,36 +120,27 @@ export class ReconciliationService {
         [account.id, account.accountNumber, header.reference.slice(0, 35), header.statementNumber, header.sequenceNumber, contentHash,
           account.currency, fromMinorUnits(signedBalance(header.opening)), fromMinorUnits(signedBalance(header.closing)), header.entryCount, source.uploadedBy],
       );
-      if (!inserted.rows.length) {
-        await client.query('rollback');
-        return undefined;
-      }
+      if (!inserted.rows.length) return undefined;
       const statementId = inserted.rows[0].id;
       await client.query(STAGE_TABLE);
       // The embedded PGlite server does not speak the COPY sub-protocol.
-      await (this.embedded ? lines.insertInto(client) : lines.copyInto(client));
-      // Matching sorts the lines by disbursement id: keep a million of them in memory rather than on disk.
+      await (embedded ? lines.insertInto(client) : lines.copyInto(client));
+      // Matching groups a million lines by disbursement id: keep that in memory rather than on disk.
       await client.query(`set local work_mem = '256MB'`);
       const debits = await applyMark(client, RECONCILE_DEBITS, account.id, statementId, [header.statementNumber, header.sequenceNumber]);
       const reversals = await applyMark(client, RECONCILE_REVERSALS, account.id, statementId, []);
       const ignored = (await client.query<{ n: number }>(`select count(*)::int as n from mt940_lines where mark in ('C', 'RC')`)).rows[0].n;
-      await client.query(
-        `update bank_statements set paid_count = $2, reversed_count = $3, error_count = $4, ignored_count = $5 where id = $1`,
-        [statementId, debits.applied, reversals.applied, debits.errors + reversals.errors, ignored],
-      );
+      const errors = debits.errors + reversals.errors;
+      await client.query(`update bank_statements set paid_count = $2, reversed_count = $3, error_count = $4, ignored_count = $5 where id = $1`, [
+        statementId, debits.applied, reversals.applied, errors, ignored,
+      ]);
       await client.query(
         `insert into audit_events (occurred_at, action, entity_type, entity_id, result, actor_id, detail)
          values (now(), 'bankStatement.reconciled', 'BankStatement', $1, 'SUCCESS', $2, $3)`,
-        [statementId, isUuid(source.uploadedBy) ? source.uploadedBy : null, { uploadedBy: source.uploadedBy, paid: debits.applied, reversed: reversals.applied, errors: debits.errors + reversals.errors }],
+        [statementId, isUuid(source.uploadedBy) ? source.uploadedBy : null, { uploadedBy: source.uploadedBy, paid: debits.applied, reversed: reversals.applied, errors }],
       );
-      await client.query('commit');
       return statementId;
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      await client.end();
-    }
+    });
   }
 
   async statements(em: EntityManager, limit: number, offset: number) {
@@ -161,7 +151,7 @@ export class ReconciliationService {
 
 type MarkStatements = typeof RECONCILE_DEBITS;
 
-async function applyMark(client: pg.Client, sql: MarkStatements, accountId: string, statementId: string, extra: string[]) {
+async function applyMark(client: pg.ClientBase, sql: MarkStatements, accountId: string, statementId: string, extra: string[]) {
   await client.query(sql.classify, [accountId]);
   await client.query(sql.analyze);
   const applied = (await client.query(sql.apply, [statementId, ...extra])).rowCount ?? 0;

@@ -1,4 +1,4 @@
-import type { Client } from 'pg';
+import type { ClientBase } from 'pg';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -45,11 +45,11 @@ export class StatementLines {
     row.forEach((cell, i) => this.columns[i].push(cell));
   }
 
-  async copyInto(client: Client): Promise<void> {
+  async copyInto(client: ClientBase): Promise<void> {
     await pipeline(Readable.from(this.copyChunks()), client.query(copyFrom(`copy mt940_lines (${COLUMNS.join(', ')}) from stdin`)));
   }
 
-  async insertInto(client: Client): Promise<void> {
+  async insertInto(client: ClientBase): Promise<void> {
     const casts = TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
     for (let start = 0; start < this.length; start += CHUNK) {
       const slice = this.columns.map((column) => column.slice(start, start + CHUNK));
