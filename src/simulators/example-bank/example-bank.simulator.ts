@@ -39,9 +39,9 @@ export class ExampleBankSimulator {
 
   constructor(private readonly options: ExampleBankOptions = {}) {}
 
-  async start(): Promise<string> {
+  async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
@@ -101,6 +101,11 @@ export class ExampleBankSimulator {
       received: b.payment_reference_numbers.filter((ref) => this.payments.has(ref)),
     }),
     '/generate_account_statement': (b: Wire.GenerateStatementRequest) => this.sendStatement(b.account_number),
+    '/account_balance': (b: { account_number: string }) => {
+      const account = this.accounts.get(b.account_number);
+      if (!account) return { status: 'failed', error_code: 'ACCOUNT_NOT_FOUND' };
+      return { status: 'success', currency: account.currency, book: fromMinorUnits(account.book), blocked: fromMinorUnits(account.blocked), available: this.available(account.number) };
+    },
   };
 
   private initiate(batch: Wire.PaymentInstruction[]): Wire.StatusResponse {
