@@ -12,6 +12,7 @@ import type { Route } from './http/route.js';
 import { startBackground } from './jobs/background.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
+import { describeDemo, seedDemoData } from './registry/demo-data.js';
 
 export interface App {
   /** Base URL the server listens on, e.g. http://127.0.0.1:4000 */
@@ -32,6 +33,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       ...graphqlRoutes(apollo, db.orm, container.get(AuthService)),
       ...routeFactories.flatMap((factory) => factory(container)),
     ];
+    // Before the first-admin check, so a demo start gets the demo admin password rather than a generated one.
+    if (config.seedDemo) process.stdout.write(describeDemo(await seedDemoData(container)));
     await ensureFirstAdmin(container);
     const background = await startBackground(container, startables);
     const server = createHttpServer(routes, config.limits.bodyBytes, log);

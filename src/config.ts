@@ -49,6 +49,8 @@ export interface Config {
   };
   /** A payout channel with `failureThreshold` integration errors within the window is skipped by routing. */
   routing: { failureWindowSeconds: number; failureThreshold: number };
+  /** Load the demo data (users, products, families, idle policies) at start; idempotent. */
+  seedDemo: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -160,5 +162,6 @@ export function loadConfig(env: Env = process.env): Config {
       failureWindowSeconds: int(env, 'ROUTING_FAILURE_WINDOW_SECONDS', 300, 1),
       failureThreshold: int(env, 'ROUTING_FAILURE_THRESHOLD', 5, 1),
     },
+    seedDemo: bool(env, 'SEED_DEMO', false),
   });
 }

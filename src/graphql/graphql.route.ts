@@ -23,6 +23,8 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts owns shutdown; Apollo's own signal handler would race it and leave the process hanging.
+    stopOnTerminationSignals: false,
     plugins: limits.plugins as ApolloServerPlugin<Context>[], // graphql-armor is typed against Apollo's CJS build
     validationRules: [...limits.validationRules],
     logger: { debug: () => {}, info: () => {}, warn: (m) => log.warn(m), error: (m) => log.error(m) },

@@ -30,15 +30,15 @@ export class InsureeService {
 
   async update(em: EntityManager, input: UpdateInsureeInput): Promise<Insuree> {
     const insuree = await this.find(em, input.uuid);
-    if (input.chfId !== undefined && input.chfId !== null && input.chfId !== insuree.chfId) {
+    for (const field of ['chfId', 'lastName', 'otherNames'] as const) {
+      if (input[field] === null) throw new BadInputError(`${field} cannot be cleared`, { field });
+    }
+    if (input.chfId && input.chfId !== insuree.chfId) {
       if (await em.count(Insuree, { chfId: input.chfId })) throw duplicateChfId(input.chfId);
       insuree.chfId = input.chfId;
     }
-    for (const field of ['lastName', 'otherNames'] as const) {
-      const value = input[field];
-      if (value === null) throw new BadInputError(`${field} cannot be cleared`, { field });
-      if (value !== undefined) insuree[field] = value;
-    }
+    if (input.lastName) insuree.lastName = input.lastName;
+    if (input.otherNames) insuree.otherNames = input.otherNames;
     if (input.familyUuid) await this.moveTo(em, insuree, input.familyUuid);
     applyDetails(insuree, input);
     await conflictOnDuplicate(() => em.flush());

@@ -86,11 +86,9 @@ export class PolicyService {
     const where: FilterQuery<Policy> = {};
     if (args.chfId) {
       const family = await this.insurees.familyOf(em, args.chfId);
-      if (!family) return { items: [], totalCount: 0 };
+      if (!family || (args.familyUuid && family.uuid !== args.familyUuid)) return { items: [], totalCount: 0 };
       where.family = family;
-    }
-    if (args.familyUuid) {
-      if (args.chfId && (where.family as Family).uuid !== args.familyUuid) return { items: [], totalCount: 0 };
+    } else if (args.familyUuid) {
       where.family = args.familyUuid;
     }
     if (args.status != null) where.status = args.status;

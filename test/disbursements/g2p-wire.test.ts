@@ -16,7 +16,7 @@ import { startG2pPayerSimulator, type G2pPayerSimulator } from '../../src/simula
 import { testApp } from '../hooks.js';
 import { g2pRuntime, sampleBatch, startCallbackReceiver } from '../helpers/g2p.js';
 
-describe('G2P Connect signing @smoke', () => {
+describe('G2P Connect signing', () => {
   const envelope = { header: { message_id: 'm1', action: 'disburse', total_count: 1 }, message: { transaction_id: 't1', disbursements: [{ amount: '1.00' }] } };
   const combos: Array<[SignatureMode, DigestAlgorithm]> = [
     ['BODY_FIELD', 'SHA256_SORTED_JSON'],
@@ -132,6 +132,8 @@ describe('batch filter rules', () => {
     expect(errorAt('process.exit(1)')).to.equal(8);
     expect(errorAt('[("state","=","draft")]')).to.equal(1);
     expect(errorAt('count >= 1.5')).to.equal(10);
+    expect(errorAt('tags contains "open')).to.equal(15);
+    expect(matchesBatch(parseBatchFilter('tags contains "say \\"hi\\""'), { ...batch, tags: ['say "hi"'] })).to.equal(true);
   });
 
   it('translates to SQL with the same meaning', async () => {
@@ -236,6 +238,27 @@ describe('G2P Connect client against the payer simulator over HTTP', function ()
     }
   });
 
+  it('a callback signed with another key is refused with an ERR ack, and nothing is applied', async () => {
+    sim = await startG2pPayerSimulator();
+    const wrongKey = generateSigningKeyPair().publicKey;
+    let channel = g2pRuntime(sim.url);
+    const receiver = await startCallbackReceiver(() => channel);
+    try {
+      channel = g2pRuntime(sim.url, {
+        callbackBaseUrl: receiver.url,
+        signing: { mode: 'NONE', digest: 'SHA256_SORTED_JSON', keyId: 'k', publicKey: 'x', counterpartPublicKey: wrongKey, verifyCallbacks: true },
+      });
+      expect((await client.disburse(channel, sampleBatch(2))).kind).to.equal('ACK');
+      await receiver.waitFor(1);
+      expect(receiver.received).to.have.length(0);
+      expect(receiver.errors[0]).to.include({ code: 'err.signature.invalid' });
+      expect(receiver.acks[0]).to.have.nested.property('message.ack_status', 'ERR');
+      expect(receiver.acks[0]).to.have.nested.property('message.error.code', 'err.signature.invalid');
+    } finally {
+      await receiver.stop();
+    }
+  });
+
   it('sync: results in the response; the reject ratio fails a share of payments with a reason', async () => {
     sim = await startG2pPayerSimulator({ rejectRatio: 0.5, signatureMode: 'HEADER', digest: 'BLAKE2B_512_RAW' });
     const channel = g2pRuntime(sim.url, {
@@ -266,6 +289,17 @@ describe('G2P Connect client against the payer simulator over HTTP', function ()
     const wrong = await new G2pConnectClient().disburse(g2pRuntime(sim.url, { auth: oauth }, { clientSecret: 'nope' }), sampleBatch(1));
     expect(wrong).to.include({ kind: 'REJECTED', code: 'err.request.unauthorized' });
     expect(sim.ledger.entries.size).to.equal(2);
+
+    // The payer forgets its tokens (a restart): the refused token is dropped and a later send gets a new one.
+    // The first send may instead meet the connection the old server closed (socket hang up → UNKNOWN).
+    const port = Number(new URL(sim.url).port);
+    await sim.stop();
+    sim = await startG2pPayerSimulator({ port, oauthClients: [{ clientId: 'hela', clientSecret: 's3cret' }] });
+    const outcomes = [];
+    for (let attempt = 0; attempt < 3 && outcomes.at(-1)?.kind !== 'ACK'; attempt++) outcomes.push(await client.disburse(channel, sampleBatch(1)));
+    expect(outcomes.at(-1)?.kind).to.equal('ACK');
+    expect(outcomes.filter((o) => o.kind === 'REJECTED').map((o) => 'httpStatus' in o && o.httpStatus)).to.deep.equal([401]);
+    expect(sim.stats.tokensIssued).to.equal(1);
   });
 
   it('a missing bearer token or a bad signature is REJECTED and nothing is paid', async () => {
@@ -303,6 +337,23 @@ describe('G2P Connect client against the payer simulator over HTTP', function ()
     expect(garbage).to.include({ kind: 'UNKNOWN', httpStatus: 200 });
     expect((garbage as { message: string }).message).to.match(/not JSON/);
     expect((await client.status(channel, { transactionId: batch.transactionId })).kind).to.equal('ERROR');
+
+    // Paid, but the answer was lost: UNKNOWN, and the status query shows it paid (exactly once).
+    sim.setFault('http500-after-processing');
+    const lost = sampleBatch(1);
+    expect(await client.disburse(channel, lost)).to.include({ kind: 'UNKNOWN', httpStatus: 500 });
+    sim.setFault('none');
+    await sim.idle();
+    const resolved = await client.status(syncStatus, { transactionId: lost.transactionId });
+    expect(resolved.kind === 'RESULTS' && resolved.results).to.deep.equal([{ referenceId: lost.items[0].referenceId, status: 'PAID' }]);
+    expect(sim.ledger.get(lost.items[0].referenceId)?.timesPaid).to.equal(1);
+  });
+
+  it('a NACK is a definite rejection carrying the receiver error code', async () => {
+    sim = await startG2pPayerSimulator({ fault: 'nack' });
+    const outcome = await client.disburse(g2pRuntime(sim.url), sampleBatch(2));
+    expect(outcome).to.include({ kind: 'REJECTED', code: 'err.request.too_many_requests', message: 'simulated back-pressure' });
+    expect(sim.ledger.entries.size).to.equal(0);
   });
 
   it('a receiver that is down is REJECTED (never reached); an invalid batch is refused before sending', async () => {
@@ -315,6 +366,9 @@ describe('G2P Connect client against the payer simulator over HTTP', function ()
     const batch = sampleBatch(1);
     const invalid = await client.disburse(g2pRuntime(sim.url, { actions: { disburse: 'disburse' } }), { ...batch, transactionId: '' });
     expect(invalid).to.include({ kind: 'REJECTED', code: 'hela.message.invalid' });
+    const disabled = await client.disburse({ ...g2pRuntime(sim.url), enabled: false }, batch);
+    expect(disabled).to.include({ kind: 'REJECTED', code: 'hela.channel.disabled' });
+    expect(sim.stats.requests).to.equal(0);
   });
 
   it('callbacks with a bad signature or a malformed body are refused with a clear error', () => {

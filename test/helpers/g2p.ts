@@ -43,7 +43,7 @@ export function sampleBatch(size = 3, faFor: (i: number) => string = (i) => `pho
     items: Array.from({ length: size }, (_, i) => ({
       referenceId: randomUUID(),
       payeeFa: faFor(i),
-      amount: `${100 + i}.5`,
+      amount: `${100 + i}.50`,
       currency: 'gmd',
       payeeName: `Payee ${i}`,
       note: 'June cash transfer',

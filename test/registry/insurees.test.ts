@@ -76,6 +76,7 @@ describe('registry: insurees', () => {
     expectCode(await gql(UPDATE, { i: { uuid: family.head.uuid, familyUuid: other.uuid } }, token), 'CONFLICT');
     expectCode(await gql(UPDATE, { i: { uuid: created.uuid, chfId: other.head.chfId } }, token), 'CONFLICT');
     expectCode(await gql(UPDATE, { i: { uuid: created.uuid, lastName: null } }, token), 'BAD_USER_INPUT');
+    expectCode(await gql(UPDATE, { i: { uuid: created.uuid, chfId: null } }, token), 'BAD_USER_INPUT');
     expectCode(await gql(UPDATE, { i: { uuid: created.uuid, insureeWallet: 'abc' } }, token), 'BAD_USER_INPUT');
     expectCode(await gql(UPDATE, { i: { uuid: '00000000-0000-4000-8000-000000000000', lastName: 'X' } }, token), 'NOT_FOUND');
     const head = expectData(await gql(LOOKUP, { u: family.head.uuid }, token)).insuree;

@@ -50,21 +50,20 @@ interface Token {
 }
 
 const MAX_LENGTH = 2000;
-const TOKEN = /\s*(?:(?<word>[A-Za-z_]+)|"(?<string>(?:[^"\\]|\\.)*)"|(?<number>\d+(?:\.\d+)?)|(?<punct><=|>=|!=|[=<>(),]))/y;
+const TOKEN = /(?<word>[A-Za-z_]+)|"(?<string>(?:[^"\\]|\\.)*)"|(?<number>\d+(?:\.\d+)?)|(?<punct><=|>=|!=|[=<>(),])/y;
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  TOKEN.lastIndex = 0;
   let index = 0;
-  while (index < text.length) {
-    if (/^\s*$/.test(text.slice(index))) break;
+  for (;;) {
+    while (index < text.length && /\s/.test(text[index])) index++;
+    if (index >= text.length) break;
     TOKEN.lastIndex = index;
     const match = TOKEN.exec(text);
     if (!match?.groups) {
-      const at = index + (text.slice(index).length - text.slice(index).trimStart().length);
-      throw new BatchFilterError(`unexpected character "${text[at]}"`, at + 1);
+      throw new BatchFilterError(text[index] === '"' ? 'unterminated string' : `unexpected character "${text[index]}"`, index + 1);
     }
-    const position = match.index + match[0].length - match[0].trimStart().length + 1;
+    const position = index + 1;
     const { word, string, number, punct } = match.groups;
     if (word !== undefined) tokens.push({ kind: 'word', text: word.toLowerCase(), position });
     else if (string !== undefined) tokens.push({ kind: 'string', text: string.replace(/\\(.)/g, '$1'), position });

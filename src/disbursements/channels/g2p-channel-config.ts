@@ -3,13 +3,14 @@ import { BadInputError } from '../../common/domain-error.js';
 import { currencyCode } from '../../common/money.js';
 import { BatchFilterError, parseBatchFilter } from './batch-filter.js';
 import { generateSigningKeyPair, parsePublicKey, publicKeyFromPrivate } from './g2p-connect/g2p-signing.js';
-import type { G2pConnectConfig, G2pConnectSecrets } from './g2p-connect/g2p-connect.types.js';
+import type { G2pConnectConfig, G2pConnectSecrets, PayeeFaRule } from './g2p-connect/g2p-connect.types.js';
 import { defaultPayeeFaRule, isValidFa, payeeFaRuleProblems } from './payee-fa.js';
 import type { CreateG2pConnectChannelInput, UpdateG2pConnectChannelInput } from './payout-channel.inputs.js';
 
 /**
  * Turns admin input (plus the stored config on update) into a validated G2pConnectConfig, and says
  * which secrets change. Every problem is a BAD_USER_INPUT naming the field; nothing is saved on error.
+ * Merge rule: a given value wins, null/absent keeps the stored value, "" clears an optional one.
  */
 export const G2P_DEFAULTS = {
   mode: 'ASYNC',
@@ -22,7 +23,20 @@ export const G2P_DEFAULTS = {
 /** undefined = leave the stored secret; null = remove it; string = replace it. */
 export type SecretChanges = { [K in keyof G2pConnectSecrets]?: string | null };
 
+export interface StoredChannel {
+  config?: G2pConnectConfig;
+  currency?: string;
+  hasBearerToken: boolean;
+  hasClientSecret: boolean;
+  hasSigningKey: boolean;
+}
+
 type Input = Partial<CreateG2pConnectChannelInput & UpdateG2pConnectChannelInput>;
+
+const PARTY_ID = /^[^\s|]{1,99}$/;
+const KEY_ID = /^[\w.-]{1,64}$/;
+const ACTION = /^[a-z][a-z-]{0,30}$/;
+const LOCALE = /^[a-z]{3}$/;
 
 export function httpUrl(value: string, field: string): string {
   let url: URL;
@@ -42,62 +56,69 @@ function required<T>(value: T | null | undefined, field: string): T {
   return value;
 }
 
-const PARTY_ID = /^[^\s|]{1,99}$/;
-const KEY_ID = /^[\w.-]{1,64}$/;
-const ACTION = /^[a-z][a-z-]{0,30}$/;
-const secretText = (value: string | null | undefined): string | null | undefined => (value === undefined || value === null ? undefined : value === '' ? null : value);
+function check(ok: boolean, field: string, message: string): void {
+  if (!ok) throw new BadInputError(message, { field });
+}
 
-export function buildG2pConfig(input: Input, previous: G2pConnectConfig | undefined, stored: { hasBearerToken: boolean; hasClientSecret: boolean; hasSigningKey: boolean; currency?: string }) {
-  const val = <K extends keyof Input>(key: K): Input[K] | undefined => (input[key] === null ? undefined : input[key]);
-  const secrets: SecretChanges = { bearerToken: secretText(input.bearerToken), clientSecret: secretText(input.clientSecret) };
+/** The merged value of one field: given (null = not given), else stored; "" clears optional text. */
+function merge<T>(given: T | null | undefined, stored: T | undefined): T | undefined {
+  if (given === '') return undefined;
+  return given ?? stored;
+}
 
-  const mode = val('mode') ?? previous?.mode ?? G2P_DEFAULTS.mode;
-  const locale = val('locale') ?? previous?.locale ?? G2P_DEFAULTS.locale;
-  if (!/^[a-z]{3}$/.test(locale)) throw new BadInputError('locale must be an ISO 639-3 code of three lower-case letters, e.g. eng', { field: 'locale' });
-  const senderId = required(val('senderId') ?? previous?.senderId, 'senderId');
-  if (!PARTY_ID.test(senderId)) throw new BadInputError('senderId must be 1 to 99 characters without spaces or |', { field: 'senderId' });
-  const receiverId = input.receiverId === '' ? undefined : (val('receiverId') ?? previous?.receiverId);
-  if (receiverId !== undefined && !PARTY_ID.test(receiverId)) throw new BadInputError('receiverId must be 1 to 99 characters without spaces or |', { field: 'receiverId' });
-  const payerFa = required(val('payerFa') ?? previous?.payerFa, 'payerFa');
-  if (!isValidFa(payerFa)) throw new BadInputError('payerFa must be a financial address such as account:1002003004@treasury-bank', { field: 'payerFa' });
-  const callbackInput = input.callbackBaseUrl === '' ? undefined : (val('callbackBaseUrl') ?? previous?.callbackBaseUrl);
+function secretChange(value: string | null | undefined): string | null | undefined {
+  if (value === undefined || value === null) return undefined;
+  return value === '' ? null : value;
+}
 
-  const payeeType = required(val('payeeIdType') ?? previous?.payee.type, 'payeeIdType');
-  const typeChanged = previous !== undefined && previous.payee.type !== payeeType;
-  const registrantIdType = payeeType === 'REGISTRANT_ID' ? (val('registrantIdType') ?? (typeChanged ? undefined : previous?.payee.registrantIdType)) : undefined;
-  const defaults = defaultPayeeFaRule(payeeType, registrantIdType);
-  const keepPrevious = previous && !typeChanged;
-  const payee = {
+function payeeRule(input: Input, previous?: PayeeFaRule): PayeeFaRule {
+  const type = required(input.payeeIdType ?? previous?.type, 'payeeIdType');
+  const sameType = previous?.type === type;
+  const registrantIdType = type === 'REGISTRANT_ID' ? (input.registrantIdType ?? (sameType ? previous?.registrantIdType : undefined)) : undefined;
+  const defaults = defaultPayeeFaRule(type, registrantIdType);
+  // A new type (or registrant ID type) brings its own default prefix/suffix unless given explicitly.
+  const keepSuffix = sameType && !input.registrantIdType;
+  const rule = {
     ...defaults,
-    prefix: val('payeePrefix') ?? (keepPrevious ? previous.payee.prefix : defaults.prefix),
-    suffix: val('payeeSuffix') ?? (keepPrevious && val('registrantIdType') === undefined ? previous.payee.suffix : defaults.suffix),
+    prefix: input.payeePrefix ?? (sameType ? previous!.prefix : defaults.prefix),
+    suffix: input.payeeSuffix ?? (keepSuffix ? previous!.suffix : defaults.suffix),
   };
-  const payeeProblems = payeeFaRuleProblems(payee);
-  if (payeeProblems.length) throw new BadInputError(payeeProblems.join('; '), { field: 'payee' });
+  const problems = payeeFaRuleProblems(rule);
+  check(problems.length === 0, 'payee', problems.join('; '));
+  return rule;
+}
 
-  const batchFilterText = input.batchFilter === '' ? undefined : (val('batchFilter') ?? previous?.batchFilter);
+function batchFilter(input: Input, previous?: string): string | undefined {
+  const text = merge(input.batchFilter, previous);
   try {
-    parseBatchFilter(batchFilterText);
+    parseBatchFilter(text);
   } catch (error) {
     if (error instanceof BatchFilterError) throw new BadInputError(`batchFilter: ${error.message}`, { field: 'batchFilter', position: error.position });
     throw error;
   }
+  return text;
+}
 
-  const authKind = val('authKind') ?? previous?.auth.kind ?? 'NONE';
-  const auth: G2pConnectConfig['auth'] = { kind: authKind };
-  if (authKind === 'STATIC_TOKEN' && !(secrets.bearerToken ?? (secrets.bearerToken === undefined && stored.hasBearerToken))) {
-    throw new BadInputError('authKind STATIC_TOKEN needs a bearerToken', { field: 'bearerToken' });
-  }
-  if (authKind === 'OAUTH2_CLIENT_CREDENTIALS') {
-    auth.tokenUrl = httpUrl(required(val('tokenUrl') ?? previous?.auth.tokenUrl, 'tokenUrl'), 'tokenUrl');
-    auth.clientId = required(val('clientId') ?? previous?.auth.clientId, 'clientId');
-    auth.scope = input.scope === '' ? undefined : (val('scope') ?? previous?.auth.scope);
-    if (!(secrets.clientSecret ?? (secrets.clientSecret === undefined && stored.hasClientSecret))) {
-      throw new BadInputError('authKind OAUTH2_CLIENT_CREDENTIALS needs a clientSecret', { field: 'clientSecret' });
-    }
-  }
+function authSettings(input: Input, stored: StoredChannel, secrets: SecretChanges): G2pConnectConfig['auth'] {
+  const previous = stored.config?.auth;
+  const kind = input.authKind ?? previous?.kind ?? 'NONE';
+  const has = (change: string | null | undefined, storedFlag: boolean) => (change === undefined ? storedFlag : change !== null);
+  if (kind === 'STATIC_TOKEN') check(has(secrets.bearerToken, stored.hasBearerToken), 'bearerToken', 'authKind STATIC_TOKEN needs a bearerToken');
+  if (kind !== 'OAUTH2_CLIENT_CREDENTIALS') return { kind };
+  check(has(secrets.clientSecret, stored.hasClientSecret), 'clientSecret', 'authKind OAUTH2_CLIENT_CREDENTIALS needs a clientSecret');
+  const scope = merge(input.scope, previous?.scope);
+  return {
+    kind,
+    tokenUrl: httpUrl(required(input.tokenUrl ?? previous?.tokenUrl, 'tokenUrl'), 'tokenUrl'),
+    clientId: required(input.clientId ?? previous?.clientId, 'clientId'),
+    ...(scope ? { scope } : {}),
+  };
+}
 
-  let publicKey = previous?.signing.publicKey;
+/** Our key pair (given, kept, or generated on create/rotation) and how the counterpart is verified. */
+function signingSettings(input: Input, stored: StoredChannel, secrets: SecretChanges): G2pConnectConfig['signing'] {
+  const previous = stored.config?.signing;
+  let publicKey = previous?.publicKey;
   if (input.signingPrivateKey) {
     try {
       publicKey = publicKeyFromPrivate(input.signingPrivateKey);
@@ -110,7 +131,7 @@ export function buildG2pConfig(input: Input, previous: G2pConnectConfig | undefi
     publicKey = pair.publicKey;
     secrets.signingPrivateKey = pair.privateKeyPem;
   }
-  const counterpartPublicKey = input.counterpartPublicKey === '' ? undefined : (val('counterpartPublicKey') ?? previous?.signing.counterpartPublicKey);
+  const counterpartPublicKey = merge(input.counterpartPublicKey, previous?.counterpartPublicKey);
   if (counterpartPublicKey !== undefined) {
     try {
       parsePublicKey(counterpartPublicKey);
@@ -118,47 +139,64 @@ export function buildG2pConfig(input: Input, previous: G2pConnectConfig | undefi
       throw new BadInputError(`counterpartPublicKey: ${(error as Error).message}`, { field: 'counterpartPublicKey' });
     }
   }
-  const verifyCallbacks = val('verifyCallbacks') ?? previous?.signing.verifyCallbacks ?? false;
-  if (verifyCallbacks && !counterpartPublicKey) throw new BadInputError('verifyCallbacks needs the counterpartPublicKey', { field: 'counterpartPublicKey' });
-  const keyId = val('signingKeyId') ?? previous?.signing.keyId ?? randomUUID();
-  if (!KEY_ID.test(keyId)) throw new BadInputError('signingKeyId may hold 1 to 64 letters, digits, _ . or -', { field: 'signingKeyId' });
+  const verifyCallbacks = input.verifyCallbacks ?? previous?.verifyCallbacks ?? false;
+  check(!verifyCallbacks || !!counterpartPublicKey, 'counterpartPublicKey', 'verifyCallbacks needs the counterpartPublicKey');
+  const keyId = input.signingKeyId ?? previous?.keyId ?? randomUUID();
+  check(KEY_ID.test(keyId), 'signingKeyId', 'signingKeyId may hold 1 to 64 letters, digits, _ . or -');
+  return {
+    mode: input.signatureMode ?? previous?.mode ?? 'NONE',
+    digest: input.digestAlgorithm ?? previous?.digest ?? 'SHA256_SORTED_JSON',
+    keyId,
+    publicKey: publicKey!,
+    ...(counterpartPublicKey ? { counterpartPublicKey } : {}),
+    verifyCallbacks,
+  };
+}
 
-  const actions = { disburse: val('disburseAction') ?? previous?.actions.disburse, status: val('statusAction') ?? previous?.actions.status };
-  for (const [name, action] of Object.entries(actions)) {
-    if (action !== undefined && !ACTION.test(action)) throw new BadInputError(`${name}Action must be a lower-case verb such as disburse`, { field: `${name}Action` });
-  }
+function actionOverrides(input: Input, previous?: G2pConnectConfig['actions']): G2pConnectConfig['actions'] {
+  const actions: G2pConnectConfig['actions'] = {};
+  const disburse = merge(input.disburseAction, previous?.disburse);
+  const status = merge(input.statusAction, previous?.status);
+  if (disburse !== undefined) actions.disburse = disburse;
+  if (status !== undefined) actions.status = status;
+  for (const [name, action] of Object.entries(actions)) check(ACTION.test(action), `${name}Action`, `${name}Action must be a lower-case verb such as disburse`);
+  return actions;
+}
+
+export function buildG2pConfig(input: Input, stored: StoredChannel): { config: G2pConnectConfig; secrets: SecretChanges; currency: string } {
+  const previous = stored.config;
+  const secrets: SecretChanges = { bearerToken: secretChange(input.bearerToken), clientSecret: secretChange(input.clientSecret) };
+
+  const locale = input.locale ?? previous?.locale ?? G2P_DEFAULTS.locale;
+  check(LOCALE.test(locale), 'locale', 'locale must be an ISO 639-3 code of three lower-case letters, e.g. eng');
+  const senderId = required(input.senderId ?? previous?.senderId, 'senderId');
+  check(PARTY_ID.test(senderId), 'senderId', 'senderId must be 1 to 99 characters without spaces or |');
+  const receiverId = merge(input.receiverId, previous?.receiverId);
+  check(receiverId === undefined || PARTY_ID.test(receiverId), 'receiverId', 'receiverId must be 1 to 99 characters without spaces or |');
+  const payerFa = required(input.payerFa ?? previous?.payerFa, 'payerFa');
+  check(isValidFa(payerFa), 'payerFa', 'payerFa must be a financial address such as account:1002003004@treasury-bank');
+  const callbackBaseUrl = merge(input.callbackBaseUrl, previous?.callbackBaseUrl);
+  const payerName = merge(input.payerName, previous?.payerName);
+  const filter = batchFilter(input, previous?.batchFilter);
 
   const config: G2pConnectConfig = {
-    paymentEndpointUrl: httpUrl(required(val('paymentEndpointUrl') ?? previous?.paymentEndpointUrl, 'paymentEndpointUrl'), 'paymentEndpointUrl'),
-    statusEndpointUrl: httpUrl(required(val('statusEndpointUrl') ?? previous?.statusEndpointUrl, 'statusEndpointUrl'), 'statusEndpointUrl'),
-    ...(callbackInput ? { callbackBaseUrl: httpUrl(callbackInput, 'callbackBaseUrl') } : {}),
-    mode,
-    apiTimeoutMs: val('apiTimeoutMs') ?? previous?.apiTimeoutMs ?? G2P_DEFAULTS.apiTimeoutMs,
+    paymentEndpointUrl: httpUrl(required(input.paymentEndpointUrl ?? previous?.paymentEndpointUrl, 'paymentEndpointUrl'), 'paymentEndpointUrl'),
+    statusEndpointUrl: httpUrl(required(input.statusEndpointUrl ?? previous?.statusEndpointUrl, 'statusEndpointUrl'), 'statusEndpointUrl'),
+    ...(callbackBaseUrl ? { callbackBaseUrl: httpUrl(callbackBaseUrl, 'callbackBaseUrl') } : {}),
+    mode: input.mode ?? previous?.mode ?? G2P_DEFAULTS.mode,
+    apiTimeoutMs: input.apiTimeoutMs ?? previous?.apiTimeoutMs ?? G2P_DEFAULTS.apiTimeoutMs,
     locale,
     senderId,
     ...(receiverId ? { receiverId } : {}),
     payerFa,
-    ...(nonEmpty(input.payerName, previous?.payerName) ? { payerName: nonEmpty(input.payerName, previous?.payerName) } : {}),
-    payee,
-    batchSize: val('batchSize') ?? previous?.batchSize ?? G2P_DEFAULTS.batchSize,
-    ...(batchFilterText ? { batchFilter: batchFilterText } : {}),
-    statusPollIntervalSeconds: val('statusPollIntervalSeconds') ?? previous?.statusPollIntervalSeconds ?? G2P_DEFAULTS.statusPollIntervalSeconds,
-    auth,
-    signing: {
-      mode: val('signatureMode') ?? previous?.signing.mode ?? 'NONE',
-      digest: val('digestAlgorithm') ?? previous?.signing.digest ?? 'SHA256_SORTED_JSON',
-      keyId,
-      publicKey: publicKey!,
-      ...(counterpartPublicKey ? { counterpartPublicKey } : {}),
-      verifyCallbacks,
-    },
-    actions: JSON.parse(JSON.stringify(actions)),
+    ...(payerName ? { payerName } : {}),
+    payee: payeeRule(input, previous?.payee),
+    batchSize: input.batchSize ?? previous?.batchSize ?? G2P_DEFAULTS.batchSize,
+    ...(filter ? { batchFilter: filter } : {}),
+    statusPollIntervalSeconds: input.statusPollIntervalSeconds ?? previous?.statusPollIntervalSeconds ?? G2P_DEFAULTS.statusPollIntervalSeconds,
+    auth: authSettings(input, stored, secrets),
+    signing: signingSettings(input, stored, secrets),
+    actions: actionOverrides(input, previous?.actions),
   };
-  const currency = currencyCode(required(val('currency') ?? stored.currency, 'currency'));
-  return { config, secrets, currency };
-}
-
-function nonEmpty(value: string | null | undefined, previous: string | undefined): string | undefined {
-  if (value === '') return undefined;
-  return value ?? previous;
+  return { config, secrets, currency: currencyCode(required(input.currency ?? stored.currency, 'currency')) };
 }

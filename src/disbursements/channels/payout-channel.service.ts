@@ -19,7 +19,7 @@ export class PayoutChannelService {
 
   async createG2pConnect(em: EntityManager, input: CreateG2pConnectChannelInput): Promise<PayoutChannel> {
     const name = channelName(input.name);
-    const { config, secrets, currency } = buildG2pConfig(input, undefined, { hasBearerToken: false, hasClientSecret: false, hasSigningKey: false });
+    const { config, secrets, currency } = buildG2pConfig(input, { hasBearerToken: false, hasClientSecret: false, hasSigningKey: false });
     if (await em.count(PayoutChannel, { name })) throw new ConflictError(`A payout channel named ${name} already exists`, { field: 'name' });
     const channel = em.create(PayoutChannel, { name, kind: PayoutChannelKind.G2P_CONNECT, currency, g2pConfig: config });
     this.applySecrets(channel, secrets);
@@ -30,7 +30,8 @@ export class PayoutChannelService {
   async updateG2pConnect(em: EntityManager, input: UpdateG2pConnectChannelInput): Promise<PayoutChannel> {
     const channel = await this.find(em, input.id);
     if (channel.kind !== PayoutChannelKind.G2P_CONNECT || !channel.g2pConfig) throw new BadInputError(`Payout channel ${channel.id} is not a G2P Connect channel`, { field: 'id' });
-    const { config, secrets, currency } = buildG2pConfig(input, channel.g2pConfig, {
+    const { config, secrets, currency } = buildG2pConfig(input, {
+      config: channel.g2pConfig,
       hasBearerToken: !!channel.g2pBearerTokenSealed,
       hasClientSecret: !!channel.g2pClientSecretSealed,
       hasSigningKey: !!channel.g2pSigningKeySealed,

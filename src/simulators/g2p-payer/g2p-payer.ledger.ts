@@ -7,20 +7,27 @@ import { toMinorUnits } from '../../common/money.js';
  */
 export type LedgerStatus = 'pdng' | 'succ' | 'rjct';
 
-export interface LedgerEntry {
-  referenceId: string;
-  transactionId: string;
-  payeeFa: string;
-  amount: string;
-  currency: string;
-  status: LedgerStatus;
+/** A class (one hidden shape) with numbers and shared strings only: ~1M of these must stay small. */
+export class LedgerEntry {
+  status: LedgerStatus = 'pdng';
   reasonCode?: string;
   reasonMessage?: string;
   /** How many disburse messages carried this reference_id. */
-  attempts: number;
+  attempts = 1;
   /** How many times money moved for it: 0 or 1, by construction; asserted by tests. */
-  timesPaid: number;
-  updatedAt: Date;
+  timesPaid = 0;
+  /** Epoch milliseconds of the last change. */
+  updatedAt: number;
+
+  constructor(
+    readonly referenceId: string,
+    readonly transactionId: string,
+    readonly amount: string,
+    readonly currency: string,
+    now: number,
+  ) {
+    this.updatedAt = now;
+  }
 }
 
 export class G2pPayerLedger {
@@ -40,14 +47,18 @@ export class G2pPayerLedger {
   }
 
   /** Records a received item; returns the existing entry (a duplicate) or the new pending one. */
-  receive(item: { referenceId: string; transactionId: string; payeeFa: string; amount: string; currency: string }, now: Date): { entry: LedgerEntry; duplicate: boolean } {
+  private readonly currencies = new Map<string, string>();
+
+  receive(item: { referenceId: string; transactionId: string; amount: string; currency: string }, now: number): { entry: LedgerEntry; duplicate: boolean } {
     const existing = this.entries.get(item.referenceId);
     if (existing) {
       existing.attempts++;
       this.duplicateAttempts++;
       return { entry: existing, duplicate: true };
     }
-    const entry: LedgerEntry = { ...item, status: 'pdng', attempts: 1, timesPaid: 0, updatedAt: now };
+    let currency = this.currencies.get(item.currency);
+    if (currency === undefined) this.currencies.set(item.currency, (currency = item.currency));
+    const entry = new LedgerEntry(item.referenceId, item.transactionId, item.amount, currency, now);
     this.entries.set(item.referenceId, entry);
     const refs = this.byTransaction.get(item.transactionId);
     if (refs) refs.push(item.referenceId);
@@ -56,7 +67,7 @@ export class G2pPayerLedger {
   }
 
   /** Moves a pending entry to its final state; a final entry never changes again. */
-  settle(entry: LedgerEntry, outcome: { status: 'succ' } | { status: 'rjct'; reasonCode: string; reasonMessage: string }, now: Date): void {
+  settle(entry: LedgerEntry, outcome: { status: 'succ' } | { status: 'rjct'; reasonCode: string; reasonMessage: string }, now: number): void {
     if (entry.status !== 'pdng') return;
     entry.updatedAt = now;
     if (outcome.status === 'succ') {

@@ -8,6 +8,12 @@ import type { DigestAlgorithm, SignatureMode } from '../../disbursements/channel
 import { isValidFa } from '../../disbursements/channels/payee-fa.js';
 import { G2pPayerLedger, type LedgerEntry } from './g2p-payer.ledger.js';
 
+interface ReceivedItem {
+  entry: LedgerEntry;
+  duplicate: boolean;
+  payeeFa: string;
+}
+
 /**
  * A G2P Connect payer system on loopback, speaking the spec's wire format:
  * - POST /disburse: checks bearer token and signature, acks, then settles after `settleDelayMs` and
@@ -18,7 +24,8 @@ import { G2pPayerLedger, type LedgerEntry } from './g2p-payer.ledger.js';
  * Idempotent on reference_id; rejects invalid payee FAs (rjct.payee_fa.invalid) and a deterministic
  * share of the rest (`rejectRatio`); faults and delays are switchable at run time.
  */
-export type G2pPayerFault = 'none' | 'garbage' | 'http500' | 'http500-after-processing';
+/** garbage: HTML 200; http500: 500 before processing; http500-after-processing: pays, then answers 500; nack: NACK ack, nothing processed. */
+export type G2pPayerFault = 'none' | 'garbage' | 'http500' | 'http500-after-processing' | 'nack';
 
 export interface G2pPayerSimulatorOptions {
   port?: number;
@@ -126,10 +133,10 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
   }
 
   /** Validates the item and either pays it or rejects it; duplicates keep their first outcome. */
-  function settleEntry(entry: LedgerEntry): void {
-    const now = new Date();
-    if (!isValidFa(entry.payeeFa)) return ledger.settle(entry, { status: 'rjct', reasonCode: 'rjct.payee_fa.invalid', reasonMessage: 'payee financial address is not type:id@provider' }, now);
-    const provider = entry.payeeFa.slice(entry.payeeFa.lastIndexOf('@') + 1).toLowerCase();
+  function settleEntry(entry: LedgerEntry, payeeFa: string): void {
+    const now = Date.now();
+    if (!isValidFa(payeeFa)) return ledger.settle(entry, { status: 'rjct', reasonCode: 'rjct.payee_fa.invalid', reasonMessage: 'payee financial address is not type:id@provider' }, now);
+    const provider = payeeFa.slice(payeeFa.lastIndexOf('@') + 1).toLowerCase();
     if (options.knownProviders && !options.knownProviders.includes(provider)) {
       return ledger.settle(entry, { status: 'rjct', reasonCode: 'rjct.payee_fa.invalid', reasonMessage: `no route to provider ${provider}` }, now);
     }
@@ -140,16 +147,15 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
   }
 
   function itemStatus(entry: LedgerEntry | undefined, referenceId: string) {
-    const timestamp = rfc3339(entry?.updatedAt ?? new Date());
+    const timestamp = rfc3339(new Date(entry?.updatedAt ?? Date.now()));
     if (!entry) return { reference_id: referenceId, timestamp, status: 'rjct', status_reason_code: 'rjct.reference_id.invalid', status_reason_message: 'unknown reference_id' };
     return {
       reference_id: entry.referenceId,
       timestamp,
       status: entry.status,
       ...(entry.reasonCode ? { status_reason_code: entry.reasonCode, status_reason_message: entry.reasonMessage } : {}),
-      amount: entry.amount,
-      payee_fa: entry.payeeFa,
-      currency_code: entry.currency,
+      ...(AMOUNT.test(entry.amount) ? { amount: entry.amount } : {}),
+      ...(/^[A-Z]{3}$/.test(entry.currency) ? { currency_code: entry.currency } : {}),
     };
   }
 
@@ -229,19 +235,19 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
     if (items.some((item: any) => typeof item?.reference_id !== 'string' || !item.reference_id || item.reference_id.length > 99)) {
       return err(400, 'err.request.bad', 'every disbursement needs a reference_id of at most 99 characters');
     }
-    const now = new Date();
-    const entries = items.map((item: any) => {
+    const now = Date.now();
+    const entries: ReceivedItem[] = items.map((item: any) => {
       const { entry, duplicate } = ledger.receive(
-        { referenceId: item.reference_id, transactionId: message.transaction_id, payeeFa: String(item.payee_fa ?? ''), amount: String(item.amount ?? ''), currency: String(item.currency_code ?? '') },
+        { referenceId: item.reference_id, transactionId: message.transaction_id, amount: String(item.amount ?? ''), currency: String(item.currency_code ?? '') },
         now,
       );
-      return { entry, duplicate };
+      return { entry, duplicate, payeeFa: String(item.payee_fa ?? '') };
     });
     const correlationId = randomUUID();
     correlations.set(correlationId, message.transaction_id);
-    const settleAll = () => entries.forEach(({ entry, duplicate }: { entry: LedgerEntry; duplicate: boolean }) => !duplicate && settleEntry(entry));
+    const settleAll = () => entries.forEach(({ entry, duplicate, payeeFa }) => !duplicate && settleEntry(entry, payeeFa));
     const response = (action: string) => {
-      const list = entries.map(({ entry }: { entry: LedgerEntry }) => entry);
+      const list = entries.map(({ entry }) => entry);
       const responseHeader = buildCallbackHeader({
         action,
         now: new Date(),
@@ -251,7 +257,7 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
         totalCount: list.length,
         completedCount: completed(list),
       });
-      return { header: responseHeader, message: { transaction_id: message.transaction_id, disbursements_status: list.map((e: LedgerEntry) => itemStatus(e, e.referenceId)) } };
+      return { header: responseHeader, message: { transaction_id: message.transaction_id, disbursements_status: list.map((e) => itemStatus(e, e.referenceId)) } };
     };
     if (sync) {
       settleAll();
@@ -338,6 +344,7 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
     if (raw === undefined) reply = httpError(413, 'err.request.bad', 'body too large');
     else if (state.fault === 'garbage') reply = { status: 200, body: '<html>upstream proxy error</html>', headers: { 'content-type': 'text/html' } };
     else if (state.fault === 'http500') reply = httpError(500, 'err.service.unavailable', 'simulated outage');
+    else if (state.fault === 'nack') reply = json(200, buildAck({ ackStatus: 'NACK', now: new Date(), correlationId: randomUUID(), errorCode: 'err.request.too_many_requests', errorMessage: 'simulated back-pressure' }));
     else {
       reply = route(req, raw);
       if (state.fault === 'http500-after-processing' && !req.url?.startsWith('/oauth2')) reply = httpError(500, 'err.service.unavailable', 'simulated outage after processing');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import got from 'got';
 import type { G2pChannelRuntime } from './g2p-connect.types.js';
 
@@ -30,23 +31,24 @@ export class BearerTokenCache {
       if (!channel.secrets.bearerToken) throw new G2pAuthError('the channel has no bearer token');
       return `Bearer ${channel.secrets.bearerToken}`;
     }
-    const cached = this.tokens.get(channel.id);
+    const key = cacheKey(channel);
+    const cached = this.tokens.get(key);
     if (cached && cached.expiresAt > now) return `Bearer ${cached.token}`;
     // One token request per channel at a time, however many batches are being sent.
-    let request = this.pending.get(channel.id);
+    let request = this.pending.get(key);
     if (!request) {
-      request = this.fetchToken(channel).finally(() => this.pending.delete(channel.id));
-      this.pending.set(channel.id, request);
+      request = this.fetchToken(channel, key).finally(() => this.pending.delete(key));
+      this.pending.set(key, request);
     }
     return `Bearer ${await request}`;
   }
 
   /** Drop a token the receiver refused (HTTP 401), so the next call fetches a fresh one. */
-  invalidate(channelId: string): void {
-    this.tokens.delete(channelId);
+  invalidate(channel: G2pChannelRuntime): void {
+    this.tokens.delete(cacheKey(channel));
   }
 
-  private async fetchToken(channel: G2pChannelRuntime): Promise<string> {
+  private async fetchToken(channel: G2pChannelRuntime, key: string): Promise<string> {
     const { auth, apiTimeoutMs } = channel.config;
     if (!auth.tokenUrl || !auth.clientId || !channel.secrets.clientSecret) throw new G2pAuthError('OAuth2 needs a token URL, a client id and a client secret');
     const form: Record<string, string> = { grant_type: 'client_credentials', client_id: auth.clientId, client_secret: channel.secrets.clientSecret };
@@ -68,7 +70,13 @@ export class BearerTokenCache {
       throw new G2pAuthError('the token endpoint returned no bearer access_token');
     }
     const ttlSeconds = Number.isFinite(Number(body.expires_in)) && Number(body.expires_in) > 0 ? Number(body.expires_in) : DEFAULT_TTL_SECONDS;
-    this.tokens.set(channel.id, { token: body.access_token, expiresAt: Date.now() + Math.max(ttlSeconds * 1000 - EXPIRY_MARGIN_MS, 1000) });
+    this.tokens.set(key, { token: body.access_token, expiresAt: Date.now() + Math.max(ttlSeconds * 1000 - EXPIRY_MARGIN_MS, 1000) });
     return body.access_token;
   }
+}
+
+/** Changing the token URL, client id or secret of a channel must not reuse a token got with the old ones. */
+function cacheKey(channel: G2pChannelRuntime): string {
+  const { tokenUrl, clientId } = channel.config.auth;
+  return createHash('sha256').update(JSON.stringify([channel.id, tokenUrl, clientId, channel.secrets.clientSecret])).digest('base64url');
 }

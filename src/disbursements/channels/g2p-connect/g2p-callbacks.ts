@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { buildAck, G2pProtocolError, MAX_ID_LENGTH, parseDisburseResponse, parseTxnStatusResponse } from './g2p-messages.js';
-import { verifyEnvelope } from './g2p-signing.js';
+import { counterpartVerifyOptions, verifyEnvelope } from './g2p-signing.js';
 import type { G2pChannelRuntime, ParsedCallback } from './g2p-connect.types.js';
 
 /**
@@ -37,7 +37,7 @@ export function verifyAndParseCallback(channel: G2pChannelRuntime, headers: Head
   if (typeof header !== 'object' || header === null || !messageId) throw new G2pCallbackError('err.request.bad', 'the callback has no header.message_id');
   const { signing } = channel.config;
   if (signing.verifyCallbacks) {
-    const verified = verifyEnvelope({ mode: signing.mode === 'NONE' ? 'BODY_FIELD' : signing.mode, digest: signing.digest, publicKey: signing.counterpartPublicKey }, headers, rawBody, body);
+    const verified = verifyEnvelope(counterpartVerifyOptions(signing), headers, rawBody, body);
     if (!verified.ok) throw new G2pCallbackError(verified.code, verified.reason, messageId);
   }
   if (header.is_msg_encrypted === true) throw new G2pCallbackError('err.encryption.invalid', 'encrypted messages are not supported on this channel', messageId);
@@ -68,7 +68,10 @@ export function buildCallbackAck(input: { now?: Date; correlationId?: string; er
   });
 }
 
-/** HTTP answer for a callback: 200 + ACK, or 400/401 + ERR ack naming the problem. */
+/**
+ * HTTP answer for a callback: 200 + ACK, or an ERR ack naming the problem, with HTTP 401 for signature
+ * failures and 400 otherwise (the ERR ack body also satisfies the spec's open HttpErrorResponse schema).
+ */
 export function callbackAckResponse(outcome: { messageId: string } | G2pCallbackError, now = new Date()): { status: number; body: ReturnType<typeof buildCallbackAck> } {
   if (outcome instanceof G2pCallbackError) {
     const status = outcome.code.startsWith('err.signature') ? 401 : 400;

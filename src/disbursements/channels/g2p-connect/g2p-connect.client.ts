@@ -3,6 +3,7 @@ import got, { RequestError } from 'got';
 import type { Container } from '../../../container.js';
 import { BearerTokenCache, G2pAuthError } from './g2p-auth.js';
 import {
+  type Ack,
   buildDisburseRequest,
   buildTxnStatusRequest,
   type Envelope,
@@ -12,7 +13,7 @@ import {
   parseDisburseResponse,
   parseTxnStatusResponse,
 } from './g2p-messages.js';
-import { signEnvelope, verifyEnvelope } from './g2p-signing.js';
+import { counterpartVerifyOptions, signEnvelope, verifyEnvelope } from './g2p-signing.js';
 import type { DisburseBatch, DisburseOutcome, G2pChannelRuntime, PaymentResult, StatusOutcome, StatusQuery } from './g2p-connect.types.js';
 
 /** Connection never established: nothing reached the receiver, so the send is definitely not processed. */
@@ -35,6 +36,7 @@ export class G2pConnectClient {
 
   async disburse(channel: G2pChannelRuntime, batch: DisburseBatch, now = new Date()): Promise<DisburseOutcome> {
     const messageId = randomUUID();
+    if (!channel.enabled) return { kind: 'REJECTED', messageId, code: 'hela.channel.disabled', message: `payout channel ${channel.name} is disabled` };
     let envelope: Envelope;
     try {
       envelope = buildDisburseRequest(channel, batch, now, messageId);
@@ -43,25 +45,31 @@ export class G2pConnectClient {
       throw error;
     }
     const exchange = await this.post(channel, channel.config.paymentEndpointUrl, envelope, now);
+    return this.disburseOutcome(channel, messageId, exchange);
+  }
+
+  /** Sorts what came back into "definitely not processed" (REJECTED) and "maybe processed" (UNKNOWN). */
+  private disburseOutcome(channel: G2pChannelRuntime, messageId: string, exchange: Exchange): DisburseOutcome {
     if (exchange.kind === 'not-sent') return { kind: 'REJECTED', messageId, code: exchange.code, message: exchange.message };
     if (exchange.kind === 'lost') return { kind: 'UNKNOWN', messageId, message: exchange.message };
-    const { status: httpStatus } = exchange;
-    const http = httpProblem(exchange.status);
+    const httpStatus = exchange.status;
+    const body = parseJson(exchange.body);
+    const http = httpProblem(httpStatus);
     if (http === 'definite') {
-      const code = (parseJson(exchange.body) as any)?.message?.error?.code;
+      const code = (body as any)?.message?.error?.code;
       return { kind: 'REJECTED', messageId, httpStatus, code: typeof code === 'string' ? code : errorCodeForStatus(httpStatus), message: describeHttpError(exchange) };
     }
     if (http === 'maybe') return { kind: 'UNKNOWN', messageId, httpStatus, message: describeHttpError(exchange) };
-    const body = parseJson(exchange.body);
     if (body === undefined) return { kind: 'UNKNOWN', messageId, httpStatus, message: `the receiver answered HTTP ${httpStatus} with a body that is not JSON` };
     if (isAck(body)) {
+      let ack: Ack;
       try {
-        const ack = parseAck(body);
-        if (ack.ackStatus === 'ACK') return { kind: 'ACK', messageId, correlationId: ack.correlationId };
-        return { kind: 'REJECTED', messageId, httpStatus, code: ack.errorCode ?? ack.ackStatus, message: ack.errorMessage ?? `the receiver answered ${ack.ackStatus}` };
+        ack = parseAck(body);
       } catch (error) {
         return { kind: 'UNKNOWN', messageId, httpStatus, message: (error as Error).message };
       }
+      if (ack.ackStatus === 'ACK') return { kind: 'ACK', messageId, correlationId: ack.correlationId };
+      return { kind: 'REJECTED', messageId, httpStatus, code: ack.errorCode ?? ack.ackStatus, message: ack.errorMessage ?? `the receiver answered ${ack.ackStatus}` };
     }
     if (channel.config.mode !== 'SYNC') return { kind: 'UNKNOWN', messageId, httpStatus, message: 'the receiver answered without an ack' };
     const synced = this.readSyncResponse(channel, exchange, body, (message) => parseDisburseResponse(message).results);
@@ -110,8 +118,7 @@ export class G2pConnectClient {
   ): { results: PaymentResult[]; headerStatus?: string; reasonCode?: string; reasonMessage?: string } | { error: string } {
     const { signing } = channel.config;
     if (signing.verifyCallbacks) {
-      const mode = signing.mode === 'NONE' ? 'BODY_FIELD' : signing.mode;
-      const verified = verifyEnvelope({ mode, digest: signing.digest, publicKey: signing.counterpartPublicKey }, exchange.headers, exchange.body, body);
+      const verified = verifyEnvelope(counterpartVerifyOptions(signing), exchange.headers, exchange.body, body);
       if (!verified.ok) return { error: `the response signature is not valid: ${verified.reason}` };
     }
     const header = body?.header ?? {};
@@ -146,7 +153,7 @@ export class G2pConnectClient {
         followRedirect: false,
         responseType: 'text',
       });
-      if (response.statusCode === 401) this.tokens.invalidate(channel.id);
+      if (response.statusCode === 401) this.tokens.invalidate(channel);
       return { kind: 'response', status: response.statusCode, body: response.body, headers: response.headers };
     } catch (error) {
       const code = error instanceof RequestError ? error.code : undefined;

@@ -1,6 +1,16 @@
 /**
  * The seam between the G2P Connect wire layer (messages, signing, client, callbacks) and the
  * disbursement flow (programmes, batches, payments). The flow speaks only these types.
+ *
+ * How the flow uses it:
+ * - channel: `container.get(PayoutChannelService).g2pRuntime(em, channelId)` → G2pChannelRuntime
+ *   (config.batchSize, config.batchFilter via `parseBatchFilter`/`matchesBatch`/`batchFilterSql`,
+ *   config.payee via `buildPayeeFa`/`payeeFaSql`, config.statusPollIntervalSeconds);
+ * - send: `container.get(G2pConnectClient).disburse(runtime, batch)` → DisburseOutcome (persist intent first);
+ * - poll: `.status(runtime, { referenceIds } | { transactionId })` → StatusOutcome (≤ 1,000 ids per query);
+ * - callbacks: REST routes `CALLBACK_ROUTES.onDisburse` / `.onStatus` (g2p-messages.ts) call
+ *   `verifyAndParseCallback(runtime, request.headers, request.body, kind)` and answer
+ *   `callbackAckResponse(parsed | G2pCallbackError)` (g2p-callbacks.ts).
  */
 
 /** One batch = one G2P Connect message: transaction_id = batch id, reference_id = payment id (both ≤ 99 chars). */

@@ -46,6 +46,12 @@ export function senderUri(channel: Pick<G2pChannelRuntime, 'id' | 'config'>): st
 
 export const CALLBACK_PATHS = { onDisburse: '/on-disburse', onStatus: '/disburse/txn/on-status' } as const;
 
+/** Hela's REST routes matching `senderUri` (served by the flow's callback routes). */
+export const CALLBACK_ROUTES = {
+  onDisburse: `/g2p/:channelId${CALLBACK_PATHS.onDisburse}`,
+  onStatus: `/g2p/:channelId${CALLBACK_PATHS.onStatus}`,
+} as const;
+
 function checkId(value: string, field: string): string {
   if (!value || value.length > MAX_ID_LENGTH) throw new G2pMessageError(`${field} must be 1 to ${MAX_ID_LENGTH} characters, got ${value.length}`);
   return value;
@@ -66,6 +72,26 @@ function requestHeader(channel: G2pChannelRuntime, action: string, messageId: st
   };
 }
 
+const TWO_DECIMALS = /^(?:0|[1-9]\d{0,12})\.\d\d$/;
+const CURRENCY = /^[A-Z]{3}$/;
+
+/** `Amount` needs a decimal point: "100" → "100.00"; the common canonical case skips BigInt parsing. */
+function wireAmount(amount: string, referenceId: string): string {
+  if (TWO_DECIMALS.test(amount) && amount !== '0.00') return amount;
+  try {
+    return positiveAmount(amount);
+  } catch (error) {
+    throw new G2pMessageError(`amount of ${referenceId}: ${(error as Error).message}`);
+  }
+}
+
+function wireCurrency(currency: string, referenceId: string): string {
+  if (CURRENCY.test(currency)) return currency;
+  const upper = currency.trim().toUpperCase();
+  if (!CURRENCY.test(upper)) throw new G2pMessageError(`currency of ${referenceId} must be an ISO 4217 code`);
+  return upper;
+}
+
 /** One batch → one DisburseRequest envelope (unsigned; the client signs the serialised body). */
 export function buildDisburseRequest(channel: G2pChannelRuntime, batch: DisburseBatch, now: Date, messageId: string = randomUUID()): Envelope {
   const { config } = channel;
@@ -78,25 +104,19 @@ export function buildDisburseRequest(channel: G2pChannelRuntime, batch: Disburse
     if (seen.has(item.referenceId)) throw new G2pMessageError(`reference_id ${item.referenceId} appears twice in batch ${batch.transactionId}`);
     seen.add(item.referenceId);
     if (!isValidFa(item.payeeFa)) throw new G2pMessageError(`payee_fa of ${item.referenceId} is not of the form type:id@provider`);
-    let amount: string;
-    try {
-      amount = positiveAmount(item.amount);
-    } catch (error) {
-      throw new G2pMessageError(`amount of ${item.referenceId}: ${(error as Error).message}`);
-    }
-    const currency = item.currency.trim().toUpperCase();
-    if (!/^[A-Z]{3}$/.test(currency)) throw new G2pMessageError(`currency of ${item.referenceId} must be an ISO 4217 code`);
-    return {
-      reference_id: item.referenceId,
-      payer_fa: config.payerFa,
-      payee_fa: item.payeeFa,
-      amount,
-      ...(config.payerName ? { payer_name: config.payerName } : {}),
-      ...(item.payeeName ? { payee_name: item.payeeName } : {}),
-      ...(item.note ? { note: item.note.slice(0, MAX_ID_LENGTH) } : {}),
-      currency_code: currency,
+    // Keys in sorted order, so the canonical-JSON digest need not sort them for every item.
+    const disbursement: Record<string, string> = {
+      amount: wireAmount(item.amount, item.referenceId),
+      currency_code: wireCurrency(item.currency, item.referenceId),
       locale: config.locale,
     };
+    if (item.note) disbursement.note = item.note.slice(0, MAX_ID_LENGTH);
+    disbursement.payee_fa = item.payeeFa;
+    if (item.payeeName) disbursement.payee_name = item.payeeName;
+    disbursement.payer_fa = config.payerFa;
+    if (config.payerName) disbursement.payer_name = config.payerName;
+    disbursement.reference_id = item.referenceId;
+    return disbursement;
   });
   const action = config.actions.disburse ?? defaultActions(config.mode).disburse;
   return {

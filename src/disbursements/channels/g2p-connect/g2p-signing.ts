@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import type { DigestAlgorithm, SignatureMode } from './g2p-connect.types.js';
+import type { DigestAlgorithm, G2pConnectConfig, SignatureMode } from './g2p-connect.types.js';
 
 /**
  * G2P Connect message signatures (reference §10). The spec fixes only the Beckn-style layout
@@ -71,13 +71,35 @@ export function parsePublicKey(text: string): KeyObject {
 
 /** JSON with object keys sorted recursively and no whitespace (Python json.dumps(sort_keys, separators)). */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  return JSON.stringify(sortedKeys(value)) ?? 'null';
+}
+
+/**
+ * The value with every object's keys in sorted order. Objects already sorted are reused as they are, so
+ * for messages built in key order (ours are) this costs one pass and the native JSON.stringify does the rest.
+ */
+function sortedKeys(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = sortedKeys(value[i]);
+      if (item !== value[i]) (copy ??= value.slice())[i] = item;
+    }
+    return copy ?? value;
   }
-  return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let changed = false;
+  for (let i = 1; i < keys.length && !changed; i++) changed = keys[i - 1] > keys[i];
+  const children = keys.map((key) => {
+    const child = sortedKeys(record[key]);
+    if (child !== record[key]) changed = true;
+    return child;
+  });
+  if (!changed) return record;
+  const order = keys.map((key, i) => [key, children[i]] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(order);
 }
 
 function digestLine(digest: DigestAlgorithm, bytes: Buffer | string): string {
@@ -149,4 +171,9 @@ export function verifyEnvelope(options: VerifyOptions, headers: Record<string, s
   } catch (error) {
     return { ok: false, code: 'err.signature.invalid', reason: `the signature could not be checked: ${(error as Error).message}` };
   }
+}
+
+/** How to check what the counterpart sends us (callbacks, sync responses): its key, our mode and digest (body field when we sign nothing). */
+export function counterpartVerifyOptions(signing: G2pConnectConfig['signing']): VerifyOptions {
+  return { mode: signing.mode === 'NONE' ? 'BODY_FIELD' : signing.mode, digest: signing.digest, publicKey: signing.counterpartPublicKey };
 }
