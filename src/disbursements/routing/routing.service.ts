@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { BadInputError, ConflictError, NotFoundError } from '../../common/domain-error.js';
 import { normalizeAmount, toMinorUnits } from '../../common/money.js';
@@ -86,7 +87,7 @@ export class RoutingService {
   /** What sending the cycle now would do, without sending. */
   async dryRun(em: EntityManager, cycleId: string): Promise<CycleRoutingPlan> {
     if (!(await em.findOne(Cycle, { id: cycleId }))) throw new NotFoundError('Cycle', cycleId);
-    const { rows } = await this.bulk.query<{ rule_id: string | null; channel_id: string | null; payments: number; total_amount: string }>(ROUTING_SUMMARY, this.params(cycleId));
+    const { rows } = await this.decide<{ rule_id: string | null; channel_id: string | null; payments: number; total_amount: string }>(ROUTING_SUMMARY, cycleId);
     const rules = new Map((await em.find(PayoutRoutingRule, { id: rows.map((r) => r.rule_id).filter((id) => id !== null) }, { populate: ['channel'] })).map((r) => [r.id, r]));
     const routes = rows.map((row) => {
       const rule = row.rule_id ? rules.get(row.rule_id) : undefined;
@@ -104,11 +105,15 @@ export class RoutingService {
 
   /** Per-payment decisions, for the send path (same SQL as the dry run). */
   async route(cycleId: string): Promise<RoutedPayment[]> {
-    const { rows } = await this.bulk.query<{ payment_id: string; rule_id: string | null; channel_id: string | null }>(ROUTED_PAYMENTS, this.params(cycleId));
+    const { rows } = await this.decide<{ payment_id: string; rule_id: string | null; channel_id: string | null }>(ROUTED_PAYMENTS, cycleId);
     return rows.map((r) => ({ paymentId: r.payment_id, ruleId: r.rule_id, channelId: r.channel_id }));
   }
 
-  private params(cycleId: string): unknown[] {
-    return [cycleId, this.config.failureWindowSeconds, this.config.failureThreshold];
+  /**
+   * In a transaction although it only reads: the embedded PGlite server pins a connection only inside
+   * one, and a parameterised statement must not interleave with other connections' messages.
+   */
+  private decide<R extends pg.QueryResultRow>(sql: string, cycleId: string): Promise<pg.QueryResult<R>> {
+    return this.bulk.transaction((client) => client.query<R>(sql, [cycleId, this.config.failureWindowSeconds, this.config.failureThreshold]));
   }
 }
