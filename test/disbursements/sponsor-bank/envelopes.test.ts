@@ -124,6 +124,11 @@ describe('sponsor-bank pipeline: funds check → block → initiate @smoke', () 
     expect(ids.every((id) => sim.payments.has(id))).to.equal(true);
     // Running again sends nothing twice.
     expect(await processEnvelope(p, envelopeId)).to.include({ shippedCount: 3, blockAttempts: 1 });
+    const events = await testApp().container.orm.em.getConnection().execute<{ action: string }[]>(
+      `select action from audit_events where entity_type = 'DisbursementEnvelope' and entity_id = ? order by id`,
+      [envelopeId],
+    );
+    expect(events.map((e) => e.action)).to.include.members(['disbursementEnvelope.created', 'disbursements.created', 'disbursementEnvelope.fundsBlocked', 'disbursements.shipped']);
   });
 
   it('waits for the schedule date after blocking, and for a complete envelope before anything', async () => {

@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { AuditService } from '../../../audit/audit.service.js';
 import { fromMinorUnits, toMinorUnits } from '../../../common/money.js';
 import type { Config } from '../../../config.js';
 import type { Container } from '../../../container.js';
@@ -25,9 +26,11 @@ export class EnvelopePipeline {
   private readonly config: Config['sponsorBank'];
   private readonly connectors: BankConnectorFactory;
   private readonly log: Logger;
+  private readonly audit: AuditService;
 
   constructor(container: Container) {
     this.orm = container.orm;
+    this.audit = container.get(AuditService);
     this.config = container.config.sponsorBank;
     this.connectors = container.get(BankConnectorFactory);
     this.log = container.log.child({ component: 'sponsor-bank-pipeline' });
@@ -129,6 +132,7 @@ export class EnvelopePipeline {
     try {
       const result = await connector.blockFunds(accountNumber, currency, envelope.receivedAmount, envelope.envelopeId);
       if (result.status === 'SUCCESS') {
+        await this.audit.record({ action: 'disbursementEnvelope.fundsBlocked', entityType: 'DisbursementEnvelope', entityId: envelope.envelopeId, detail: { amount: envelope.receivedAmount, blockReference: result.blockReference } }, em);
         return this.succeeded(em, envelope, { blockStatus: BlockStatus.BLOCKED, blockReference: result.blockReference, blockErrorCode: null });
       }
       Object.assign(envelope, { blockStatus: BlockStatus.FAILED, blockErrorCode: result.errorCode });
@@ -175,6 +179,7 @@ export class EnvelopePipeline {
           await em.transactional(async (tx) => {
             await tx.nativeUpdate(Disbursement, { id: ids }, { status: DisbursementStatus.SHIPPED, shippedAt: new Date(), dispatchErrorCode: null });
             await tx.getConnection().execute('update disbursement_envelopes set shipped_count = shipped_count + ? where id = ?', [ids.length, envelope.id], 'run', tx.getTransactionContext());
+            await this.audit.record({ action: 'disbursements.shipped', entityType: 'DisbursementEnvelope', entityId: envelope.envelopeId, detail: { count: ids.length } }, tx);
           });
           envelope.shippedCount += ids.length;
           continue;
