@@ -39,6 +39,17 @@ export interface Config {
   };
   /** In-process partner simulators for the demo; `qmoneyPort` 0 picks a free port. */
   simulators: { enabled: boolean; qmoneyPort: number };
+  exampleBank: { url: string; timeoutMs: number };
+  sponsorBank: {
+    /** Bearer tokens banks present on POST /banks/:bankCode/statements, by bank code. */
+    statementTokens: Record<string, string>;
+    pollMs: number;
+    maxAttempts: number;
+    backoffBaseMs: number;
+    paymentBatchSize: number;
+  };
+  /** A payout channel with `failureThreshold` integration errors within the window is skipped by routing. */
+  routing: { failureWindowSeconds: number; failureThreshold: number };
   /** Load the demo data (users, products, families, idle policies) at start; idempotent. */
   seedDemo: boolean;
 }
@@ -71,6 +82,18 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** "EXAMPLE:token1,OTHER:token2" → { EXAMPLE: 'token1', OTHER: 'token2' }. */
+function tokenMap(env: Env, name: string): Record<string, string> {
+  const raw = env[name];
+  if (!raw) return {};
+  const entries = raw.split(',').map((pair) => {
+    const [code, token] = pair.split(':').map((part) => part?.trim());
+    if (!code || !token || token.length < 16) throw new ConfigError(`${name} must be BANKCODE:token pairs (tokens of 16+ characters), comma-separated`);
+    return [code, token] as const;
+  });
+  return Object.fromEntries(entries);
 }
 
 function decodeKey(name: string, raw: string): Buffer {
@@ -144,6 +167,18 @@ export function loadConfig(env: Env = process.env): Config {
       uploadMaxBytes: int(env, 'ENTITLEMENT_UPLOAD_MAX_BYTES', 200 * 1024 * 1024, 1024),
     },
     simulators: { enabled: bool(env, 'SIMULATORS_ENABLED', !production), qmoneyPort: int(env, 'QMONEY_SIMULATOR_PORT', nodeEnv === 'test' ? 0 : 4010) },
+    exampleBank: { url: env.EXAMPLE_BANK_URL || 'http://127.0.0.1:8003', timeoutMs: int(env, 'EXAMPLE_BANK_TIMEOUT_MS', 10_000, 1) },
+    sponsorBank: {
+      statementTokens: tokenMap(env, 'BANK_STATEMENT_TOKENS'),
+      pollMs: int(env, 'SPONSOR_BANK_POLL_MS', 30_000, 100),
+      maxAttempts: int(env, 'SPONSOR_BANK_MAX_ATTEMPTS', 5, 1),
+      backoffBaseMs: int(env, 'SPONSOR_BANK_BACKOFF_MS', 60_000, 0),
+      paymentBatchSize: int(env, 'SPONSOR_BANK_PAYMENT_BATCH_SIZE', 500, 1),
+    },
+    routing: {
+      failureWindowSeconds: int(env, 'ROUTING_FAILURE_WINDOW_SECONDS', 300, 1),
+      failureThreshold: int(env, 'ROUTING_FAILURE_THRESHOLD', 5, 1),
+    },
     seedDemo: bool(env, 'SEED_DEMO', false),
   });
 }

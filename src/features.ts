@@ -27,6 +27,17 @@ import { MutationLogResolver } from './core/mutation-log.resolver.js';
 import { PaymentServiceProvider } from './psp/payment-service-provider.entity.js';
 import { PspResolver } from './psp/psp.resolver.js';
 import type { BackgroundWorkerFactory } from './jobs/background-worker.js';
+import { SponsorBankAccount } from './disbursements/sponsor-bank/accounts/sponsor-bank-account.entity.js';
+import { Disbursement } from './disbursements/sponsor-bank/envelopes/disbursement.entity.js';
+import { DisbursementEnvelope } from './disbursements/sponsor-bank/envelopes/disbursement-envelope.entity.js';
+import { EnvelopeResolver } from './disbursements/sponsor-bank/envelopes/envelope.resolver.js';
+import { BankStatement } from './disbursements/sponsor-bank/reconciliation/bank-statement.entity.js';
+import { ReconciliationError } from './disbursements/sponsor-bank/reconciliation/reconciliation-error.entity.js';
+import { ReconciliationResolver } from './disbursements/sponsor-bank/reconciliation/reconciliation.resolver.js';
+import { statementRoutes } from './disbursements/sponsor-bank/reconciliation/statement.route.js';
+import { PayoutRoutingRule } from './disbursements/routing/payout-routing-rule.entity.js';
+import { RoutingResolver } from './disbursements/routing/routing.resolver.js';
+import { SponsorBankWorker } from './disbursements/sponsor-bank/envelopes/sponsor-bank.worker.js';
 import { Family } from './registry/family.entity.js';
 import { FamilyResolver } from './registry/family.resolver.js';
 import { Insuree } from './registry/insuree.entity.js';
@@ -42,9 +53,11 @@ import type { StartableFactory } from './simulators/startable.js';
 
 /** Every feature's entities, resolvers and REST routes, in one list each. */
 export const entities = [
-  User, RefreshToken, LoginThrottle, AuditEvent, Family, Insuree, Product, Policy, Premium, PayoutChannel,
+  User, RefreshToken, LoginThrottle, AuditEvent,
+  Family, Insuree, Product, Policy, Premium,
   MutationLog, PaymentServiceProvider, PaymentTransaction,
-  Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
+  PayoutChannel, Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
+  SponsorBankAccount, DisbursementEnvelope, Disbursement, BankStatement, ReconciliationError, PayoutRoutingRule,
 ];
 
 export const resolvers = [
@@ -52,12 +65,16 @@ export const resolvers = [
   FamilyResolver, InsureeResolver, ProductResolver, PolicyResolver, PremiumResolver,
   PayoutChannelResolver, DisbursementResolver,
   MutationLogResolver, PspResolver, CollectionResolver, PspApiResolver, TransactionResolver,
+  EnvelopeResolver, ReconciliationResolver, RoutingResolver,
 ] as const;
 
-export const routeFactories: RouteFactory[] = [disbursementRoutes];
+export const routeFactories: RouteFactory[] = [disbursementRoutes, statementRoutes];
 
 /** Started after the database (and demo data), stopped on close. */
 export const startables: StartableFactory[] = [qmoneySimulatorStartable];
 
 /** Job workers (pg-boss handlers, sweepers): in `npm start` when WORKERS_ENABLED, and in `npm run worker`. */
-export const backgroundWorkers: BackgroundWorkerFactory[] = [(container) => container.get(BatchWorker)];
+export const backgroundWorkers: BackgroundWorkerFactory[] = [
+  (container) => container.get(BatchWorker),
+  (container) => container.get(SponsorBankWorker),
+];

@@ -19,6 +19,9 @@ export const testEnv: Record<string, string> = {
   ADMIN_USERNAME: 'admin',
   ADMIN_PASSWORD: 'admin-password',
   WORKERS_ENABLED: 'true',
+  // Sponsor-bank tests drive envelopes step by step (processDisbursementEnvelope); the sweep only when asked.
+  SPONSOR_BANK_POLL_MS: '3600000',
+  BANK_STATEMENT_TOKENS: 'EXAMPLE:test-example-bank-token,OTHERBANK:test-other-bank-token',
   // Disbursement recovery at test speed: sweeps every second, leases and retry backoff in seconds.
   DISBURSEMENT_SWEEP_SECONDS: '1',
   DISBURSEMENT_LEASE_GRACE_SECONDS: '1',

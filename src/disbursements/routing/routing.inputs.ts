@@ -1,0 +1,42 @@
+import { ArrayMaxSize, ArrayMinSize, IsOptional, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { DecimalScalar } from '../../common/decimal.scalar.js';
+
+@InputType()
+export class PayoutRoutingRuleInput {
+  @Field(() => Int)
+  @Min(0)
+  @Max(1_000_000)
+  priority!: number;
+
+  @Field(() => String)
+  @Length(1, 100)
+  name!: string;
+
+  @Field(() => ID)
+  @IsUUID()
+  channelId!: string;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  minAmount?: string;
+
+  @Field(() => DecimalScalar, { nullable: true })
+  maxAmount?: string;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @Length(1, 100, { each: true })
+  regions?: string[];
+
+  @Field(() => [String], { nullable: true, description: 'FA types such as phone, account, iban, email, token (case-insensitive).' })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @Matches(/^[A-Za-z0-9_-]{1,30}$/, { each: true })
+  payeeIdTypes?: string[];
+
+  @Field(() => Boolean, { defaultValue: true })
+  enabled: boolean = true;
+}

@@ -1,0 +1,29 @@
+/**
+ * The routing decision for every PENDING payment of a cycle, in one statement, so the dry run and sending
+ * can never disagree. $1 cycle id, $2 failure window (seconds), $3 failures that make a channel unavailable.
+ * A channel is available when enabled and with fewer than $3 integration errors in the last $2 seconds.
+ * Columns: payment_id, amount, rule_id, channel_id (null = no rule matched an available channel).
+ */
+export const ROUTED_PAYMENTS = `
+with available as (
+  select c.id from payout_channels c
+   where c.enabled
+     and (select count(*) from integration_errors e where e.channel_id = c.id and e.occurred_at > now() - make_interval(secs => $2)) < $3)
+select p.id as payment_id, p.amount, r.id as rule_id, r.channel_id
+  from disbursement_payments p
+  left join lateral (
+    select r.id, r.channel_id from payout_routing_rules r
+     where r.enabled and r.channel_id in (select id from available)
+       and (r.min_amount is null or p.amount >= r.min_amount)
+       and (r.max_amount is null or p.amount <= r.max_amount)
+       and (r.regions is null or p.region = any(r.regions))
+       and (r.payee_id_types is null or lower(split_part(p.payee_fa, ':', 1)) = any(r.payee_id_types))
+     order by r.priority limit 1) r on true
+ where p.cycle_id = $1 and p.status = 'PENDING'`;
+
+/** The same decision summed per rule and channel. */
+export const ROUTING_SUMMARY = `
+select rule_id, channel_id, count(*)::int as payments, coalesce(sum(amount), 0)::text as total_amount
+  from (${ROUTED_PAYMENTS}) routed
+ group by rule_id, channel_id
+ order by count(*) desc`;
