@@ -1,6 +1,7 @@
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../common/decimal.scalar.js';
 import { JSONStringScalar } from '../common/json-string.scalar.js';
+import { OpenimisMoneyPayload } from './openimis-payload.types.js';
 
 // Plain data types use `simpleResolvers`: no per-field middleware on the hot path of the PSP API.
 
@@ -78,22 +79,7 @@ export class ProcessPaymentInput {
 }
 
 @ObjectType('ProcessPaymentMutationPayload', { simpleResolvers: true })
-export class ProcessPaymentPayload {
-  @Field(() => Boolean, { nullable: true, name: 'Success' })
-  Success!: boolean;
-
-  @Field(() => String, { nullable: true })
-  responseMessage?: string;
-
-  @Field(() => String, { nullable: true })
-  detail?: string;
-
-  @Field(() => String, { nullable: true })
-  clientMutationId?: string;
-
+export class ProcessPaymentPayload extends OpenimisMoneyPayload {
   @Field(() => String, { nullable: true, description: 'Hela: the payment transaction uuid on success.' })
   transactionUuid?: string;
-
-  @Field(() => String, { nullable: true, description: 'Hela: why it failed, as an error code.' })
-  errorCode?: string;
 }
