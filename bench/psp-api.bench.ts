@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
@@ -29,7 +30,7 @@ const HISTORY = Number(process.env.BENCH_HISTORY ?? 1_000_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PASSWORD = 'bench password 123';
 
-interface RunResult { ok: number; failed: number; rps: number; p50: number; p99: number; okIds: string[] }
+interface RunResult { ok: number; failed: number; rps: number; p50: number; p99: number; okIds: string[]; cpuUs?: number }
 
 /** 50 keep-alive clients in a worker thread; each request body comes from a template with a counter. */
 const LOADGEN = `
@@ -79,7 +80,7 @@ function success(kind, r) {
   const measureFrom = start + warmupMs;
   const end = measureFrom + measureMs;
   const latencies = [];
-  let ok = 0, failed = 0, firstError;
+  let ok = 0, failed = 0, total = 0, firstError;
   const okIds = [];
   async function client() {
     while (Date.now() < end) {
@@ -88,6 +89,7 @@ function success(kind, r) {
       const t0 = performance.now();
       const r = await send(body(n));
       const t1 = performance.now();
+      total++;
       const good = success(kind, r);
       if (good && kind.endsWith('pay')) okIds.push(runId + '-' + (n + 1));
       if (!good) { failed++; firstError ??= r.text.slice(0, 300); continue; }
@@ -97,17 +99,35 @@ function success(kind, r) {
   await Promise.all(Array.from({ length: connections }, client));
   latencies.sort((a, b) => a - b);
   const q = (x) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(x * latencies.length))] : NaN;
-  parentPort.postMessage({ ok, failed, rps: ok / (measureMs / 1000), p50: q(0.5), p99: q(0.99), okIds, firstError });
+  parentPort.postMessage({ ok, failed, total, rps: ok / (measureMs / 1000), p50: q(0.5), p99: q(0.99), okIds, firstError });
   agent.destroy();
 })();
 `;
 
-function load(options: Record<string, unknown>): Promise<RunResult & { firstError?: string }> {
-  return new Promise((resolve, reject) => {
+/**
+ * CPU time (ms) the main thread (Hela and the floor both serve there) has used, from Linux's
+ * per-thread stat; undefined elsewhere. Unlike req/s it barely moves when other work loads the machine.
+ */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
+  } catch {
+    return undefined;
+  }
+}
+
+async function load(options: Record<string, unknown>): Promise<RunResult & { firstError?: string }> {
+  const cpuBefore = mainThreadCpuMs();
+  const result = await new Promise<RunResult & { firstError?: string; total: number }>((resolve, reject) => {
     const worker = new Worker(LOADGEN, { eval: true, workerData: { connections: CONNECTIONS, warmupMs: WARMUP * 1000, measureMs: SECONDS * 1000, ...options } });
     worker.once('message', resolve);
     worker.once('error', reject);
   });
+  const cpuAfter = mainThreadCpuMs();
+  // Over the whole run (warm-up included), per request served.
+  if (cpuBefore !== undefined && cpuAfter !== undefined && result.total > 0) result.cpuUs = ((cpuAfter - cpuBefore) * 1000) / result.total;
+  return result;
 }
 
 async function seed(db: pg.Client, historyPspUuid: string): Promise<void> {
@@ -181,6 +201,12 @@ function line(label: string, r: RunResult, floor?: RunResult): string {
   return `   ${label.padEnd(28)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(5)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  ok ${r.ok} failed ${r.failed}${ratio}`;
 }
 
+/** Main-thread CPU per request, Hela against the floor: the ratio other load on the machine hardly moves. */
+function cpuLine(label: string, r: RunResult, floor: RunResult): string | undefined {
+  if (r.cpuUs === undefined || floor.cpuUs === undefined) return undefined;
+  return `   ${label.padEnd(28)} main-thread CPU ${r.cpuUs.toFixed(0)} us/request, floor ${floor.cpuUs.toFixed(0)}: cpu ratio ${(floor.cpuUs / r.cpuUs).toFixed(2)}`;
+}
+
 const scenario: BenchScenario = {
   name: 'psp-api',
   async run(databaseUrl: string) {
@@ -237,6 +263,7 @@ const scenario: BenchScenario = {
       console.log(line('verifyInsuree (floor)', floorVerify));
       console.log(line('processPayment (Hela GraphQL)', helaPay, floorPay));
       console.log(line('processPayment (floor)', floorPay));
+      for (const cpu of [cpuLine('verifyInsuree', helaVerify, floorVerify), cpuLine('processPayment', helaPay, floorPay)]) if (cpu) console.log(cpu);
       console.log('   duplicate check (rows written = accepted requests):');
       for (const check of checks) console.log(check);
       console.log('   targets: verifyInsuree >= 2000 req/s, processPayment >= 1000/s, p99 < 100 ms, ratio to floor >= 0.5');

@@ -14,9 +14,19 @@ export interface AccessPayload {
 
 const ALGORITHM = 'HS256';
 
+/** How long a verified token's payload is reused (its own `exp` still applies), and how many are kept. */
+const VERIFIED_TTL_MS = 5_000;
+const VERIFIED_MAX = 10_000;
+
 export class JwtCodec {
   /** A KeyObject once, rather than a string jsonwebtoken re-imports (via a failing createPublicKey) on every call. */
   private readonly key: KeyObject;
+  /**
+   * Tokens whose signature already checked out, keyed by the exact token string: an API client sends
+   * the same token on every request, and the HMAC + JSON decode was the front's largest cost. Only
+   * successes are kept, so nothing an attacker sends can enter it without the secret.
+   */
+  private readonly verified = new Map<string, { payload: AccessPayload; until: number }>();
 
   constructor(private readonly settings: Config['jwt']) {
     this.key = createSecretKey(Buffer.from(settings.secret, 'utf8'));
@@ -35,6 +45,20 @@ export class JwtCodec {
 
   /** Verifies with the algorithm pinned (so `alg:none` and RS/HS confusion fail) and `exp` required. */
   verify(token: string): AccessPayload {
+    const now = Date.now();
+    const hit = this.verified.get(token);
+    if (hit && hit.until > now) {
+      // As jsonwebtoken decides expiry: whole seconds, with the configured tolerance.
+      if (Math.floor(now / 1000) >= hit.payload.exp + this.settings.clockSkewSeconds) throw new InvalidTokenError('Signature has expired');
+      return hit.payload;
+    }
+    const payload = this.verifyFully(token);
+    if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
+    this.verified.set(token, { payload, until: now + VERIFIED_TTL_MS });
+    return payload;
+  }
+
+  private verifyFully(token: string): AccessPayload {
     let decoded: unknown;
     try {
       decoded = jwt.verify(token, this.key, {
@@ -49,7 +73,7 @@ export class JwtCodec {
       throw new InvalidTokenError('Invalid token');
     }
     if (!isAccessPayload(decoded)) throw new InvalidTokenError('Invalid payload');
-    return decoded;
+    return Object.freeze(decoded);
   }
 }
 

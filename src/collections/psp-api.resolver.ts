@@ -19,7 +19,7 @@ export class PspApiResolver {
   @Authorized()
   @Query(() => VerifyInsureeResult, { nullable: true, description: 'The insuree\'s idle policies, for an external PSP.' })
   verifyInsuree(@Arg('chfId', () => String) chfId: string, @Ctx() ctx: Context): Promise<VerifyInsureeResult> {
-    return this.api.verifyInsuree(ctx.em, ctx.user!, chfId);
+    return this.api.verifyInsuree(() => ctx.em, ctx.user!, chfId);
   }
 
   @Authorized()

@@ -108,7 +108,8 @@ export class PspApiService {
     this.prepared = container.get(PreparedStatements);
   }
 
-  async verifyInsuree(em: EntityManager, user: AuthUser, chfId: string): Promise<VerifyInsureeResult> {
+  /** `em` is a provider: the answer usually comes from prepared SQL and the PSP cache, with no fork needed. */
+  async verifyInsuree(em: () => EntityManager, user: AuthUser, chfId: string): Promise<VerifyInsureeResult> {
     if (!(await this.psps.forApiUser(em, user.id))) throw new ForbiddenError(PSP_API.unauthorized);
     const rows = await this.prepared.rows<VerifyRow>('hela_verify_insuree', VERIFY_SQL, [chfId.trim()]);
     if (!rows.length) return { message: PSP_API.noChfId };
@@ -129,7 +130,7 @@ export class PspApiService {
   }
 
   async processPayment(em: EntityManager, user: AuthUser, requestId: string, input: ProcessPaymentInput): Promise<ProcessPaymentPayload> {
-    const psp = await this.psps.forApiUser(em, user.id);
+    const psp = await this.psps.forApiUser(() => em, user.id);
     if (!psp) return this.refused(user, requestId, input, { Success: false, responseMessage: PSP_API.failed, detail: PSP_API.unauthorized, errorCode: 'FORBIDDEN' });
     const request = this.validate(psp.uuid, input);
     if ('Success' in request) return this.refused(user, requestId, input, request);

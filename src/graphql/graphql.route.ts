@@ -51,16 +51,26 @@ export function graphqlRoutes(apollo: ApolloServer<Context>, orm: MikroORM, auth
   ]);
 }
 
+/**
+ * The per-request context. `em` is forked on first use: many requests (the PSP API's prepared
+ * statements, token mutations) never need one. The getter sits on the prototype because Apollo
+ * shallow-copies the context (`Object.assign` onto `Object.create(prototype)`), which would call an
+ * own getter and fork on every request.
+ */
+class RequestContext implements Context {
+  private forkedEm?: Context['em'];
+  user?: Context['user'];
+  authError?: Context['authError'];
+
+  constructor(private readonly orm: MikroORM, readonly requestId: string, readonly log: Logger) {}
+
+  get em(): Context['em'] {
+    return (this.forkedEm ??= this.orm.em.fork());
+  }
+}
+
 async function createContext(request: HttpRequest, orm: MikroORM, auth: AuthService): Promise<Context> {
-  let em: Context['em'] | undefined;
-  const context: Context = {
-    // Forked on first use: many requests (the PSP API's prepared statements, token mutations) never need one.
-    get em() {
-      return (em ??= orm.em.fork());
-    },
-    requestId: request.requestId,
-    log: request.log,
-  };
+  const context = new RequestContext(orm, request.requestId, request.log);
   const header = request.headers.authorization;
   if (header) {
     const token = BEARER.exec(header)?.[1];

@@ -33,7 +33,8 @@ export function createHttpServer(routes: Route[], bodyLimit: number, log: Logger
     const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
-    const reqLog = log.child({ requestId });
+    // A silent logger's children are silent too: skip building one per request.
+    const reqLog = log.level === 'silent' ? log : log.child({ requestId });
     const url = parseUrl(req.url);
     const handled = url ? handle(req, url, compiled, bodyLimit, requestId, reqLog) : Promise.resolve(BAD_URL);
     handled
@@ -52,7 +53,13 @@ export function createHttpServer(routes: Route[], bodyLimit: number, log: Logger
 
 const BAD_URL: HttpResponse = { status: 400, body: { error: 'Invalid request URL' } };
 
-function parseUrl(raw = '/'): URL | undefined {
+/** A path WHATWG URL parsing would leave exactly as it is: no query, dot segment, escape or leading `//`. */
+const PLAIN_PATH = /^\/(?:[\w-]+\/)*[\w-]*$/;
+
+type RequestUrl = Pick<URL, 'pathname' | 'search'>;
+
+function parseUrl(raw = '/'): RequestUrl | undefined {
+  if (PLAIN_PATH.test(raw)) return { pathname: raw, search: '' }; // most requests: skips building a URL
   try {
     return new URL(raw, 'http://localhost');
   } catch {
@@ -60,7 +67,7 @@ function parseUrl(raw = '/'): URL | undefined {
   }
 }
 
-async function handle(req: IncomingMessage, url: URL, routes: CompiledRoute[], bodyLimit: number, requestId: string, log: Logger): Promise<HttpResponse> {
+async function handle(req: IncomingMessage, url: RequestUrl, routes: CompiledRoute[], bodyLimit: number, requestId: string, log: Logger): Promise<HttpResponse> {
   const method = req.method ?? 'GET';
   const pathMatches = routes.filter((r) => r.pattern.test(url.pathname));
   if (pathMatches.length === 0) return { status: 404, body: { error: 'Not found' } };

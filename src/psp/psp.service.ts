@@ -72,11 +72,14 @@ export class PspService {
     return psp;
   }
 
-  /** The current external-API PSP a user acts for, or null: the gate of verifyInsuree / processPayment. */
-  async forApiUser(em: EntityManager, userId: string): Promise<PaymentServiceProvider | null> {
+  /**
+   * The current external-API PSP a user acts for, or null: the gate of verifyInsuree / processPayment.
+   * `em` is asked for only on a cache miss, so a cached answer costs the request no EntityManager fork.
+   */
+  async forApiUser(em: () => EntityManager, userId: string): Promise<PaymentServiceProvider | null> {
     const hit = this.apiUserCache.get(userId);
     if (hit && hit.until > Date.now()) return hit.psp;
-    const psp = await em.findOne(PaymentServiceProvider, { interactiveUser: userId, isExternalApiUser: true, validityTo: null }, { orderBy: { dateCreated: 'asc' } });
+    const psp = await em().findOne(PaymentServiceProvider, { interactiveUser: userId, isExternalApiUser: true, validityTo: null }, { orderBy: { dateCreated: 'asc' } });
     this.apiUserCache.set(userId, { psp, until: Date.now() + API_USER_CACHE_MS });
     return psp;
   }
