@@ -4,7 +4,7 @@ import type pg from 'pg';
  * Cuts payments into READY batches, one INSERT of the batches and one UPDATE of the payments whatever
  * their number. `todo` is a query with columns id, amount, region, channel_id, size (the channel's batch
  * size); its $1 is the cycle id. Payments are numbered per channel and region, so a batch never mixes
- * channels or regions.
+ * channels or regions. A PENDING payment's reason can only say why routing left it unbatched, so it is cleared.
  */
 async function batchPayments(client: pg.ClientBase, cycleId: string, todo: string, params: unknown[]): Promise<number> {
   const { rows } = await client.query<{ created: number }>(
@@ -21,7 +21,7 @@ async function batchPayments(client: pg.ClientBase, cycleId: string, todo: strin
        select batch_id, $1, channel_id, seq, 'READY', payment_count, total_amount, region, 0, now(), now() from buckets
        returning id),
      assigned as (
-       update disbursement_payments p set batch_id = k.batch_id, updated_at = now()
+       update disbursement_payments p set batch_id = k.batch_id, reason_code = null, reason_message = null, updated_at = now()
          from todo t join buckets k on k.channel_id = t.channel_id and k.region is not distinct from t.region and k.bucket = t.bucket
         where p.id = t.id
        returning 1)
