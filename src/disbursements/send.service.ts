@@ -7,6 +7,7 @@ import { ChannelDirectory, type ChannelHandle } from './channel-directory.js';
 import { ChannelUnavailableError, NothingToSendError } from './disbursement.errors.js';
 import { createBatches } from './batching.js';
 import { routeCycle, routingActive } from './routing/routed-send.js';
+import { stillRoutable } from './routing/routing.sql.js';
 import type { Config } from '../config.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -94,8 +95,7 @@ export class SendService {
       const cycles = await client.query<{ id: string }>(
         `select c.id from programme_cycles c
           where c.status = 'APPROVED' and ($1::uuid is null or c.id = $1)
-            and exists (select 1 from disbursement_payments p where p.cycle_id = c.id and p.status = 'PENDING'
-                          and (p.batch_id is null or p.batch_id in (select b.id from disbursement_batches b where b.cycle_id = c.id and b.status = 'READY' and b.attempts = 0)))
+            and exists (select 1 from disbursement_payments p where p.cycle_id = c.id and p.status = 'PENDING' and ${stillRoutable('p')})
           order by c.id for update of c`,
         [scope.cycleId ?? null],
       );
