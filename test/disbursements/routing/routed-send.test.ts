@@ -10,6 +10,8 @@ import { admin } from '../../helpers/registry.js';
 
 const DRY_RUN = `query($c: ID!) { routeCycleDryRun(cycleId: $c) { unroutedPayments routes { channelId payments } } }`;
 const BATCHES = `query($c: ID!) { disbursementBatches(cycleId: $c) { items { id channelId status paymentCount } } }`;
+/** Results in the disburse response: batches complete at once, leaving no status polls behind for later tests. */
+const SYNC = { mode: 'SYNC' };
 const BATCH_PAYMENTS = `query($c: ID!, $b: ID) { disbursementPayments(cycleId: $c, batchId: $b, limit: 500) { items { id } } }`;
 
 interface Batch {
@@ -66,8 +68,8 @@ describe('sending follows the payout routing rules', () => {
   const ledgerIds = (sim: G2pPayerSimulator, batchId: string) => [...sim.ledger.referencesOf(batchId)].sort();
 
   it('splits one cycle across two channels by amount and region, exactly as the dry run says; each payer gets exactly its payments, once @smoke', async () => {
-    const channelA = await createChannel(simA.url);
-    const channelB = await createChannel(simB.url, { payeeSuffix: '@wave' });
+    const channelA = await createChannel(simA.url, SYNC);
+    const channelB = await createChannel(simB.url, { ...SYNC, payeeSuffix: '@wave' });
     const north = `North-${randomUUID().slice(0, 6)}`;
     const south = `South-${randomUUID().slice(0, 6)}`;
     // north: 100, 101, 102; south: 103, 104 — generated on A, in batches of 2 per region.
@@ -113,9 +115,9 @@ describe('sending follows the payout routing rules', () => {
   });
 
   it('a disabled channel falls through; no match stays unsent with a reason; a channel that cannot address the payee fails the payment', async () => {
-    const channelA = await createChannel(simA.url);
-    const disabled = await createChannel(simB.url);
-    const email = await createChannel(simB.url, { payeeIdType: 'EMAIL' });
+    const channelA = await createChannel(simA.url, SYNC);
+    const disabled = await createChannel(simB.url, SYNC);
+    const email = await createChannel(simB.url, { ...SYNC, payeeIdType: 'EMAIL' });
     expectData(await gql(`mutation($id: ID!) { disablePayoutChannel(id: $id) { enabled } }`, { id: disabled }, await admin()));
     const north = `North-${randomUUID().slice(0, 6)}`;
     const south = `South-${randomUUID().slice(0, 6)}`;
@@ -146,7 +148,7 @@ describe('sending follows the payout routing rules', () => {
   });
 
   it('a channel-wide send routes too; payments routed to a sponsor-bank channel stay PENDING with ROUTED_TO_SPONSOR_BANK', async () => {
-    const channelA = await createChannel(simA.url);
+    const channelA = await createChannel(simA.url, SYNC);
     // No API creates sponsor-bank payout channels yet (sponsor banks have their own accounts): a row stands in.
     const em = testApp().container.orm.em.fork();
     const sponsor = em.create(PayoutChannel, { name: `bank-${randomUUID().slice(0, 8)}`, kind: PayoutChannelKind.SPONSOR_BANK, currency: 'GMD' });
