@@ -7,7 +7,6 @@ import { ChannelDirectory, type ChannelHandle } from './channel-directory.js';
 import { ChannelUnavailableError, NothingToSendError } from './disbursement.errors.js';
 import { createBatches } from './batching.js';
 import { routeCycle, routingActive } from './routing/routed-send.js';
-import { stillRoutable } from './routing/routing.sql.js';
 import type { Config } from '../config.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -32,8 +31,8 @@ export interface SendReport {
  * sendDisbursements: groups the approved cycles' unbatched PENDING payments into batches (the
  * channel's size, never mixing regions), selects the batches the channel's filter admits, marks them
  * QUEUED and enqueues one send job per batch. Sending itself is the workers' (batch-worker.ts).
- * With enabled payout routing rules, a cycle or channel send first applies the routing decision (the
- * dry run's SQL, routing/routed-send.ts): payments move to batches of the channel their rule picks.
+ * With enabled payout routing rules, a cycle send first applies the routing decision (the dry run's SQL,
+ * routing/routed-send.ts): payments move to batches of the channel their rule picks.
  */
 export class SendService {
   private readonly bulk: BulkDb;
@@ -58,7 +57,9 @@ export class SendService {
     const report: SendReport = { batchesCreated: 0, batchesQueued: 0, batchesFiltered: 0 };
     let channelIds: string[];
     if (routed) {
-      const routing = await this.route(scope);
+      // Routing decides per cycle (as the dry run shows it); a channel-wide send would route every cycle at once.
+      if (!scope.cycleId) throw new BadInputError('payout routing rules are active: send by cycleId, or by batchIds', { field: 'channelId' });
+      const routing = await this.route(scope.cycleId);
       report.batchesCreated = routing.created;
       channelIds = routing.channelIds;
     } else {
@@ -67,9 +68,9 @@ export class SendService {
     const queued: string[] = [];
     for (const channelId of channelIds) {
       const channel = await this.channels.find(channelId);
-      if (!channel?.enabled && routed && scope.cycleId) {
+      if (!channel?.enabled && routed) {
         // Routing never picks an unavailable channel; these are batches it may no longer move (already attempted).
-        report.batchesFiltered += await this.readyBatches(scope.cycleId, channelId);
+        report.batchesFiltered += await this.readyBatches(scope.cycleId!, channelId);
         continue;
       }
       if (!channel) throw new ChannelUnavailableError(channelId, 'does not exist');
@@ -85,28 +86,14 @@ export class SendService {
     return report;
   }
 
-  /**
-   * Routes the cycles in scope (one, or for a channel every approved cycle with payments left to route)
-   * under their row locks, and returns the channels whose READY batches to queue.
-   */
-  private route(scope: SendScope): Promise<{ created: number; channelIds: string[] }> {
+  /** Routes the cycle under its row lock; returns the channels whose READY batches to queue. */
+  private route(cycleId: string): Promise<{ created: number; channelIds: string[] }> {
     return this.bulk.transaction(async (client) => {
-      if (scope.cycleId && !(await client.query('select 1 from programme_cycles where id = $1', [scope.cycleId])).rowCount) throw new NotFoundError('Cycle', scope.cycleId);
-      const cycles = await client.query<{ id: string }>(
-        `select c.id from programme_cycles c
-          where c.status = 'APPROVED' and ($1::uuid is null or c.id = $1)
-            and exists (select 1 from disbursement_payments p where p.cycle_id = c.id and p.status = 'PENDING' and ${stillRoutable('p')})
-          order by c.id for update of c`,
-        [scope.cycleId ?? null],
-      );
-      let created = 0;
-      for (const { id } of cycles.rows) created += await routeCycle(client, id, this.routing);
-      if (scope.channelId) return { created, channelIds: [scope.channelId] };
-      const channels = await client.query<{ channel_id: string }>(
-        `select distinct b.channel_id from disbursement_batches b join programme_cycles c on c.id = b.cycle_id
-          where b.cycle_id = $1 and b.status = 'READY' and c.status = 'APPROVED'`,
-        [scope.cycleId],
-      );
+      const cycle = await client.query<{ status: string }>('select status from programme_cycles where id = $1 for update', [cycleId]);
+      if (!cycle.rowCount) throw new NotFoundError('Cycle', cycleId);
+      if (cycle.rows[0].status !== 'APPROVED') return { created: 0, channelIds: [] };
+      const created = await routeCycle(client, cycleId, this.routing);
+      const channels = await client.query<{ channel_id: string }>(`select distinct channel_id from disbursement_batches where cycle_id = $1 and status = 'READY'`, [cycleId]);
       return { created, channelIds: channels.rows.map((r) => r.channel_id) };
     });
   }

@@ -56,9 +56,7 @@ export async function routeCycle(client: pg.ClientBase, cycleId: string, config:
     [open.rows.map((r) => r.id)],
   );
   await rebuildPayeeFas(client, cycleId);
-  const created = await createRoutedBatches(client, cycleId);
-  await client.query('drop table routed_now'); // a channel-wide send routes several cycles in one transaction
-  return created;
+  return createRoutedBatches(client, cycleId);
 }
 
 /**

@@ -1,8 +1,3 @@
-/** A PENDING payment (alias `p`) a send may still route: unbatched, or in a READY batch never attempted. */
-export function stillRoutable(p: string): string {
-  return `(${p}.batch_id is null or exists (select 1 from disbursement_batches rb where rb.id = ${p}.batch_id and rb.status = 'READY' and rb.attempts = 0))`;
-}
-
 /**
  * The routing decision for every PENDING payment of a cycle that a send may still route (unbatched, or in
  * a READY batch never attempted: a batch the payer may have seen keeps its payments and channel), in one
@@ -27,7 +22,8 @@ select p.id as payment_id, p.amount, r.id as rule_id, r.channel_id
        and (r.payee_id_types is null or lower(split_part(p.payee_fa, ':', 1)) = any(r.payee_id_types))
      order by r.priority limit 1) r on true
  where p.cycle_id = $1 and p.status = 'PENDING'
-   and ${stillRoutable('p')}`;
+   and (p.batch_id is null
+        or exists (select 1 from disbursement_batches b where b.id = p.batch_id and b.status = 'READY' and b.attempts = 0))`;
 
 /** The same decision summed per rule and channel. */
 export const ROUTING_SUMMARY = `

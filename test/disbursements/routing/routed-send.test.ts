@@ -4,7 +4,7 @@ import { PayoutChannel } from '../../../src/disbursements/channels/payout-channe
 import { PayoutChannelKind } from '../../../src/disbursements/channels/payout-channel.enums.js';
 import type { G2pPayerSimulator } from '../../../src/simulators/g2p-payer/g2p-payer.simulator.js';
 import { testApp } from '../../hooks.js';
-import { expectData, gql } from '../../helpers/graphql.js';
+import { expectCode, expectData, gql } from '../../helpers/graphql.js';
 import { addEntitlements, approve, createChannel, createCycle, createFamilies, createProgramme, enrol, eventually, manager, payments, send, startSimulator } from '../../helpers/disbursements.js';
 import { admin } from '../../helpers/registry.js';
 
@@ -147,7 +147,7 @@ describe('sending follows the payout routing rules', () => {
     expect(sent.reduce((n, b) => n + b.paymentCount, 0)).to.equal(2);
   });
 
-  it('a channel-wide send routes too; payments routed to a sponsor-bank channel stay PENDING with ROUTED_TO_SPONSOR_BANK', async () => {
+  it('payments routed to a sponsor-bank channel stay PENDING with ROUTED_TO_SPONSOR_BANK; with rules, sends are per cycle', async () => {
     const channelA = await createChannel(simA.url, SYNC);
     // No API creates sponsor-bank payout channels yet (sponsor banks have their own accounts): a row stands in.
     const em = testApp().container.orm.em.fork();
@@ -161,7 +161,8 @@ describe('sending follows the payout routing rules', () => {
     await rule({ priority: base + 2, channelId: channelA, regions: [north] });
     expect(await plan(cycleId)).to.deep.equal({ unroutedPayments: 0, perChannel: { [channelA]: 2, [sponsor.id]: 1 } });
 
-    expectData(await send({ channelId: channelA }));
+    expect(expectCode(await send({ channelId: channelA }), 'BAD_USER_INPUT').message).to.match(/routing rules are active/);
+    expectData(await send({ cycleId }));
     const rows = await eventually(async () => {
       const rows = await payments(cycleId);
       expect(rows.filter((p) => p.status === 'PAID')).to.have.length(2);
