@@ -1,9 +1,28 @@
 import type pg from 'pg';
-import { payeeFaSql } from './channels/payee-fa.js';
+import { payeeFaSql, type PayeeColumns } from './channels/payee-fa.js';
 import type { PayeeFaRule } from './channels/g2p-connect/g2p-connect.types.js';
 
 /** Reason code stored on payments that fail before sending because no payee address could be built. */
 export const PAYEE_UNRESOLVED = 'hela.payee.unresolved';
+
+/** The payee's attributes, as joined by `payeeJoin` (alias `i`; all null when there is no payee). */
+export const PAYEE_COLUMNS: PayeeColumns = {
+  bankAccountNumber: 'i.bank_account_number',
+  iban: 'i.iban',
+  bic: 'i.bic',
+  phone: 'i.phone',
+  email: 'i.email',
+  registrantIds: 'i.registrant_ids',
+  payeeKey: 'i.uuid',
+};
+
+/** Joins a beneficiary (`beneficiaryId` expression) to its payee: the insuree, or the family's head (`i`), and their families (`f`, `fi`). */
+export function payeeJoin(beneficiaryId: string): string {
+  return `join programme_beneficiaries b on b.id = ${beneficiaryId}
+         left join families f on b.kind = 'FAMILY' and f.uuid = b.registrant_id
+         left join insurees i on i.uuid = case when b.kind = 'FAMILY' then f.head_uuid else b.registrant_id end
+         left join families fi on fi.uuid = i.family_uuid`;
+}
 
 /**
  * One statement turns a cycle's entitlements into payments, already cut into READY batches of the
@@ -16,25 +35,14 @@ export async function generatePayments(
   cycleId: string,
   channel: { id: string; rule: PayeeFaRule; batchSize: number },
 ): Promise<{ pending: number; failed: number }> {
-  const { fa, reason } = payeeFaSql(channel.rule, {
-    bankAccountNumber: 'i.bank_account_number',
-    iban: 'i.iban',
-    bic: 'i.bic',
-    phone: 'i.phone',
-    email: 'i.email',
-    registrantIds: 'i.registrant_ids',
-    payeeKey: 'i.uuid',
-  });
+  const { fa, reason } = payeeFaSql(channel.rule, PAYEE_COLUMNS);
   const result = await client.query<{ status: string; count: number }>(
     `with src as materialized (
        select gen_random_uuid() as id, e.id as entitlement_id, e.beneficiary_id, e.amount, e.currency, x.fa, x.reason,
               left(nullif(trim(concat_ws(' ', i.other_names, i.last_name)), ''), 255) as payee_name,
               left(coalesce(f.region, fi.region), 100) as region
          from entitlements e
-         join programme_beneficiaries b on b.id = e.beneficiary_id
-         left join families f on b.kind = 'FAMILY' and f.uuid = b.registrant_id
-         left join insurees i on i.uuid = case when b.kind = 'FAMILY' then f.head_uuid else b.registrant_id end
-         left join families fi on fi.uuid = i.family_uuid
+         ${payeeJoin('e.beneficiary_id')}
          cross join lateral (select ${fa} as fa, ${reason} as reason) x
         where e.cycle_id = $1),
      numbered as (

@@ -5,6 +5,9 @@ import { BulkDb } from './bulk-db.js';
 import { batchFilterSql, parseBatchFilter } from './channels/batch-filter.js';
 import { ChannelDirectory, type ChannelHandle } from './channel-directory.js';
 import { ChannelUnavailableError, NothingToSendError } from './disbursement.errors.js';
+import { createBatches } from './batching.js';
+import { routeCycle, routingActive } from './routing/routed-send.js';
+import type { Config } from '../config.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -20,7 +23,7 @@ export interface SendScope {
 export interface SendReport {
   batchesCreated: number;
   batchesQueued: number;
-  /** Batches left READY because the channel's batch filter excludes them. */
+  /** Batches left READY because the channel's batch filter excludes them (or, routed, their channel became unavailable). */
   batchesFiltered: number;
 }
 
@@ -28,13 +31,17 @@ export interface SendReport {
  * sendDisbursements: groups the approved cycles' unbatched PENDING payments into batches (the
  * channel's size, never mixing regions), selects the batches the channel's filter admits, marks them
  * QUEUED and enqueues one send job per batch. Sending itself is the workers' (batch-worker.ts).
+ * With enabled payout routing rules, a cycle send first applies the routing decision (the dry run's SQL,
+ * routing/routed-send.ts): payments move to batches of the channel their rule picks.
  */
 export class SendService {
   private readonly bulk: BulkDb;
   private readonly channels: ChannelDirectory;
   private readonly jobs: JobQueue;
+  private readonly routing: Config['routing'];
 
   constructor(container: Container) {
+    this.routing = container.config.routing;
     this.bulk = container.get(BulkDb);
     this.channels = container.get(ChannelDirectory);
     this.jobs = container.get(JobQueue);
@@ -45,14 +52,30 @@ export class SendService {
     if (given.length !== 1) throw new BadInputError('give exactly one of cycleId, channelId or batchIds');
     const ids = [scope.cycleId, scope.channelId, ...(scope.batchIds ?? [])].filter((id): id is string => !!id);
     if (ids.some((id) => !UUID.test(id))) throw new BadInputError('ids must be uuids');
-    const channelIds = await this.channelIdsOf(scope);
+    // With routing rules, batches follow the rules' decision (the dry run's); explicit batch ids are sent as they are.
+    const routed = !scope.batchIds && (await this.bulk.transaction(routingActive));
     const report: SendReport = { batchesCreated: 0, batchesQueued: 0, batchesFiltered: 0 };
+    let channelIds: string[];
+    if (routed) {
+      // Routing decides per cycle (as the dry run shows it); a channel-wide send would route every cycle at once.
+      if (!scope.cycleId) throw new BadInputError('payout routing rules are active: send by cycleId, or by batchIds', { field: 'channelId' });
+      const routing = await this.route(scope.cycleId);
+      report.batchesCreated = routing.created;
+      channelIds = routing.channelIds;
+    } else {
+      channelIds = await this.channelIdsOf(scope);
+    }
     const queued: string[] = [];
     for (const channelId of channelIds) {
       const channel = await this.channels.find(channelId);
+      if (!channel?.enabled && routed) {
+        // Routing never picks an unavailable channel; these are batches it may no longer move (already attempted).
+        report.batchesFiltered += await this.readyBatches(scope.cycleId!, channelId);
+        continue;
+      }
       if (!channel) throw new ChannelUnavailableError(channelId, 'does not exist');
       if (!channel.enabled) throw new ChannelUnavailableError(channelId, 'is disabled');
-      const result = await this.batchAndQueue(channel, scope);
+      const result = await this.batchAndQueue(channel, scope, routed);
       report.batchesCreated += result.created;
       report.batchesFiltered += result.filtered;
       queued.push(...result.queued);
@@ -61,6 +84,23 @@ export class SendService {
     if (report.batchesCreated === 0 && queued.length === 0) throw new NothingToSendError(describe(scope));
     await this.jobs.sendMany(SEND_QUEUE, queued.map((batchId) => ({ data: { batchId }, singletonKey: batchId })));
     return report;
+  }
+
+  /** Routes the cycle under its row lock; returns the channels whose READY batches to queue. */
+  private route(cycleId: string): Promise<{ created: number; channelIds: string[] }> {
+    return this.bulk.transaction(async (client) => {
+      const cycle = await client.query<{ status: string }>('select status from programme_cycles where id = $1 for update', [cycleId]);
+      if (!cycle.rowCount) throw new NotFoundError('Cycle', cycleId);
+      if (cycle.rows[0].status !== 'APPROVED') return { created: 0, channelIds: [] };
+      const created = await routeCycle(client, cycleId, this.routing);
+      const channels = await client.query<{ channel_id: string }>(`select distinct channel_id from disbursement_batches where cycle_id = $1 and status = 'READY'`, [cycleId]);
+      return { created, channelIds: channels.rows.map((r) => r.channel_id) };
+    });
+  }
+
+  private async readyBatches(cycleId: string, channelId: string): Promise<number> {
+    const { rows } = await this.bulk.query<{ n: number }>(`select count(*)::int as n from disbursement_batches where cycle_id = $1 and channel_id = $2 and status = 'READY'`, [cycleId, channelId]);
+    return rows[0].n;
   }
 
   private async channelIdsOf(scope: SendScope): Promise<string[]> {
@@ -72,21 +112,22 @@ export class SendService {
     return rows.map((r) => r.channel_id);
   }
 
-  private batchAndQueue(channel: ChannelHandle, scope: SendScope): Promise<{ created: number; queued: string[]; filtered: number }> {
+  /** `routed`: batches already follow the routing rules, so cycles are not tied to their programme's channel and none are cut here. */
+  private batchAndQueue(channel: ChannelHandle, scope: SendScope, routed: boolean): Promise<{ created: number; queued: string[]; filtered: number }> {
     const { batchSize, batchFilter } = channel.runtime.config;
     const filterSql = batchFilterSql(parseBatchFilter(batchFilter), { tags: `'{}'::text[]`, region: 'b.region', totalAmount: 'b.total_amount', paymentCount: 'b.payment_count' });
     return this.bulk.transaction(async (client) => {
       // Cycles in scope, locked so two concurrent calls cannot batch the same payments.
       const cycles = await client.query<{ id: string }>(
         `select c.id from programme_cycles c join programmes p on p.id = c.programme_id
-          where c.status = 'APPROVED' and p.channel_id = $1
+          where c.status = 'APPROVED' and ($4 or p.channel_id = $1)
             and ($2::uuid is null or c.id = $2)
             and ($3::uuid[] is null or c.id in (select cycle_id from disbursement_batches where id = any($3::uuid[])))
           order by c.id for update of c`,
-        [channel.id, scope.cycleId ?? null, scope.batchIds ?? null],
+        [channel.id, scope.cycleId ?? null, scope.batchIds ?? null, routed],
       );
       let created = 0;
-      if (!scope.batchIds) {
+      if (!scope.batchIds && !routed) {
         for (const { id } of cycles.rows) created += await createBatches(client, id, channel.id, batchSize);
       }
       const cycleIds = cycles.rows.map((r) => r.id);
@@ -102,35 +143,6 @@ export class SendService {
       return { created, queued: queued.rows.map((r) => r.id), filtered: left.rows[0].n };
     });
   }
-}
-
-/**
- * Numbers the cycle's unbatched PENDING payments per region and cuts them into batches of `size`:
- * one INSERT of the batches and one UPDATE of the payments, whatever the cycle's size.
- */
-async function createBatches(client: import('pg').ClientBase, cycleId: string, channelId: string, size: number): Promise<number> {
-  const { rows } = await client.query<{ created: number }>(
-    `with todo as (
-       select p.id, p.amount, p.region, (row_number() over (partition by p.region order by p.id) - 1) / $3 as bucket
-         from disbursement_payments p
-        where p.cycle_id = $1 and p.batch_id is null and p.status = 'PENDING'),
-     buckets as materialized (
-       select gen_random_uuid() as batch_id, region, bucket, count(*)::int as payment_count, sum(amount) as total_amount,
-              (select coalesce(max(seq), 0) from disbursement_batches where cycle_id = $1) + row_number() over (order by region nulls first, bucket) as seq
-         from todo group by region, bucket),
-     batches as (
-       insert into disbursement_batches (id, cycle_id, channel_id, seq, status, payment_count, total_amount, region, attempts, created_at, updated_at)
-       select batch_id, $1, $2, seq, 'READY', payment_count, total_amount, region, 0, now(), now() from buckets
-       returning id),
-     assigned as (
-       update disbursement_payments p set batch_id = k.batch_id, updated_at = now()
-         from todo t join buckets k on k.region is not distinct from t.region and k.bucket = t.bucket
-        where p.id = t.id
-       returning 1)
-     select (select count(*) from batches)::int as created, (select count(*) from assigned)::int as assigned`,
-    [cycleId, channelId, size],
-  );
-  return rows[0].created;
 }
 
 function describe(scope: SendScope): string {

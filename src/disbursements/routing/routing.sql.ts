@@ -1,6 +1,8 @@
 /**
- * The routing decision for every PENDING payment of a cycle, in one statement, so the dry run and sending
- * can never disagree. $1 cycle id, $2 failure window (seconds), $3 failures that make a channel unavailable.
+ * The routing decision for every PENDING payment of a cycle that a send may still route (unbatched, or in
+ * a READY batch never attempted: a batch the payer may have seen keeps its payments and channel), in one
+ * statement, so the dry run and sending can never disagree.
+ * $1 cycle id, $2 failure window (seconds), $3 failures that make a channel unavailable.
  * A channel is available when enabled and with fewer than $3 integration errors in the last $2 seconds.
  * Columns: payment_id, amount, rule_id, channel_id (null = no rule matched an available channel).
  */
@@ -19,7 +21,9 @@ select p.id as payment_id, p.amount, r.id as rule_id, r.channel_id
        and (r.regions is null or p.region = any(r.regions))
        and (r.payee_id_types is null or lower(split_part(p.payee_fa, ':', 1)) = any(r.payee_id_types))
      order by r.priority limit 1) r on true
- where p.cycle_id = $1 and p.status = 'PENDING'`;
+ where p.cycle_id = $1 and p.status = 'PENDING'
+   and (p.batch_id is null
+        or exists (select 1 from disbursement_batches b where b.id = p.batch_id and b.status = 'READY' and b.attempts = 0))`;
 
 /** The same decision summed per rule and channel. */
 export const ROUTING_SUMMARY = `

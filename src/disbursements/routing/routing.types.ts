@@ -27,9 +27,9 @@ export class CycleRoutingPlan {
   @Field(() => ID)
   cycleId!: string;
 
-  @Field(() => [CycleRoute], { description: "Where the cycle's PENDING payments would go now, largest group first." })
+  @Field(() => [CycleRoute], { description: "Where the cycle's PENDING payments that a send may still route (unbatched, or in READY batches never attempted) would go now, largest group first; sendDisbursements applies the same decision." })
   routes!: CycleRoute[];
 
-  @Field(() => Int, { description: 'Payments no rule routes (they would not be sent).' })
+  @Field(() => Int, { description: 'Payments no rule routes to an available channel: a send leaves them PENDING, unbatched, with reasonCode ROUTING_NO_CHANNEL.' })
   unroutedPayments!: number;
 }
