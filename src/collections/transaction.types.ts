@@ -1,5 +1,6 @@
-import { ArgsType, Field, ID, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../common/decimal.scalar.js';
+import { OpenimisVersionedNode } from '../common/openimis-node.types.js';
 import { ConnectionArgs, RelayConnection } from '../common/relay.js';
 import { PaymentServiceProviderNode } from '../psp/psp.types.js';
 import { Insuree } from '../registry/insuree.entity.js';
@@ -7,13 +8,7 @@ import { TransactionState } from './payment-transaction.entity.js';
 
 /** openIMIS `PaymentTransactionsGQLType`; `otp` is always null (never stored), `status` is true iff PAID. */
 @ObjectType('PaymentTransactionsGQLType')
-export class PaymentTransactionNode {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  uuid!: string;
-
+export class PaymentTransactionNode extends OpenimisVersionedNode {
   @Field(() => DecimalScalar)
   amount!: string;
 
@@ -52,15 +47,6 @@ export class PaymentTransactionNode {
 
   @Field(() => Date)
   datetime!: Date;
-
-  @Field(() => Date)
-  validityFrom!: Date;
-
-  @Field(() => Date, { nullable: true })
-  validityTo?: Date;
-
-  @Field(() => Int, { nullable: true })
-  legacyId?: number;
 
   @Field(() => String, { nullable: true, description: 'Always null, as in openIMIS.' })
   clientMutationId?: string;

@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { OpenimisVersionedNode } from '../common/openimis-node.types.js';
 import { RelayConnection } from '../common/relay.js';
 import { PspKind, type PaymentServiceProvider } from './payment-service-provider.entity.js';
 
@@ -7,13 +8,7 @@ import { PspKind, type PaymentServiceProvider } from './payment-service-provider
  * connector settings; secrets show only as `has…` flags.
  */
 @ObjectType('PaymentServiceProviderType')
-export class PaymentServiceProviderNode {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  uuid!: string;
-
+export class PaymentServiceProviderNode extends OpenimisVersionedNode {
   @Field(() => String)
   name!: string;
 
@@ -28,15 +23,6 @@ export class PaymentServiceProviderNode {
 
   @Field(() => String, { nullable: true, description: 'The Hela user (role PSP) linked to this PSP.' })
   interactiveUserUuid?: string;
-
-  @Field(() => Date)
-  validityFrom!: Date;
-
-  @Field(() => Date, { nullable: true })
-  validityTo?: Date;
-
-  @Field(() => Int, { nullable: true })
-  legacyId?: number;
 
   @Field(() => Date)
   dateCreated!: Date;
