@@ -1,7 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import { Args, ArgsType, Authorized, Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import { Role } from '../auth/role.js';
-import { PageArgs, Paginated } from '../common/paging.js';
+import { findPage, PageArgs, Paginated } from '../common/paging.js';
 import type { Context } from '../graphql/context.js';
 import { AuditEvent, AuditResult } from './audit-event.entity.js';
 
@@ -44,11 +44,6 @@ export class AuditResolver {
     if (args.from || args.to) {
       where.occurredAt = { ...(args.from && { $gte: args.from }), ...(args.to && { $lt: args.to }) };
     }
-    const [items, totalCount] = await ctx.em.findAndCount(AuditEvent, where, {
-      limit: args.limit,
-      offset: args.offset,
-      orderBy: { id: 'desc' },
-    });
-    return { items, totalCount };
+    return findPage(ctx.em, AuditEvent, where, args, { orderBy: { id: 'desc' } });
   }
 }

@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import type { Page } from '../common/paging.js';
+import { findPage, type Page } from '../common/paging.js';
 import { ConflictError, NotFoundError } from '../common/domain-error.js';
 import type { Container } from '../container.js';
 import { AuthService } from './auth.service.js';
@@ -55,12 +55,7 @@ export class UserService {
     if (args.search) where.username = { $ilike: `%${escapeLike(args.search)}%` };
     if (args.role) where.roles = { $contains: [args.role] };
     if (args.isActive !== undefined) where.isActive = args.isActive;
-    const [items, totalCount] = await em.findAndCount(User, where, {
-      limit: args.limit,
-      offset: args.offset,
-      orderBy: { username: 'asc' },
-    });
-    return { items, totalCount };
+    return findPage(em, User, where, args, { orderBy: { username: 'asc' } });
   }
 
   async find(em: EntityManager, id: string): Promise<User> {

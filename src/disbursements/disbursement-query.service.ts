@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import type { Page } from '../common/paging.js';
+import { findPage, type Page } from '../common/paging.js';
 import type { Container } from '../container.js';
 import { DisbursementBatch } from './batch.entity.js';
 import { BulkDb } from './bulk-db.js';
@@ -18,16 +18,14 @@ export class DisbursementQueryService {
   }
 
   async programmes(em: EntityManager, args: { limit: number; offset: number }): Promise<Page<Programme>> {
-    const [items, totalCount] = await em.findAndCount(Programme, {}, { limit: args.limit, offset: args.offset, orderBy: { mnemonic: 'asc' } });
-    return { items, totalCount };
+    return findPage(em, Programme, {}, args, { orderBy: { mnemonic: 'asc' } });
   }
 
   async cycles(em: EntityManager, args: CyclesArgs): Promise<Page<Cycle>> {
     const where: FilterQuery<Cycle> = {};
     if (args.programmeId) where.programme = args.programmeId;
     if (args.status) where.status = args.status;
-    const [items, totalCount] = await em.findAndCount(Cycle, where, { limit: args.limit, offset: args.offset, orderBy: { createdAt: 'desc' }, populate: ['programme'] });
-    return { items, totalCount };
+    return findPage(em, Cycle, where, args, { orderBy: { createdAt: 'desc' }, populate: ['programme'] });
   }
 
   async batches(em: EntityManager, args: BatchesArgs): Promise<Page<DisbursementBatch>> {
@@ -35,8 +33,7 @@ export class DisbursementQueryService {
     if (args.cycleId) where.cycle = args.cycleId;
     if (args.channelId) where.channelId = args.channelId;
     if (args.status) where.status = args.status;
-    const [items, totalCount] = await em.findAndCount(DisbursementBatch, where, { limit: args.limit, offset: args.offset, orderBy: { createdAt: 'asc', seq: 'asc' } });
-    return { items, totalCount };
+    return findPage(em, DisbursementBatch, where, args, { orderBy: { createdAt: 'asc', seq: 'asc' } });
   }
 
   async payments(em: EntityManager, args: PaymentsArgs): Promise<Page<DisbursementPayment>> {
@@ -44,8 +41,7 @@ export class DisbursementQueryService {
     if (args.cycleId) where.cycle = args.cycleId;
     if (args.batchId) where.batch = args.batchId;
     if (args.status) where.status = args.status;
-    const [items, totalCount] = await em.findAndCount(DisbursementPayment, where, { limit: args.limit, offset: args.offset, orderBy: { id: 'asc' } });
-    return { items, totalCount };
+    return findPage(em, DisbursementPayment, where, args, { orderBy: { id: 'asc' } });
   }
 
   async integrationErrors(em: EntityManager, args: IntegrationErrorsArgs): Promise<Page<IntegrationError>> {
@@ -53,8 +49,7 @@ export class DisbursementQueryService {
     if (args.channelId) where.channelId = args.channelId;
     if (args.batchId) where.batchId = args.batchId;
     if (args.operation) where.operation = args.operation;
-    const [items, totalCount] = await em.findAndCount(IntegrationError, where, { limit: args.limit, offset: args.offset, orderBy: { id: 'desc' } });
-    return { items, totalCount };
+    return findPage(em, IntegrationError, where, args, { orderBy: { id: 'desc' } });
   }
 
   async summary(cycleId: string): Promise<CycleSummary> {

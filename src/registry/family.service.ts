@@ -1,6 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { BadInputError, NotFoundError } from '../common/domain-error.js';
-import type { Page } from '../common/paging.js';
+import { findPage, type Page } from '../common/paging.js';
 import type { Container } from '../container.js';
 import { inTransaction } from '../db/transaction.js';
 import { Family } from './family.entity.js';
@@ -46,13 +46,8 @@ export class FamilyService {
     const where: FilterQuery<Family> = {};
     if (args.headChfId) where.head = { chfId: args.headChfId };
     if (args.region) where.region = args.region;
-    const [items, totalCount] = await em.findAndCount(Family, where, {
-      limit: args.limit,
-      offset: args.offset,
-      orderBy: { createdAt: 'desc', uuid: 'asc' },
-      populate: ['head'],
-    });
-    return { items, totalCount };
+    return findPage(em, Family, where, args, { orderBy: { createdAt: 'desc', uuid: 'asc' },
+      populate: ['head'] });
   }
 
   async find(em: EntityManager, uuid: string): Promise<Family> {

@@ -1,7 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { escapeLike } from '../auth/user.service.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/domain-error.js';
-import type { Page } from '../common/paging.js';
+import { findPage, type Page } from '../common/paging.js';
 import { isoDate } from './dates.js';
 import { Family } from './family.entity.js';
 import { Insuree } from './insuree.entity.js';
@@ -53,13 +53,8 @@ export class InsureeService {
       const like = `%${escapeLike(args.search)}%`;
       where.$or = [{ chfId: { $ilike: like } }, { lastName: { $ilike: like } }, { otherNames: { $ilike: like } }];
     }
-    const [items, totalCount] = await em.findAndCount(Insuree, where, {
-      limit: args.limit,
-      offset: args.offset,
-      orderBy: { lastName: 'asc', otherNames: 'asc', chfId: 'asc' },
-      populate: ['family'],
-    });
-    return { items, totalCount };
+    return findPage(em, Insuree, where, args, { orderBy: { lastName: 'asc', otherNames: 'asc', chfId: 'asc' },
+      populate: ['family'] });
   }
 
   async find(em: EntityManager, uuid: string): Promise<Insuree> {

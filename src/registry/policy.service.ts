@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AuditService } from '../audit/audit.service.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/domain-error.js';
 import { positiveAmount } from '../common/money.js';
-import type { Page } from '../common/paging.js';
+import { findPage, type Page } from '../common/paging.js';
 import type { Container } from '../container.js';
 import { expiryDate, isoDate, laterDate, today } from './dates.js';
 import { Family } from './family.entity.js';
@@ -93,13 +93,8 @@ export class PolicyService {
     }
     if (args.status != null) where.status = args.status;
     if (args.productCode) where.product = { code: args.productCode };
-    const [items, totalCount] = await em.findAndCount(Policy, where, {
-      limit: args.limit,
-      offset: args.offset,
-      orderBy: { createdAt: 'desc', uuid: 'asc' },
-      populate: ['product', 'family'],
-    });
-    return { items, totalCount };
+    return findPage(em, Policy, where, args, { orderBy: { createdAt: 'desc', uuid: 'asc' },
+      populate: ['product', 'family'] });
   }
 
   async find(em: EntityManager, uuid: string): Promise<Policy> {

@@ -3,7 +3,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AuditService } from '../audit/audit.service.js';
 import { ConflictError, NotFoundError } from '../common/domain-error.js';
 import { positiveAmount, toMinorUnits } from '../common/money.js';
-import type { Page } from '../common/paging.js';
+import { findPage, type Page } from '../common/paging.js';
 import type { Container } from '../container.js';
 import { inTransaction } from '../db/transaction.js';
 import { isoDate } from './dates.js';
@@ -88,13 +88,8 @@ export class PremiumService {
       if (!family) return { items: [], totalCount: 0 };
       where.policy = args.policyUuid ? { uuid: args.policyUuid, family } : { family };
     }
-    const [items, totalCount] = await em.findAndCount(Premium, where, {
-      limit: args.limit,
-      offset: args.offset,
-      orderBy: { payDate: 'desc', createdAt: 'desc', uuid: 'asc' },
-      populate: ['policy'],
-    });
-    return { items, totalCount };
+    return findPage(em, Premium, where, args, { orderBy: { payDate: 'desc', createdAt: 'desc', uuid: 'asc' },
+      populate: ['policy'] });
   }
 
   /** Re-reads the policy under a row lock, so its status is the one the last committed premium left. */

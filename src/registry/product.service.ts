@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { escapeLike } from '../auth/user.service.js';
 import { ConflictError, NotFoundError } from '../common/domain-error.js';
 import { currencyCode, positiveAmount } from '../common/money.js';
-import type { Page } from '../common/paging.js';
+import { findPage, type Page } from '../common/paging.js';
 import { Product } from './product.entity.js';
 import type { CreateProductInput, ProductsArgs, UpdateProductInput } from './product.inputs.js';
 import { conflictOnDuplicate } from './registry.errors.js';
@@ -40,8 +40,7 @@ export class ProductService {
       const like = `%${escapeLike(args.search)}%`;
       where.$or = [{ code: { $ilike: like } }, { name: { $ilike: like } }];
     }
-    const [items, totalCount] = await em.findAndCount(Product, where, { limit: args.limit, offset: args.offset, orderBy: { code: 'asc' } });
-    return { items, totalCount };
+    return findPage(em, Product, where, args, { orderBy: { code: 'asc' } });
   }
 
   async find(em: EntityManager, uuid: string): Promise<Product> {

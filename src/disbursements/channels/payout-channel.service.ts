@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../../common/domain-error.js';
-import type { Page } from '../../common/paging.js';
+import { findPage, type Page } from '../../common/paging.js';
 import { SecretBox } from '../../common/secret-box.js';
 import type { Container } from '../../container.js';
 import { buildG2pConfig, type SecretChanges } from './g2p-channel-config.js';
@@ -60,8 +60,7 @@ export class PayoutChannelService {
     const where: FilterQuery<PayoutChannel> = {};
     if (args.kind) where.kind = args.kind;
     if (args.enabled !== undefined && args.enabled !== null) where.enabled = args.enabled;
-    const [items, totalCount] = await em.findAndCount(PayoutChannel, where, { limit: args.limit, offset: args.offset, orderBy: { name: 'asc' } });
-    return { items, totalCount };
+    return findPage(em, PayoutChannel, where, args, { orderBy: { name: 'asc' } });
   }
 
   async find(em: EntityManager, id: string): Promise<PayoutChannel> {

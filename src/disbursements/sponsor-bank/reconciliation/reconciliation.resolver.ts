@@ -1,7 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../../../auth/role.js';
-import { PageArgs, Paginated } from '../../../common/paging.js';
+import { findPage, PageArgs, Paginated } from '../../../common/paging.js';
 import type { Container } from '../../../container.js';
 import type { Context } from '../../../graphql/context.js';
 import { BankStatement } from './bank-statement.entity.js';
@@ -62,8 +62,7 @@ export class ReconciliationResolver {
     const where: FilterQuery<ReconciliationError> = {};
     if (args.statementId) where.statement = args.statementId;
     if (args.code) where.code = args.code;
-    const [items, totalCount] = await ctx.em.findAndCount(ReconciliationError, where, { limit: args.limit, offset: args.offset, orderBy: { id: 'desc' } });
-    return { items, totalCount };
+    return findPage(ctx.em, ReconciliationError, where, args, { orderBy: { id: 'desc' } });
   }
 
   @FieldResolver(() => String)

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { findPage } from '../../../common/paging.js';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { fromMinorUnits } from '../../../common/money.js';
@@ -144,8 +145,7 @@ export class ReconciliationService {
   }
 
   async statements(em: EntityManager, limit: number, offset: number) {
-    const [items, totalCount] = await em.findAndCount(BankStatement, {}, { limit, offset, orderBy: { createdAt: 'desc' } });
-    return { items, totalCount };
+    return findPage(em, BankStatement, {}, { limit, offset }, { orderBy: { createdAt: 'desc' } });
   }
 }
 
