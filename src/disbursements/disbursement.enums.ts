@@ -14,12 +14,16 @@ export enum CycleStatus {
 }
 registerEnumType(CycleStatus, { name: 'CycleStatus' });
 
-/** PAID and FAILED are final: nothing changes them afterwards. */
+/**
+ * PAID, FAILED and REVERSED are final; the one change after PAID is a sponsor bank's reversal on its statement
+ * (the money came back), which makes it REVERSED.
+ */
 export enum PaymentStatus {
   PENDING = 'PENDING',
   SENT = 'SENT',
   PAID = 'PAID',
   FAILED = 'FAILED',
+  REVERSED = 'REVERSED',
 }
 registerEnumType(PaymentStatus, { name: 'PaymentStatus' });
 
@@ -42,5 +46,3 @@ export enum BatchStatus {
   COMPLETED = 'COMPLETED',
 }
 registerEnumType(BatchStatus, { name: 'BatchStatus' });
-
-export const FINAL_PAYMENT_STATUSES = [PaymentStatus.PAID, PaymentStatus.FAILED] as const;

@@ -14,7 +14,7 @@ export class CsvFormatError extends BadInputError {
 
 export class NothingToSendError extends ConflictError {
   constructor(scope: string) {
-    super(`nothing to send for ${scope}: every payment is already batched and every batch queued, sent or settled`);
+    super(`nothing to send for ${scope}: no pending payment could be batched or handed to a sponsor bank now (their reasonCode says why) and no batch is waiting to be queued`);
   }
 }
 

@@ -81,6 +81,8 @@ export class SendReport {
   @Field(() => Int, { description: 'Batches cut now for payments not batched at approval (usually 0).' }) batchesCreated!: number;
   @Field(() => Int) batchesQueued!: number;
   @Field(() => Int, { description: 'Left READY because the channel batch filter excludes them.' }) batchesFiltered!: number;
+  @Field(() => [String], { description: 'Sponsor-bank envelopes the payments routed to sponsor banks were handed over in (see disbursementEnvelopeStatus).' })
+  envelopeIds!: string[];
 }
 
 @ObjectType()

@@ -7,6 +7,7 @@ import { ChannelDirectory, type ChannelHandle } from './channel-directory.js';
 import { ChannelUnavailableError, NothingToSendError } from './disbursement.errors.js';
 import { createBatches } from './batching.js';
 import { routeCycle, routingActive } from './routing/routed-send.js';
+import { ENVELOPE_QUEUE } from './sponsor-bank/envelopes/sponsor-bank.worker.js';
 import type { Config } from '../config.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,6 +26,8 @@ export interface SendReport {
   batchesQueued: number;
   /** Batches left READY because the channel's batch filter excludes them (or, routed, their channel became unavailable). */
   batchesFiltered: number;
+  /** Sponsor-bank envelopes the routed payments were handed over in. */
+  envelopeIds: string[];
 }
 
 /**
@@ -32,7 +35,8 @@ export interface SendReport {
  * channel's size, never mixing regions), selects the batches the channel's filter admits, marks them
  * QUEUED and enqueues one send job per batch. Sending itself is the workers' (batch-worker.ts).
  * With enabled payout routing rules, a cycle send first applies the routing decision (the dry run's SQL,
- * routing/routed-send.ts): payments move to batches of the channel their rule picks.
+ * routing/routed-send.ts): payments move to batches of the channel their rule picks, or, routed to a sponsor
+ * bank, into a disbursement envelope there.
  */
 export class SendService {
   private readonly bulk: BulkDb;
@@ -54,13 +58,14 @@ export class SendService {
     if (ids.some((id) => !UUID.test(id))) throw new BadInputError('ids must be uuids');
     // With routing rules, batches follow the rules' decision (the dry run's); explicit batch ids are sent as they are.
     const routed = !scope.batchIds && (await this.bulk.transaction(routingActive));
-    const report: SendReport = { batchesCreated: 0, batchesQueued: 0, batchesFiltered: 0 };
+    const report: SendReport = { batchesCreated: 0, batchesQueued: 0, batchesFiltered: 0, envelopeIds: [] };
     let channelIds: string[];
     if (routed) {
       // Routing decides per cycle (as the dry run shows it); a channel-wide send would route every cycle at once.
       if (!scope.cycleId) throw new BadInputError('payout routing rules are active: send by cycleId, or by batchIds', { field: 'channelId' });
       const routing = await this.route(scope.cycleId);
-      report.batchesCreated = routing.created;
+      report.batchesCreated = routing.batchesCreated;
+      report.envelopeIds = routing.envelopeIds;
       channelIds = routing.channelIds;
     } else {
       channelIds = await this.channelIdsOf(scope);
@@ -81,20 +86,22 @@ export class SendService {
       queued.push(...result.queued);
     }
     report.batchesQueued = queued.length;
-    if (report.batchesCreated === 0 && queued.length === 0) throw new NothingToSendError(describe(scope));
+    if (report.batchesCreated === 0 && queued.length === 0 && report.envelopeIds.length === 0) throw new NothingToSendError(describe(scope));
     await this.jobs.sendMany(SEND_QUEUE, queued.map((batchId) => ({ data: { batchId }, singletonKey: batchId })));
+    // The sponsor-bank worker's sweep would find them too; this starts their funds check now.
+    await this.jobs.sendMany(ENVELOPE_QUEUE, report.envelopeIds.map((envelopeId) => ({ data: { envelopeId }, singletonKey: envelopeId })));
     return report;
   }
 
   /** Routes the cycle under its row lock; returns the channels whose READY batches to queue. */
-  private route(cycleId: string): Promise<{ created: number; channelIds: string[] }> {
+  private route(cycleId: string): Promise<{ batchesCreated: number; envelopeIds: string[]; channelIds: string[] }> {
     return this.bulk.transaction(async (client) => {
       const cycle = await client.query<{ status: string }>('select status from programme_cycles where id = $1 for update', [cycleId]);
       if (!cycle.rowCount) throw new NotFoundError('Cycle', cycleId);
-      if (cycle.rows[0].status !== 'APPROVED') return { created: 0, channelIds: [] };
-      const created = await routeCycle(client, cycleId, this.routing);
+      if (cycle.rows[0].status !== 'APPROVED') return { batchesCreated: 0, envelopeIds: [], channelIds: [] };
+      const routed = await routeCycle(client, cycleId, this.routing);
       const channels = await client.query<{ channel_id: string }>(`select distinct channel_id from disbursement_batches where cycle_id = $1 and status = 'READY'`, [cycleId]);
-      return { created, channelIds: channels.rows.map((r) => r.channel_id) };
+      return { ...routed, channelIds: channels.rows.map((r) => r.channel_id) };
     });
   }
 

@@ -42,8 +42,17 @@ export async function createChannel(simulatorUrl: string, input: Record<string, 
   return expectData(response).createG2pConnectChannel.id;
 }
 
-export async function createProgramme(channelId: string): Promise<string> {
-  const mnemonic = `PRG-${randomUUID().slice(0, 8)}`;
+/** A sponsor-bank payout channel at the EXAMPLE bank, paying wallets through QMONEY. */
+export async function createSponsorBankChannel(input: Record<string, unknown> = {}): Promise<string> {
+  const response = await gql(
+    'mutation($i: SponsorBankChannelInput!) { createSponsorBankChannel(input: $i) { id } }',
+    { i: { name: `bank-${randomUUID().slice(0, 8)}`, currency: 'GMD', bankCode: 'EXAMPLE', mobileWalletProvider: 'QMONEY', ...input } },
+    await admin(),
+  );
+  return expectData(response).createSponsorBankChannel.id;
+}
+
+export async function createProgramme(channelId: string, mnemonic = `PRG-${randomUUID().slice(0, 8)}`): Promise<string> {
   const response = await gql(
     'mutation($i: CreateProgrammeInput!) { createProgramme(input: $i) { id } }',
     { i: { mnemonic, name: `Cash transfer ${mnemonic}`, currency: 'GMD', channelId } },
@@ -70,10 +79,10 @@ export async function enrol(programmeId: string, familyIds: string[], insureeIds
   return expectData(response).enrolBeneficiaries;
 }
 
-export async function createCycle(programmeId: string): Promise<string> {
+export async function createCycle(programmeId: string, scheduledDate = '2026-12-01'): Promise<string> {
   const response = await gql(
     'mutation($i: CreateCycleInput!) { createCycle(input: $i) { id status } }',
-    { i: { programmeId, code: `C-${randomUUID().slice(0, 6)}`, scheduledDate: '2026-12-01' } },
+    { i: { programmeId, code: `C-${randomUUID().slice(0, 6)}`, scheduledDate } },
     await manager(),
   );
   return expectData(response).createCycle.id;
@@ -92,7 +101,7 @@ export async function approve(cycleId: string) {
 }
 
 export async function send(input: Record<string, unknown>) {
-  return gql('mutation($i: SendDisbursementsInput!) { sendDisbursements(input: $i) { batchesCreated batchesQueued batchesFiltered } }', { i: input }, await manager());
+  return gql('mutation($i: SendDisbursementsInput!) { sendDisbursements(input: $i) { batchesCreated batchesQueued batchesFiltered envelopeIds } }', { i: input }, await manager());
 }
 
 /** An approved cycle of `count` families, each entitled to 100.00 + i. */
@@ -113,11 +122,12 @@ export interface PaymentRow {
   reasonCode: string | null;
   reasonMessage: string | null;
   payeeFa: string | null;
+  amount: string;
 }
 
 export async function payments(cycleId: string): Promise<PaymentRow[]> {
   const response = await gql(
-    'query($c: ID!) { disbursementPayments(cycleId: $c, limit: 500) { items { id status reasonCode reasonMessage payeeFa } } }',
+    'query($c: ID!) { disbursementPayments(cycleId: $c, limit: 500) { items { id status reasonCode reasonMessage payeeFa amount } } }',
     { c: cycleId },
     await manager(),
   );

@@ -4,10 +4,11 @@ import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/decorators/legacy
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { G2pConnectConfig } from './g2p-connect/g2p-connect.types.js';
 import { PayoutChannelKind } from './payout-channel.enums.js';
+import type { SponsorBankChannelConfig } from './sponsor-bank-channel.types.js';
 
 /**
- * Where disbursements are sent. G2P Connect settings live in the typed jsonb `g2pConfig` (the sponsor
- * bank adds its own); secrets sit in separate AES-256-GCM sealed columns and are never exposed.
+ * Where disbursements are sent. G2P Connect settings live in the typed jsonb `g2pConfig`, a sponsor bank's
+ * in `sponsorBankConfig`; secrets sit in separate AES-256-GCM sealed columns and are never exposed.
  */
 @ObjectType({ description: 'A payout channel: a G2P Connect payer system or a sponsor bank.' })
 @Entity({ tableName: 'payout_channels' })
@@ -36,6 +37,9 @@ export class PayoutChannel {
 
   @Property({ type: 'json', nullable: true })
   g2pConfig?: G2pConnectConfig;
+
+  @Property({ type: 'json', nullable: true })
+  sponsorBankConfig?: SponsorBankChannelConfig;
 
   @Property({ type: 'text', nullable: true, hidden: true })
   g2pBearerTokenSealed?: string | null;

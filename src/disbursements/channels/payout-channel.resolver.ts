@@ -7,6 +7,8 @@ import { PayoutChannel } from './payout-channel.entity.js';
 import { CreateG2pConnectChannelInput, PayoutChannelsArgs, UpdateG2pConnectChannelInput } from './payout-channel.inputs.js';
 import { PayoutChannelService } from './payout-channel.service.js';
 import { G2pConnectSettings, g2pSettings } from './payout-channel.types.js';
+import { SponsorBankChannelInput } from './sponsor-bank-channel.inputs.js';
+import { SponsorBankSettings, sponsorBankSettings } from './sponsor-bank-channel.types.js';
 
 @ObjectType()
 class PayoutChannelPage extends Paginated(PayoutChannel) {}
@@ -47,6 +49,21 @@ export class PayoutChannelResolver {
   }
 
   @Authorized(Role.ADMIN)
+  @Mutation(() => PayoutChannel, { description: 'A sponsor bank as a payout channel: routed payments become disbursement envelopes at that bank.' })
+  async createSponsorBankChannel(@Arg('input', () => SponsorBankChannelInput) input: SponsorBankChannelInput, @Ctx() ctx: Context): Promise<PayoutChannel> {
+    const channel = await this.channels.createSponsorBank(ctx.em, input);
+    ctx.auditEntity = { type: 'PayoutChannel', id: channel.id };
+    return channel;
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => PayoutChannel)
+  updateSponsorBankChannel(@Arg('id', () => ID) id: string, @Arg('input', () => SponsorBankChannelInput) input: SponsorBankChannelInput, @Ctx() ctx: Context): Promise<PayoutChannel> {
+    ctx.auditEntity = { type: 'PayoutChannel', id };
+    return this.channels.updateSponsorBank(ctx.em, id, input);
+  }
+
+  @Authorized(Role.ADMIN)
   @Mutation(() => PayoutChannel, { description: 'Stops new sends through the channel; callbacks for sent payments are still accepted.' })
   disablePayoutChannel(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<PayoutChannel> {
     ctx.auditEntity = { type: 'PayoutChannel', id };
@@ -63,5 +80,10 @@ export class PayoutChannelResolver {
   @FieldResolver(() => G2pConnectSettings, { nullable: true, description: 'G2P Connect settings (null for other kinds). Secrets are never returned.' })
   g2pConnect(@Root() channel: PayoutChannel): G2pConnectSettings | null {
     return g2pSettings(channel);
+  }
+
+  @FieldResolver(() => SponsorBankSettings, { nullable: true, description: 'Sponsor-bank settings (null for other kinds).' })
+  sponsorBank(@Root() channel: PayoutChannel): SponsorBankSettings | null {
+    return sponsorBankSettings(channel);
   }
 }

@@ -3,18 +3,24 @@ import { BadInputError, ConflictError, NotFoundError } from '../../common/domain
 import { findPage, type Page } from '../../common/paging.js';
 import { SecretBox } from '../../common/secret-box.js';
 import type { Container } from '../../container.js';
+import { currencyCode } from '../../common/money.js';
+import { BankConnectorFactory } from '../sponsor-bank/bank-connector.factory.js';
 import { buildG2pConfig, type SecretChanges } from './g2p-channel-config.js';
 import type { G2pChannelRuntime } from './g2p-connect/g2p-connect.types.js';
 import { PayoutChannel } from './payout-channel.entity.js';
 import { PayoutChannelKind } from './payout-channel.enums.js';
 import type { CreateG2pConnectChannelInput, PayoutChannelsArgs, UpdateG2pConnectChannelInput } from './payout-channel.inputs.js';
+import type { SponsorBankChannelInput } from './sponsor-bank-channel.inputs.js';
+import type { SponsorBankChannelConfig } from './sponsor-bank-channel.types.js';
 
 /** Admin CRUD of payout channels, and the decrypted runtime view the sender and callbacks use. */
 export class PayoutChannelService {
   private readonly box: SecretBox;
+  private readonly banks: BankConnectorFactory;
 
   constructor(container: Container) {
     this.box = new SecretBox(container.config.secretKey);
+    this.banks = container.get(BankConnectorFactory);
   }
 
   async createG2pConnect(em: EntityManager, input: CreateG2pConnectChannelInput): Promise<PayoutChannel> {
@@ -47,6 +53,35 @@ export class PayoutChannelService {
     this.applySecrets(channel, secrets);
     await this.flush(em, channel.name);
     return channel;
+  }
+
+  async createSponsorBank(em: EntityManager, input: SponsorBankChannelInput): Promise<PayoutChannel> {
+    const name = channelName(input.name);
+    const { config, currency } = this.sponsorBankConfig(input);
+    if (await em.count(PayoutChannel, { name })) throw new ConflictError(`A payout channel named ${name} already exists`, { field: 'name' });
+    const channel = em.create(PayoutChannel, { name, kind: PayoutChannelKind.SPONSOR_BANK, currency, sponsorBankConfig: config });
+    await this.flush(em, name);
+    return channel;
+  }
+
+  async updateSponsorBank(em: EntityManager, id: string, input: SponsorBankChannelInput): Promise<PayoutChannel> {
+    const channel = await this.find(em, id);
+    if (channel.kind !== PayoutChannelKind.SPONSOR_BANK) throw new BadInputError(`Payout channel ${channel.id} is not a sponsor-bank channel`, { field: 'id' });
+    const name = channelName(input.name);
+    if (name !== channel.name && (await em.count(PayoutChannel, { name }))) throw new ConflictError(`A payout channel named ${name} already exists`, { field: 'name' });
+    const { config, currency } = this.sponsorBankConfig(input);
+    Object.assign(channel, { name, currency, sponsorBankConfig: config });
+    await this.flush(em, name);
+    return channel;
+  }
+
+  /** The bank code must name a configured connector now, not when the first envelope is due. */
+  private sponsorBankConfig(input: SponsorBankChannelInput): { config: SponsorBankChannelConfig; currency: string } {
+    this.banks.get(input.bankCode);
+    const config: SponsorBankChannelConfig = { bankCode: input.bankCode };
+    if (input.mobileWalletProvider) config.mobileWalletProvider = input.mobileWalletProvider;
+    if (input.emailWalletProvider) config.emailWalletProvider = input.emailWalletProvider;
+    return { config, currency: currencyCode(input.currency) };
   }
 
   async setEnabled(em: EntityManager, id: string, enabled: boolean): Promise<PayoutChannel> {

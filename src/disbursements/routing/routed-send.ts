@@ -4,16 +4,12 @@ import { createRoutedBatches } from '../batching.js';
 import { payeeFaSql } from '../channels/payee-fa.js';
 import type { G2pConnectConfig } from '../channels/g2p-connect/g2p-connect.types.js';
 import { PAYEE_COLUMNS, PAYEE_UNRESOLVED, payeeJoin } from '../payment-generation.js';
+import { handOffToSponsorBanks } from '../sponsor-bank/envelopes/cycle-handoff.js';
 import { ROUTED_PAYMENTS } from './routing.sql.js';
 
-/** Reason codes on PENDING payments a routed send leaves unbatched; a later send routes them again. */
+/** Reason code on PENDING payments a routed send leaves unbatched; a later send routes them again. */
 export const ROUTING_NO_CHANNEL = 'ROUTING_NO_CHANNEL';
-export const ROUTED_TO_SPONSOR_BANK = 'ROUTED_TO_SPONSOR_BANK';
-
-const REASONS = {
-  [ROUTING_NO_CHANNEL]: 'no enabled routing rule matches this payment with an available channel; it was not sent',
-  [ROUTED_TO_SPONSOR_BANK]: 'routed to a sponsor-bank channel; sending through sponsor-bank envelopes from routing is not supported yet, so it was not sent',
-};
+const NO_CHANNEL_MESSAGE = 'no enabled routing rule matches this payment with an available channel; it was not sent';
 
 /** True when routing rules decide where payments go (any enabled rule); otherwise the programme's channel does. */
 export async function routingActive(client: pg.ClientBase): Promise<boolean> {
@@ -25,10 +21,10 @@ export async function routingActive(client: pg.ClientBase): Promise<boolean> {
  * under its cycle lock; set-based whatever the cycle's size. Payments whose routed channel differs from
  * their batch's leave that batch (only never-attempted READY batches are touched; emptied ones are
  * deleted, the others recounted); those routed to a G2P Connect channel get that channel's payee FA
- * (FAILED with the reason when it cannot be built) and new batches per channel and region; the rest stay
- * PENDING and unbatched with a reason code. Returns the number of batches created.
+ * (FAILED with the reason when it cannot be built) and new batches per channel and region; those routed to a
+ * sponsor bank go into a disbursement envelope at that bank; the rest stay PENDING and unbatched with a reason code.
  */
-export async function routeCycle(client: pg.ClientBase, cycleId: string, config: Config['routing']): Promise<number> {
+export async function routeCycle(client: pg.ClientBase, cycleId: string, config: Config['routing']): Promise<{ batchesCreated: number; envelopeIds: string[] }> {
   const open = await client.query<{ id: string }>(
     `select id from disbursement_batches where cycle_id = $1 and status = 'READY' and attempts = 0 order by id for update`,
     [cycleId],
@@ -38,8 +34,8 @@ export async function routeCycle(client: pg.ClientBase, cycleId: string, config:
   await client.query(
     `update disbursement_payments p
         set batch_id = null, updated_at = now(),
-            reason_code = case when c.id is null then '${ROUTING_NO_CHANNEL}' when c.kind <> 'G2P_CONNECT' then '${ROUTED_TO_SPONSOR_BANK}' end,
-            reason_message = case when c.id is null then '${REASONS[ROUTING_NO_CHANNEL]}' when c.kind <> 'G2P_CONNECT' then '${REASONS[ROUTED_TO_SPONSOR_BANK]}' end
+            reason_code = case when c.id is null then '${ROUTING_NO_CHANNEL}' end,
+            reason_message = case when c.id is null then '${NO_CHANNEL_MESSAGE}' end
        from routed_now r left join payout_channels c on c.id = r.channel_id
       where p.id = r.payment_id
         and (p.batch_id is null or c.kind is distinct from 'G2P_CONNECT'
@@ -56,7 +52,8 @@ export async function routeCycle(client: pg.ClientBase, cycleId: string, config:
     [open.rows.map((r) => r.id)],
   );
   await rebuildPayeeFas(client, cycleId);
-  return createRoutedBatches(client, cycleId);
+  const envelopeIds = await handOffToSponsorBanks(client, cycleId);
+  return { batchesCreated: await createRoutedBatches(client, cycleId), envelopeIds };
 }
 
 /**

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { PayoutChannel } from '../../../src/disbursements/channels/payout-channel.entity.js';
-import { PayoutChannelKind } from '../../../src/disbursements/channels/payout-channel.enums.js';
 import type { G2pPayerSimulator } from '../../../src/simulators/g2p-payer/g2p-payer.simulator.js';
-import { testApp } from '../../hooks.js';
 import { expectCode, expectData, gql } from '../../helpers/graphql.js';
-import { addEntitlements, approve, createChannel, createCycle, createFamilies, createProgramme, enrol, eventually, manager, payments, send, startSimulator } from '../../helpers/disbursements.js';
+import { addEntitlements, approve, createChannel, createCycle, createSponsorBankChannel, createFamilies, createProgramme, enrol, eventually, manager, payments, send, startSimulator } from '../../helpers/disbursements.js';
 import { admin } from '../../helpers/registry.js';
 
 const DRY_RUN = `query($c: ID!) { routeCycleDryRun(cycleId: $c) { unroutedPayments routes { channelId payments } } }`;
@@ -147,19 +144,16 @@ describe('sending follows the payout routing rules', () => {
     expect(sent.reduce((n, b) => n + b.paymentCount, 0)).to.equal(2);
   });
 
-  it('payments routed to a sponsor-bank channel stay PENDING with ROUTED_TO_SPONSOR_BANK; with rules, sends are per cycle', async () => {
+  it('payments routed to a sponsor bank where the programme has no funding account stay PENDING with the reason; with rules, sends are per cycle', async () => {
     const channelA = await createChannel(simA.url, SYNC);
-    // No API creates sponsor-bank payout channels yet (sponsor banks have their own accounts): a row stands in.
-    const em = testApp().container.orm.em.fork();
-    const sponsor = em.create(PayoutChannel, { name: `bank-${randomUUID().slice(0, 8)}`, kind: PayoutChannelKind.SPONSOR_BANK, currency: 'GMD' });
-    await em.flush();
+    const sponsor = await createSponsorBankChannel();
     const north = `North-${randomUUID().slice(0, 6)}`;
     const south = `South-${randomUUID().slice(0, 6)}`;
     const cycleId = await cycleIn(channelA, [[north, 2], [south, 1]]);
     const base = 1000 + Math.floor(Math.random() * 990_000);
-    await rule({ priority: base + 1, channelId: sponsor.id, regions: [south] });
+    await rule({ priority: base + 1, channelId: sponsor, regions: [south] });
     await rule({ priority: base + 2, channelId: channelA, regions: [north] });
-    expect(await plan(cycleId)).to.deep.equal({ unroutedPayments: 0, perChannel: { [channelA]: 2, [sponsor.id]: 1 } });
+    expect(await plan(cycleId)).to.deep.equal({ unroutedPayments: 0, perChannel: { [channelA]: 2, [sponsor]: 1 } });
 
     expect(expectCode(await send({ channelId: channelA }), 'BAD_USER_INPUT').message).to.match(/routing rules are active/);
     expectData(await send({ cycleId }));
@@ -168,7 +162,7 @@ describe('sending follows the payout routing rules', () => {
       expect(rows.filter((p) => p.status === 'PAID')).to.have.length(2);
       return rows;
     });
-    expect(rows.filter((p) => p.status !== 'PAID').map((p) => [p.status, p.reasonCode])).to.deep.equal([['PENDING', 'ROUTED_TO_SPONSOR_BANK']]);
+    expect(rows.filter((p) => p.status !== 'PAID').map((p) => [p.status, p.reasonCode])).to.deep.equal([['PENDING', 'SPONSOR_ACCOUNT_MISSING']]);
     expect(rows.filter((p) => simA.ledger.get(p.id)?.timesPaid === 1)).to.have.length(2);
     expect(new Set((await batchesOf(cycleId)).map((b) => b.channelId))).to.deep.equal(new Set([channelA]));
   });

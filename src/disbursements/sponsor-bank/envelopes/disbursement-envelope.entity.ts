@@ -36,6 +36,14 @@ export class DisbursementEnvelope {
   @Property({ type: 'string', length: 64 })
   cycleMnemonic!: string;
 
+  @Field(() => ID, { nullable: true, description: 'The cycle whose payments a send handed to the sponsor bank in this envelope; null for API-created ones.' })
+  @Property({ type: 'uuid', nullable: true, index: true })
+  cycleId?: string;
+
+  @Field(() => ID, { nullable: true, description: 'The sponsor-bank payout channel those payments were routed to.' })
+  @Property({ type: 'uuid', nullable: true })
+  channelId?: string;
+
   @Field(() => Int)
   @Property({ type: 'integer' })
   numberOfDisbursements!: number;

@@ -76,6 +76,11 @@ export class Disbursement {
   @Property({ type: 'string', length: 64 })
   requestHash!: string;
 
+  /** The cycle payment this carries when a send handed it to the sponsor bank; null for API-created ones. */
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'uuid', nullable: true, index: true })
+  paymentId?: string;
+
   @Field(() => DisbursementStatus)
   @Enum({ items: () => DisbursementStatus })
   status: DisbursementStatus = DisbursementStatus.PENDING;

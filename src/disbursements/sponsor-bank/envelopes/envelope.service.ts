@@ -10,7 +10,8 @@ import { utcToday, validIsoDate } from '../sponsor-bank.dates.js';
 import { EnvelopeLimitError, IdempotencyConflictError } from '../sponsor-bank.errors.js';
 import { Disbursement } from './disbursement.entity.js';
 import { DisbursementEnvelope } from './disbursement-envelope.entity.js';
-import { BeneficiaryAccountType, CancellationStatus, DisbursementStatus } from './envelope.enums.js';
+import { BeneficiaryAccountType, BlockStatus, CancellationStatus, DisbursementStatus } from './envelope.enums.js';
+import { SPONSOR_BANK_CANCELLED } from './cycle-handoff.js';
 import { DISBURSEMENT_ID, type CancelDisbursementsInput, type CreateDisbursementEnvelopeInput, type CreateDisbursementsInput, type DisbursementInput } from './envelope.inputs.js';
 
 function hashOf(value: unknown): string {
@@ -129,7 +130,12 @@ export class EnvelopeService {
       if (live > 0) throw new ConflictError(`Envelope ${envelopeId} has payments at the bank already`, { reason: 'ENVELOPE_SHIPPED' });
       const now = new Date();
       await tx.nativeUpdate(Disbursement, { envelope, status: DisbursementStatus.PENDING }, { status: DisbursementStatus.CANCELLED, cancelledAt: now });
+      await reopenCyclePayments(tx, envelope);
       Object.assign(envelope, { cancellationStatus: CancellationStatus.CANCELLED, cancelledAt: now });
+      if (envelope.blockStatus === BlockStatus.BLOCKED) {
+        // Seed 003's connector has no call that releases a block: say so where admins look, not only in a log.
+        envelope.attention = `cancelled after funds were blocked (block reference ${envelope.blockReference}); the bank interface cannot release a block: release it at the bank`;
+      }
       await this.audit.record({ action: 'disbursementEnvelope.cancelled', entityType: 'DisbursementEnvelope', entityId: envelopeId, actorId }, tx);
       return envelope;
     });
@@ -156,6 +162,8 @@ export class EnvelopeService {
       envelope.receivedAmount = fromMinorUnits(toMinorUnits(envelope.receivedAmount) - amount);
       envelope.cancelledCount += cancelling.length;
       envelope.cancelledAmount = fromMinorUnits(toMinorUnits(envelope.cancelledAmount) + amount);
+      await tx.flush();
+      await reopenCyclePayments(tx, envelope);
       if (cancelling.length) {
         await this.audit.record({ action: 'disbursements.cancelled', entityType: 'DisbursementEnvelope', entityId: envelope.envelopeId, actorId, detail: { ids: cancelling.map((d) => d.disbursementId) } }, tx);
       }
@@ -186,6 +194,24 @@ export class EnvelopeService {
   async disbursements(em: EntityManager, disbursementIds: string[]): Promise<Disbursement[]> {
     return em.find(Disbursement, { disbursementId: disbursementIds }, { populate: ['envelope'], orderBy: { disbursementId: 'asc' } });
   }
+}
+
+/**
+ * Cycle payments whose disbursement was cancelled are still owed: PENDING again, so the next send routes them
+ * anew (a new disbursement id; the cancelled one can never ship). Runs after the cancellation, in its transaction.
+ */
+async function reopenCyclePayments(tx: EntityManager, envelope: DisbursementEnvelope): Promise<void> {
+  await tx.getConnection().execute(
+    `update disbursement_payments p
+        set status = 'PENDING', reason_code = '${SPONSOR_BANK_CANCELLED}', updated_at = now(),
+            reason_message = 'cancelled in sponsor-bank envelope ' || ? || '; the next send routes it again'
+       from sponsor_bank_disbursements d
+      where d.envelope_id = ? and d.status = 'CANCELLED' and p.id = d.payment_id and p.status = 'SENT'
+        and not exists (select 1 from sponsor_bank_disbursements live where live.payment_id = p.id and live.status <> 'CANCELLED')`,
+    [envelope.envelopeId, envelope.id],
+    'run',
+    tx.getTransactionContext(),
+  );
 }
 
 const REQUIRED_BY_TYPE: Record<BeneficiaryAccountType, Array<keyof DisbursementInput>> = {

@@ -156,6 +156,7 @@ async function applyMark(client: pg.ClientBase, sql: MarkStatements, accountId: 
   await client.query(sql.analyze);
   const applied = (await client.query(sql.apply, [statementId, ...extra])).rowCount ?? 0;
   const errors = (await client.query(sql.errors, [statementId])).rowCount ?? 0;
+  await client.query(sql.payments);
   await client.query(sql.counters);
   return { applied, errors };
 }

@@ -1,3 +1,5 @@
+import { REVERSED_BY_BANK } from '../envelopes/cycle-handoff.js';
+
 /**
  * Set-based reconciliation of the lines staged in `mt940_lines` against one sponsor account's disbursements.
  * Each mark is classified once into a temp table (analysed, so the planner hash-joins a million rows rather
@@ -16,6 +18,8 @@ interface MarkRules {
   /** SET list for a line without error; `c` is the classified line, $1 the statement id. */
   apply: string;
   counter: 'paid_count' | 'reversed_count';
+  /** SET list for the cycle payment a disbursement carries (`c` the classified line), and the status it must have. */
+  payment: { set: string; from: 'SENT' | 'PAID' };
 }
 
 const DEBITS: MarkRules = {
@@ -30,6 +34,7 @@ const DEBITS: MarkRules = {
     paid_statement_id = $1, statement_number = $2, statement_sequence = $3, entry_sequence = c.entry_sequence,
     beneficiary_name_from_bank = c.beneficiary_name, updated_at = now()`,
   counter: 'paid_count',
+  payment: { set: `status = 'PAID', reason_code = null, reason_message = null`, from: 'SENT' },
 };
 
 const REVERSALS: MarkRules = {
@@ -43,12 +48,13 @@ const REVERSALS: MarkRules = {
   apply: `status = 'REVERSED', reversal_reason = c.reversal_reason, reversal_bank_reference = c.bank_reference,
     reversal_statement_id = $1, reversal_value_date = c.value_date, updated_at = now()`,
   counter: 'reversed_count',
+  payment: { set: `status = 'REVERSED', reason_code = '${REVERSED_BY_BANK}', reason_message = coalesce(c.reversal_reason, 'reversed by the sponsor bank')`, from: 'PAID' },
 };
 
 /** $1 sponsor account id. Creates `recon_<mark>`. */
 function classify(r: MarkRules): string {
   return `create temp table recon_${r.mark} on commit drop as
-    select l.*, d.id as d_id, d.amount as d_amount, d.envelope_id, ${r.error} as error
+    select l.*, d.id as d_id, d.amount as d_amount, d.envelope_id, d.payment_id, ${r.error} as error
       from mt940_lines l
       join (select disbursement_id, min(entry_sequence) as first_sequence from mt940_lines where mark = '${r.mark}' group by disbursement_id) f
         on f.disbursement_id = l.disbursement_id
@@ -67,6 +73,9 @@ function statements(r: MarkRules) {
     errors: `insert into reconciliation_errors (statement_id, entry_sequence, mark, code, disbursement_id, bank_reference, amount, expected_amount, created_at)
       select $1, entry_sequence, mark, error, disbursement_id, bank_reference, amount, case when error = 'AMOUNT_MISMATCH' then d_amount end, now()
         from recon_${r.mark} where error is not null`,
+    /** Cycle payments handed to the bank by a send follow their disbursement (none for API-created envelopes). */
+    payments: `update disbursement_payments p set ${r.payment.set}, updated_at = now()
+      from recon_${r.mark} c where c.error is null and c.payment_id is not null and p.id = c.payment_id and p.status = '${r.payment.from}'`,
     counters: `update disbursement_envelopes e set ${r.counter} = e.${r.counter} + p.n, updated_at = now()
       from (select envelope_id, count(*) as n from recon_${r.mark} where error is null group by envelope_id) p where e.id = p.envelope_id`,
   };
