@@ -21,9 +21,21 @@ export class ChannelDirectory {
     this.channels = container.get(PayoutChannelService);
   }
 
+  /** A G2P Connect channel with its settings; null for a sponsor bank or no channel. */
   async find(channelId: string): Promise<ChannelHandle | null> {
-    const channel = await this.container.orm.em.fork().findOne(PayoutChannel, { id: channelId });
+    const channel = await this.load(channelId);
     if (!channel || channel.kind !== PayoutChannelKind.G2P_CONNECT) return null;
     return { id: channel.id, enabled: channel.enabled, runtime: this.channels.toRuntime(channel) };
+  }
+
+  /** A sponsor-bank channel (its sends become envelopes, not batches); null for other kinds or no channel. */
+  async sponsorBank(channelId: string): Promise<{ id: string; enabled: boolean; currency: string } | null> {
+    const channel = await this.load(channelId);
+    if (!channel || channel.kind !== PayoutChannelKind.SPONSOR_BANK) return null;
+    return { id: channel.id, enabled: channel.enabled, currency: channel.currency };
+  }
+
+  private load(channelId: string): Promise<PayoutChannel | null> {
+    return this.container.orm.em.fork().findOne(PayoutChannel, { id: channelId });
   }
 }

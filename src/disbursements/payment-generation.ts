@@ -29,13 +29,15 @@ export function payeeJoin(beneficiaryId: string): string {
  * channel's size (never mixing regions). The payee is the insuree, or the family's head; the payee FA
  * is built by the channel's rule in SQL, and a payment without one is FAILED with the reason at once
  * (never silently dropped, never batched). The unique entitlement_id makes a second generation impossible.
+ * Without a rule (a sponsor-bank channel) payments are all PENDING and unbatched: a send hands them over.
  */
 export async function generatePayments(
   client: pg.ClientBase,
   cycleId: string,
-  channel: { id: string; rule: PayeeFaRule; batchSize: number },
+  channel: { id: string; rule: PayeeFaRule | null; batchSize: number },
 ): Promise<{ pending: number; failed: number }> {
-  const { fa, reason } = payeeFaSql(channel.rule, PAYEE_COLUMNS);
+  const { fa, reason } = channel.rule ? payeeFaSql(channel.rule, PAYEE_COLUMNS) : { fa: 'null::text', reason: 'null::text' };
+  const failed = channel.rule ? 'n.fa is null' : 'false';
   const result = await client.query<{ status: string; count: number }>(
     `with src as materialized (
        select gen_random_uuid() as id, e.id as entitlement_id, e.beneficiary_id, e.amount, e.currency, x.fa, x.reason,
@@ -59,8 +61,8 @@ export async function generatePayments(
        insert into disbursement_payments
          (id, cycle_id, entitlement_id, beneficiary_id, batch_id, amount, currency, payee_fa, payee_name, region, status, reason_code, reason_message, created_at, updated_at)
        select n.id, $1, n.entitlement_id, n.beneficiary_id, k.batch_id, n.amount, n.currency, n.fa, n.payee_name, n.region,
-              case when n.fa is null then 'FAILED' else 'PENDING' end,
-              case when n.fa is null then '${PAYEE_UNRESOLVED}' end, n.reason, now(), now()
+              case when ${failed} then 'FAILED' else 'PENDING' end,
+              case when ${failed} then '${PAYEE_UNRESOLVED}' end, n.reason, now(), now()
          from numbered n left join buckets k on k.region is not distinct from n.region and k.bucket = n.bucket
        returning status)
      select status, count(*)::int as count from inserted group by status`,

@@ -39,10 +39,10 @@ export class ProgrammeService {
     if (!MNEMONIC.test(mnemonic)) throw new BadInputError('mnemonic must be 1-50 letters, digits, _ . or -', { field: 'mnemonic' });
     if (!input.name.trim()) throw new BadInputError('name is required', { field: 'name' });
     const currency = currencyCode(input.currency);
-    const channel = await this.channels.find(input.channelId);
+    const channel = (await this.channels.find(input.channelId))?.runtime ?? (await this.channels.sponsorBank(input.channelId));
     if (!channel) throw new NotFoundError('PayoutChannel', input.channelId);
-    if (channel.runtime.currency && channel.runtime.currency !== currency) {
-      throw new BadInputError(`the channel pays in ${channel.runtime.currency}, not ${currency}`, { field: 'currency' });
+    if (channel.currency && channel.currency !== currency) {
+      throw new BadInputError(`the channel pays in ${channel.currency}, not ${currency}`, { field: 'currency' });
     }
     if (await em.count(Programme, { mnemonic })) throw new ConflictError(`a programme with mnemonic ${mnemonic} exists`);
     const programme = em.create(Programme, { mnemonic, name: input.name.trim(), currency, channelId: channel.id });
@@ -111,15 +111,17 @@ export class ProgrammeService {
    */
   async approve(em: EntityManager, cycleId: string, userId: string): Promise<ApproveResult> {
     const cycle = await this.cycle(em, cycleId);
-    const channel = await this.channels.find(cycle.programme.channelId);
-    if (!channel) throw new ChannelUnavailableError(cycle.programme.channelId, 'no longer exists');
+    const channelId = cycle.programme.channelId;
+    const g2p = await this.channels.find(channelId);
+    // A sponsor bank needs no payee FA and no batches: a send hands the payments over in an envelope.
+    const generation = g2p ? { id: g2p.id, rule: g2p.runtime.config.payee, batchSize: g2p.runtime.config.batchSize } : { id: channelId, rule: null, batchSize: 1 };
+    if (!g2p && !(await this.channels.sponsorBank(channelId))) throw new ChannelUnavailableError(channelId, 'no longer exists');
     const counts = await this.bulk.transaction(async (client) => {
       const locked = await client.query('select status from programme_cycles where id = $1 for update', [cycleId]);
       if (locked.rows[0]?.status !== CycleStatus.DRAFT) throw new ConflictError(`cycle ${cycle.code} is already approved`, { cycleId });
       const entitlements = await client.query('select 1 from entitlements where cycle_id = $1 limit 1', [cycleId]);
       if (!entitlements.rowCount) throw new BadInputError(`cycle ${cycle.code} has no entitlements to approve`);
-      const { payee, batchSize } = channel.runtime.config;
-      const generated = await generatePayments(client, cycleId, { id: channel.id, rule: payee, batchSize });
+      const generated = await generatePayments(client, cycleId, generation);
       await client.query(`update programme_cycles set status = 'APPROVED', approved_at = now(), approved_by = $2 where id = $1`, [cycleId, userId]);
       return generated;
     });

@@ -7,6 +7,7 @@ import { ChannelDirectory, type ChannelHandle } from './channel-directory.js';
 import { ChannelUnavailableError, NothingToSendError } from './disbursement.errors.js';
 import { createBatches } from './batching.js';
 import { routeCycle, routingActive } from './routing/routed-send.js';
+import { handOffToSponsorBanks, programmeChannel } from './sponsor-bank/envelopes/cycle-handoff.js';
 import { ENVELOPE_QUEUE } from './sponsor-bank/envelopes/sponsor-bank.worker.js';
 import type { Config } from '../config.js';
 
@@ -34,6 +35,7 @@ export interface SendReport {
  * sendDisbursements: groups the approved cycles' unbatched PENDING payments into batches (the
  * channel's size, never mixing regions), selects the batches the channel's filter admits, marks them
  * QUEUED and enqueues one send job per batch. Sending itself is the workers' (batch-worker.ts).
+ * A programme whose channel is a sponsor bank gets envelopes instead (sponsor-bank/envelopes/cycle-handoff.ts).
  * With enabled payout routing rules, a cycle send first applies the routing decision (the dry run's SQL,
  * routing/routed-send.ts): payments move to batches of the channel their rule picks, or, routed to a sponsor
  * bank, into a disbursement envelope there.
@@ -72,6 +74,12 @@ export class SendService {
     }
     const queued: string[] = [];
     for (const channelId of channelIds) {
+      const bank = routed ? null : await this.channels.sponsorBank(channelId);
+      if (bank) {
+        if (!bank.enabled) throw new ChannelUnavailableError(channelId, 'is disabled');
+        report.envelopeIds.push(...(await this.handOver(bank.id, scope.cycleId)));
+        continue;
+      }
       const channel = await this.channels.find(channelId);
       if (!channel?.enabled && routed) {
         // Routing never picks an unavailable channel; these are batches it may no longer move (already attempted).
@@ -102,6 +110,21 @@ export class SendService {
       const routed = await routeCycle(client, cycleId, this.routing);
       const channels = await client.query<{ channel_id: string }>(`select distinct channel_id from disbursement_batches where cycle_id = $1 and status = 'READY'`, [cycleId]);
       return { ...routed, channelIds: channels.rows.map((r) => r.channel_id) };
+    });
+  }
+
+  /** Programmes whose own channel is a sponsor bank: their approved cycles' pending payments go over in envelopes. */
+  private handOver(channelId: string, cycleId: string | undefined): Promise<string[]> {
+    return this.bulk.transaction(async (client) => {
+      const cycles = await client.query<{ id: string }>(
+        `select c.id from programme_cycles c join programmes p on p.id = c.programme_id
+          where c.status = 'APPROVED' and p.channel_id = $1 and ($2::uuid is null or c.id = $2)
+          order by c.id for update of c`,
+        [channelId, cycleId ?? null],
+      );
+      const envelopeIds: string[] = [];
+      for (const { id } of cycles.rows) envelopeIds.push(...(await handOffToSponsorBanks(client, id, programmeChannel(channelId))));
+      return envelopeIds;
     });
   }
 

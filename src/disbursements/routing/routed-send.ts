@@ -4,7 +4,7 @@ import { createRoutedBatches } from '../batching.js';
 import { payeeFaSql } from '../channels/payee-fa.js';
 import type { G2pConnectConfig } from '../channels/g2p-connect/g2p-connect.types.js';
 import { PAYEE_COLUMNS, PAYEE_UNRESOLVED, payeeJoin } from '../payment-generation.js';
-import { handOffToSponsorBanks } from '../sponsor-bank/envelopes/cycle-handoff.js';
+import { AS_ROUTED, handOffToSponsorBanks } from '../sponsor-bank/envelopes/cycle-handoff.js';
 import { ROUTED_PAYMENTS } from './routing.sql.js';
 
 /** Reason code on PENDING payments a routed send leaves unbatched; a later send routes them again. */
@@ -52,7 +52,7 @@ export async function routeCycle(client: pg.ClientBase, cycleId: string, config:
     [open.rows.map((r) => r.id)],
   );
   await rebuildPayeeFas(client, cycleId);
-  const envelopeIds = await handOffToSponsorBanks(client, cycleId);
+  const envelopeIds = await handOffToSponsorBanks(client, cycleId, AS_ROUTED);
   return { batchesCreated: await createRoutedBatches(client, cycleId), envelopeIds };
 }
 

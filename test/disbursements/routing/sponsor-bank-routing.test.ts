@@ -59,11 +59,11 @@ describe('cycles routed to a sponsor bank become disbursement envelopes', () => 
     rules.push(expectData(response).createPayoutRoutingRule.id);
   }
 
-  /** A programme (its default channel G2P Connect) whose funding account, when `funded`, is at the EXAMPLE bank. */
-  async function programme(funded = true): Promise<Programme & { id: string }> {
+  /** A programme (its own channel G2P Connect unless given) whose funding account, when `funded`, is at the EXAMPLE bank. */
+  async function programme(funded = true, channelId = g2pChannel): Promise<Programme & { id: string }> {
     const s = suffix();
     const p = { id: '', mnemonic: `PRG-${s}`, account: `ACC${s}`, admin: await admin(), manager: await manager() };
-    p.id = await createProgramme(g2pChannel, p.mnemonic);
+    p.id = await createProgramme(channelId, p.mnemonic);
     if (funded) await fundingAccount(p);
     return p;
   }
@@ -205,5 +205,23 @@ describe('cycles routed to a sponsor bank become disbursement envelopes', () => 
     expect(secondRows.map((r) => r.disbursementId)).to.not.include.members(firstRows.map((r) => r.disbursementId));
     expect(await envelope(second)).to.include({ numberOfDisbursements: 3, totalAmount: '303.00', scheduleDate: '2099-01-01' });
     expect((await payments(cycleId)).map((row) => row.status)).to.deep.equal(['SENT', 'SENT', 'SENT']);
+  });
+
+  it('a programme whose own channel is a sponsor bank: approval leaves payments unbatched, a send hands them over', async () => {
+    const channelId = await createSponsorBankChannel();
+    const p = await programme(true, channelId);
+    const cycleId = await cycleOf(p.id, 2, '2099-01-01');
+    expect((await payments(cycleId)).map((row) => [row.status, row.payeeFa])).to.deep.equal([['PENDING', null], ['PENDING', null]]);
+
+    expectData(await gql(`mutation($id: ID!) { disablePayoutChannel(id: $id) { enabled } }`, { id: channelId }, await admin()));
+    expect(expectCode(await send({ cycleId }), 'CONFLICT').message).to.match(/is disabled/);
+    expectData(await gql(`mutation($id: ID!) { enablePayoutChannel(id: $id) { enabled } }`, { id: channelId }, await admin()));
+
+    const report = expectData(await send({ channelId })).sendDisbursements;
+    expect(report).to.deep.include({ batchesCreated: 0, batchesQueued: 0 });
+    expect(report.envelopeIds).to.have.length(1);
+    expect(await envelope(report.envelopeIds[0])).to.include({ cycleId, channelId, numberOfDisbursements: 2, totalAmount: '201.00' });
+    expect((await payments(cycleId)).map((row) => row.status)).to.deep.equal(['SENT', 'SENT']);
+    expectCode(await send({ cycleId }), 'CONFLICT');
   });
 });

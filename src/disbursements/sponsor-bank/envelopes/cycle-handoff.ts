@@ -19,9 +19,17 @@ const ACCOUNT_TYPE = `case
   when c.sponsor_bank_config->>'mobileWalletProvider' is not null and coalesce(i.insuree_wallet, i.phone) is not null then 'MOBILE_WALLET'
   when c.sponsor_bank_config->>'emailWalletProvider' is not null and i.email is not null then 'EMAIL_WALLET' end`;
 
+/** Which payments go to which channel: routing's decision (the caller's `routed_now`)… */
+export const AS_ROUTED = { sql: 'select payment_id, channel_id from routed_now', params: [] as string[] };
+
+/** …or every payment of the cycle to its programme's own sponsor-bank channel. */
+export function programmeChannel(channelId: string) {
+  return { sql: 'select id as payment_id, $2::uuid as channel_id from disbursement_payments where cycle_id = $1', params: [channelId] };
+}
+
 /**
- * Hands the cycle's payments that routing sent to sponsor-bank channels (the caller's `routed_now`, still
- * PENDING and unbatched) to those banks: per channel one disbursement envelope on the programme's funding
+ * Hands the cycle's payments that `to` sends to sponsor-bank channels (those still PENDING and unbatched)
+ * to those banks: per channel one disbursement envelope on the programme's funding
  * account there, declared and filled at once (count, total, currency, schedule date = the cycle's, or today
  * when that has passed), one disbursement per payment, and the payments SENT, all in the caller's
  * transaction under its cycle lock, so a payment is handed over once. The envelope pipeline then checks and
@@ -29,7 +37,7 @@ const ACCOUNT_TYPE = `case
  * Payments without an account at that bank stay PENDING with a reason; payees the bank cannot reach FAIL.
  * Returns the new envelopes' ids.
  */
-export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: string): Promise<string[]> {
+export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: string, to: { sql: string; params: string[] }): Promise<string[]> {
   await client.query(
     `create temp table handoff on commit drop as
      select p.id as payment_id, p.amount, p.currency, c.id as channel_id, c.sponsor_bank_config as cfg, a.id as account_id,
@@ -40,7 +48,7 @@ export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: stri
             coalesce(i.iban, i.bank_account_number) as bank_account, i.bic,
             coalesce(i.insuree_wallet, i.phone) as phone, i.email,
             ${ACCOUNT_TYPE} as account_type
-       from routed_now r
+       from (${to.sql}) r
        join payout_channels c on c.id = r.channel_id and c.kind = 'SPONSOR_BANK'
        join disbursement_payments p on p.id = r.payment_id and p.status = 'PENDING' and p.batch_id is null
        join programme_cycles cy on cy.id = p.cycle_id
@@ -49,7 +57,7 @@ export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: stri
          on a.programme_mnemonic = pr.mnemonic and a.bank_code = c.sponsor_bank_config->>'bankCode' and a.currency = p.currency
        ${payeeJoin('p.beneficiary_id')}
       where p.cycle_id = $1`,
-    [cycleId],
+    [cycleId, ...to.params],
   );
   await client.query(
     `update disbursement_payments p
@@ -90,5 +98,6 @@ export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: stri
      select envelope_id from envelopes order by envelope_id`,
     [cycleId],
   );
+  await client.query('drop table handoff'); // a channel-wide send hands over several cycles in one transaction
   return envelopes.rows.map((r) => r.envelope_id);
 }
