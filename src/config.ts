@@ -43,6 +43,8 @@ export interface Config {
   sponsorBank: {
     /** Bearer tokens banks present on POST /banks/:bankCode/statements, by bank code. */
     statementTokens: Record<string, string>;
+    /** Body limit of that route: a month of a large programme's statement is far above the GraphQL limit. */
+    statementMaxBytes: number;
     pollMs: number;
     maxAttempts: number;
     backoffBaseMs: number;
@@ -170,6 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
     exampleBank: { url: env.EXAMPLE_BANK_URL || 'http://127.0.0.1:8003', timeoutMs: int(env, 'EXAMPLE_BANK_TIMEOUT_MS', 10_000, 1) },
     sponsorBank: {
       statementTokens: tokenMap(env, 'BANK_STATEMENT_TOKENS'),
+      statementMaxBytes: int(env, 'BANK_STATEMENT_MAX_BYTES', 256 * 1024 * 1024, 1024),
       pollMs: int(env, 'SPONSOR_BANK_POLL_MS', 30_000, 100),
       maxAttempts: int(env, 'SPONSOR_BANK_MAX_ATTEMPTS', 5, 1),
       backoffBaseMs: int(env, 'SPONSOR_BANK_BACKOFF_MS', 60_000, 0),

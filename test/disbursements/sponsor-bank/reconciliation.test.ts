@@ -160,6 +160,17 @@ describe('MT940 reconciliation', () => {
     expect(ok.body).to.include({ duplicate: false, paidCount: 1, errorCount: 0 });
   });
 
+  it('takes a statement over HTTP that is larger than the GraphQL body limit (the route has its own)', async () => {
+    const narratives = ['x'.repeat(65), 'y'.repeat(65), 'z'.repeat(65), 'w'.repeat(65)];
+    // Credits are ignored by reconciliation: only the debit settles a disbursement, whatever the file's size.
+    const credits: Line[] = Array.from({ length: 4000 }, (_, i) => ['C', `CR${i}`, '1.00', narratives]);
+    const text = statement(p, [['D', ids[0], '100.00'], ...credits]);
+    expect(Buffer.byteLength(text)).to.be.greaterThan(testApp().container.config.limits.bodyBytes);
+    const response = await postStatement(text);
+    expect(response.status).to.equal(200);
+    expect(response.body).to.include({ paidCount: 1, errorCount: 0, ignoredCount: 4000 });
+  });
+
   it('reconciles the simulator statement end to end: settled payments PAID, the returned one REVERSED @smoke', async () => {
     sim.setOptions({ returnShare: 0.25 });
     try {

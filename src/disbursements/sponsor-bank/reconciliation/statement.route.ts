@@ -16,12 +16,13 @@ function sameSecret(presented: string, expected: string): boolean {
  * configured for its code (BANK_STATEMENT_TOKENS); the statement's :25: must be an account held at that bank.
  */
 export const statementRoutes: RouteFactory = (container: Container): Route[] => {
-  const tokens = container.config.sponsorBank.statementTokens;
+  const { statementTokens: tokens, statementMaxBytes } = container.config.sponsorBank;
   const reconciliation = container.get(ReconciliationService);
   return [
     {
       method: 'POST',
       path: '/banks/:bankCode/statements',
+      maxBodyBytes: statementMaxBytes,
       async handle(request: HttpRequest): Promise<HttpResponse> {
         const { bankCode } = request.params;
         const expected = tokens[bankCode];
