@@ -79,7 +79,7 @@ export class DisbursementResolver {
   }
 
   @Authorized(...MANAGERS)
-  @Mutation(() => SendReport, { description: 'Batches the pending payments and queues one G2P Connect message per batch. Sending twice is a CONFLICT.' })
+  @Mutation(() => SendReport, { description: 'Batches the pending payments and queues one G2P Connect message per batch, or hands them to a sponsor bank in an envelope. Sending twice is a CONFLICT.' })
   sendDisbursements(@Arg('input', () => SendDisbursementsInput) input: SendDisbursementsInput, @Ctx() ctx: Context): Promise<SendReport> {
     const id = input.cycleId ?? input.channelId ?? input.batchIds?.[0];
     if (id) ctx.auditEntity = { type: input.cycleId ? 'Cycle' : input.channelId ? 'PayoutChannel' : 'DisbursementBatch', id };
