@@ -120,6 +120,10 @@ describe('cycles routed to a sponsor bank become disbursement envelopes', () => 
     });
     expect((await payments(cycleId)).map((row) => row.status)).to.deep.equal(['SENT', 'SENT', 'SENT', 'SENT']);
     expectCode(await send({ cycleId }), 'CONFLICT');
+    const audit = `query($id: String) { auditEvents(entityId: $id) { items { action detail } } }`;
+    expect(expectData(await gql(audit, { id: envelopeId }, await admin())).auditEvents.items).to.deep.equal([
+      { action: 'disbursementEnvelope.handedOver', detail: { cycleId, channelId: (await envelope(envelopeId)).channelId, numberOfDisbursements: 4, totalAmount: '406.00' } },
+    ]);
 
     bank.setOptions({ returnShare: 0.25 });
     try {

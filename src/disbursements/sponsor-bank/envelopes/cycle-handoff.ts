@@ -33,7 +33,8 @@ export function programmeChannel(channelId: string) {
  * account there, declared and filled at once (count, total, currency, schedule date = the cycle's, or today
  * when that has passed), one disbursement per payment, and the payments SENT, all in the caller's
  * transaction under its cycle lock, so a payment is handed over once. The envelope pipeline then checks and
- * blocks funds and initiates the payments; the bank statement settles them (reconciliation.sql.ts).
+ * blocks funds and initiates the payments; the bank statement settles them (reconciliation.sql.ts). Each envelope
+ * leaves an audit event beside the send's own.
  * Payments without an account at that bank stay PENDING with a reason; payees the bank cannot reach FAIL.
  * Returns the new envelopes' ids.
  */
@@ -80,7 +81,12 @@ export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: stri
               count(*), sum(amount), min(currency), min(schedule_date), 'handed over by sendDisbursements', count(*), sum(amount), now(), now()
          from handoff where account_id is not null and account_type is not null
         group by channel_id, account_id
-       returning id, envelope_id, channel_id, sponsor_account_id),
+       returning id, envelope_id, channel_id, sponsor_account_id, number_of_disbursements, total_amount),
+     audited as (
+       insert into audit_events (occurred_at, action, entity_type, entity_id, result, detail)
+       select now(), 'disbursementEnvelope.handedOver', 'DisbursementEnvelope', envelope_id, 'SUCCESS',
+              jsonb_build_object('cycleId', $1::text, 'channelId', channel_id, 'numberOfDisbursements', number_of_disbursements, 'totalAmount', total_amount::text)
+         from envelopes),
      disbursements as (
        insert into sponsor_bank_disbursements (id, disbursement_id, envelope_id, payment_id, beneficiary_id, beneficiary_name, beneficiary_account_type,
          beneficiary_account, beneficiary_bank_code, wallet_provider, phone_no, email, narrative, amount, request_hash, created_at, updated_at)
