@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { keepQueriesWhole } from './embedded-queue.js';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -23,6 +24,7 @@ export async function startEmbeddedPostgres(dataDir: string, maxConnections: num
   try {
     db = await PGlite.create(dataDir);
     server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+    keepQueriesWhole(server, db);
     await server.start();
   } catch (error) {
     await db?.close();
