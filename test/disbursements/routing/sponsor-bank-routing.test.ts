@@ -109,7 +109,7 @@ describe('cycles routed to a sponsor bank become disbursement envelopes', () => 
     await routeAllTo(await createSponsorBankChannel());
     const p = await programme();
     const cycleId = await cycleOf(p.id, 4);
-    let envelopeId = '';
+    let envelopeId: string;
 
     // Before the send: the worker may pick the envelope up at once.
     bank.setOptions({ returnShare: 0.25 });
