@@ -27,7 +27,7 @@ export interface SendReport {
   batchesQueued: number;
   /** Batches left READY because the channel's batch filter excludes them (or, routed, their channel became unavailable). */
   batchesFiltered: number;
-  /** Sponsor-bank envelopes the routed payments were handed over in. */
+  /** Sponsor-bank envelopes the payments were handed over in (sponsor-bank channels, routed or the programme's own). */
   envelopeIds: string[];
 }
 
