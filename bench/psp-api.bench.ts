@@ -1,15 +1,22 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { startApp, type App } from '../src/app.js';
+import { build, startArgs } from '../scripts/build.js';
 import { AuthService } from '../src/auth/auth.service.js';
 import { Role } from '../src/auth/role.js';
 import { UserService } from '../src/auth/user.service.js';
 import { PAY_SQL, payParams, paymentFingerprint, VERIFY_SQL } from '../src/collections/psp-api.service.js';
 import { loadConfig } from '../src/config.js';
+import { Container } from '../src/container.js';
+import { ormConfig } from '../src/db/mikro-orm.config.js';
+import { createLogger } from '../src/logger.js';
 import { PspService } from '../src/psp/psp.service.js';
 import type { BenchScenario } from './run.js';
 
@@ -17,8 +24,10 @@ import type { BenchScenario } from './run.js';
  * The external PSP API under load on real PostgreSQL: 50 concurrent keep-alive clients (in a worker
  * thread, so the load generator has its own core as in perf-floors.md) against Hela's GraphQL
  * `verifyInsuree` and `processPayment`, and against a floor: the same SQL behind a plain node:http +
- * pg handler, in the same run. Payments go to a different insuree each; afterwards the rows written
- * are counted against the accepted requests (duplicates = 0).
+ * pg handler, in the same run. Hela runs as production runs it (`npm start`: built, then the compiled
+ * JavaScript under plain node, in a process of its own); the floor runs in this process. Payments go
+ * to a different insuree each; afterwards the rows written are counted against the accepted requests
+ * (duplicates = 0).
  *
  * Env: BENCH_SECONDS (15), BENCH_WARMUP_SECONDS (3), BENCH_FAMILIES (100000), BENCH_HISTORY (1000000),
  * BENCH_CONNECTIONS (50).
@@ -105,26 +114,28 @@ function success(kind, r) {
 `;
 
 /**
- * CPU time (ms) the main thread (Hela and the floor both serve there) has used, from Linux's
- * per-thread stat; undefined elsewhere. Unlike req/s it barely moves when other work loads the machine.
+ * CPU time (ms) the main thread of a process (Hela's, or this one's, where the floor serves) has used,
+ * from Linux's per-thread stat; undefined elsewhere. Unlike req/s it barely moves when other work
+ * loads the machine.
  */
-function mainThreadCpuMs(): number | undefined {
+function mainThreadCpuMs(pid: number): number | undefined {
   try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms ticks
   } catch {
     return undefined;
   }
 }
 
-async function load(options: Record<string, unknown>): Promise<RunResult & { firstError?: string }> {
-  const cpuBefore = mainThreadCpuMs();
+/** `serverPid`: the process whose main thread serves the requests. */
+async function load(serverPid: number, options: Record<string, unknown>): Promise<RunResult & { firstError?: string }> {
+  const cpuBefore = mainThreadCpuMs(serverPid);
   const result = await new Promise<RunResult & { firstError?: string; total: number }>((resolve, reject) => {
     const worker = new Worker(LOADGEN, { eval: true, workerData: { connections: CONNECTIONS, warmupMs: WARMUP * 1000, measureMs: SECONDS * 1000, ...options } });
     worker.once('message', resolve);
     worker.once('error', reject);
   });
-  const cpuAfter = mainThreadCpuMs();
+  const cpuAfter = mainThreadCpuMs(serverPid);
   // Over the whole run (warm-up included), per request served.
   if (cpuBefore !== undefined && cpuAfter !== undefined && result.total > 0) result.cpuUs = ((cpuAfter - cpuBefore) * 1000) / result.total;
   return result;
@@ -207,74 +218,131 @@ function cpuLine(label: string, r: RunResult, floor: RunResult): string | undefi
   return `   ${label.padEnd(28)} main-thread CPU ${r.cpuUs.toFixed(0)} us/request, floor ${floor.cpuUs.toFixed(0)}: cpu ratio ${(floor.cpuUs / r.cpuUs).toFixed(2)}`;
 }
 
+/** Hela's environment; the bench's own services (which create the PSP and issue its token) use it too. */
+const HELA_ENV: Record<string, string> = {
+  NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'silent', BCRYPT_COST: '4',
+  JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', SECRET_KEY: '1'.repeat(64), ADMIN_PASSWORD: 'bench admin password',
+  SIMULATORS_ENABLED: 'false', WORKERS_ENABLED: 'false', DB_POOL_MAX: '10',
+};
+
+interface HelaProcess {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** As `npm start` runs it, without npm in between: built, then node on dist/src/main.js. Ready when /healthz answers. */
+async function startHela(env: Record<string, string>): Promise<HelaProcess> {
+  build();
+  const port = await freePort();
+  // A directory of its own, so that a developer's .env cannot change what is measured.
+  const cwd = mkdtempSync(join(tmpdir(), 'hela-bench-'));
+  const child: ChildProcess = spawn(process.execPath, startArgs(), { cwd, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+    rmSync(cwd, { recursive: true, force: true });
+  };
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if (child.exitCode !== null) break;
+    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return { url, pid: child.pid!, stop };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await stop();
+  throw new Error(`Hela did not start:\n${stderr}`);
+}
+
 const scenario: BenchScenario = {
   name: 'psp-api',
   async run(databaseUrl: string) {
-    const app: App = await startApp(loadConfig({
-      NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'silent', BCRYPT_COST: '4',
-      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', SECRET_KEY: '1'.repeat(64), ADMIN_PASSWORD: 'bench admin password',
-      SIMULATORS_ENABLED: 'false', WORKERS_ENABLED: 'false', DB_POOL_MAX: '10',
-    }));
-    const db = new pg.Client({ connectionString: databaseUrl });
-    await db.connect();
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-    let floor: Server | undefined;
+    const env = { ...HELA_ENV, DATABASE_URL: databaseUrl };
+    const hela = await startHela(env); // applies the migrations before anything below touches the schema
     try {
-      const { container } = app;
-      const em = container.orm.em.fork();
-      const username = `bench-psp-${randomUUID().slice(0, 8)}`;
-      const user = await container.get(UserService).create(em, { username, password: PASSWORD, roles: [Role.PSP] });
-      const psp = await container.get(PspService).create(em, { name: `Bench PSP ${username}`, isExternalApiUser: true, interactiveUserUuid: user.id });
-      await seed(db, psp.uuid);
-      const settings = await db.query(`select current_setting('fsync') as fsync, current_setting('synchronous_commit') as sc, version() as v`);
-      console.log(`   PostgreSQL: ${settings.rows[0].v.split(',')[0]}; fsync=${settings.rows[0].fsync}, synchronous_commit=${settings.rows[0].sc}; ${CONNECTIONS} connections, ${WARMUP}s warm-up + ${SECONDS}s`);
-      const { token } = await container.get(AuthService).tokenAuth(username, PASSWORD);
-      floor = floorServer(pool, { uuid: psp.uuid, userId: user.id, username });
-      const floorUrl = await listen(floor);
-
-      const policies = await db.query(`select p.uuid, i.chf_id from insurees i join policies p on p.family_uuid = i.family_uuid where i.chf_id like 'B%' order by i.chf_id`);
-      const products = (await db.query(`select code, name, lump_sum from products where code like 'BP%' order by code`)).rows;
-      // Family g's policy is under product g % 10 in code order, as seeded.
-      const productByIndex = products.map((p) => ({ code: p.code, name: p.name, lumpSum: p.lump_sum }));
-      const common = { chfPrefix: 'B', families: FAMILIES, products: productByIndex, policies: policies.rows.map((r) => r.uuid) };
-
-      await resetPayments(db);
-      const helaVerify = await load({ ...common, url: `${app.url}/graphql`, token, kind: 'hela-verify' });
-      const floorVerify = await load({ ...common, url: `${floorUrl}/verify`, kind: 'floor-verify' });
-
-      const checks: string[] = [];
-      const payRun = async (label: string, url: string, kind: string, withToken: boolean) => {
-        await resetPayments(db);
-        const runId = `run-${label}-${Date.now()}`;
-        const result = await load({ ...common, url, token: withToken ? token : undefined, kind, runId });
-        const counts = await db.query(`select (select count(*)::int from payment_transactions where psp_transaction_id like $1) as tx,
-          (select count(*)::int from premiums m join payment_transactions t on t.uuid = m.payment_transaction_uuid where t.psp_transaction_id like $1) as premiums,
-          (select count(*)::int from policies where status = 2) as active`, [`${runId}-%`]);
-        const { tx, premiums, active } = counts.rows[0];
-        const accepted = result.okIds.length;
-        checks.push(`   ${label.padEnd(28)} accepted ${accepted}, transactions ${tx}, premiums ${premiums}, active policies ${active}: ${tx === accepted && premiums === accepted && active === accepted ? 'no duplicates' : 'MISMATCH'}`);
-        if (result.firstError) console.log(`   first error (${label}): ${result.firstError}`);
-        return result;
-      };
-      const helaPay = await payRun('hela', `${app.url}/graphql`, 'hela-pay', true);
-      const floorPay = await payRun('floor', `${floorUrl}/pay`, 'floor-pay', false);
-
-      console.log(line('verifyInsuree (Hela GraphQL)', helaVerify, floorVerify));
-      console.log(line('verifyInsuree (floor)', floorVerify));
-      console.log(line('processPayment (Hela GraphQL)', helaPay, floorPay));
-      console.log(line('processPayment (floor)', floorPay));
-      for (const cpu of [cpuLine('verifyInsuree', helaVerify, floorVerify), cpuLine('processPayment', helaPay, floorPay)]) if (cpu) console.log(cpu);
-      console.log('   duplicate check (rows written = accepted requests):');
-      for (const check of checks) console.log(check);
-      console.log('   targets: verifyInsuree >= 2000 req/s, processPayment >= 1000/s, p99 < 100 ms, ratio to floor >= 0.5');
+      await measure(hela, env, databaseUrl);
     } finally {
-      await new Promise<void>((resolve) => (floor ? floor.close(() => resolve()) : resolve()));
-      floor?.closeAllConnections();
-      await pool.end();
-      await db.end();
-      await app.close();
+      await hela.stop();
     }
   },
 };
+
+async function measure(hela: HelaProcess, env: Record<string, string>, databaseUrl: string): Promise<void> {
+  const orm = await MikroORM.init(ormConfig(databaseUrl, 2));
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  let floor: Server | undefined;
+  try {
+    const container = new Container(loadConfig(env), orm, createLogger('silent'));
+    const em = orm.em.fork();
+    const username = `bench-psp-${randomUUID().slice(0, 8)}`;
+    const user = await container.get(UserService).create(em, { username, password: PASSWORD, roles: [Role.PSP] });
+    const psp = await container.get(PspService).create(em, { name: `Bench PSP ${username}`, isExternalApiUser: true, interactiveUserUuid: user.id });
+    await seed(db, psp.uuid);
+    const settings = await db.query(`select current_setting('fsync') as fsync, current_setting('synchronous_commit') as sc, version() as v`);
+    console.log(`   PostgreSQL: ${settings.rows[0].v.split(',')[0]}; fsync=${settings.rows[0].fsync}, synchronous_commit=${settings.rows[0].sc}; ${CONNECTIONS} connections, ${WARMUP}s warm-up + ${SECONDS}s`);
+    console.log(`   Hela: node ${startArgs().map((arg) => arg.replace(/^.*\/dist\//, 'dist/')).join(' ')} (as npm start), in its own process`);
+    const { token } = await container.get(AuthService).tokenAuth(username, PASSWORD);
+    floor = floorServer(pool, { uuid: psp.uuid, userId: user.id, username });
+    const floorUrl = await listen(floor);
+
+    const policies = await db.query(`select p.uuid, i.chf_id from insurees i join policies p on p.family_uuid = i.family_uuid where i.chf_id like 'B%' order by i.chf_id`);
+    const products = (await db.query(`select code, name, lump_sum from products where code like 'BP%' order by code`)).rows;
+    // Family g's policy is under product g % 10 in code order, as seeded.
+    const productByIndex = products.map((p) => ({ code: p.code, name: p.name, lumpSum: p.lump_sum }));
+    const common = { chfPrefix: 'B', families: FAMILIES, products: productByIndex, policies: policies.rows.map((r) => r.uuid) };
+
+    await resetPayments(db);
+    const helaVerify = await load(hela.pid, { ...common, url: `${hela.url}/graphql`, token, kind: 'hela-verify' });
+    const floorVerify = await load(process.pid, { ...common, url: `${floorUrl}/verify`, kind: 'floor-verify' });
+
+    const checks: string[] = [];
+    const payRun = async (label: string, serverPid: number, url: string, kind: string, withToken: boolean) => {
+      await resetPayments(db);
+      const runId = `run-${label}-${Date.now()}`;
+      const result = await load(serverPid, { ...common, url, token: withToken ? token : undefined, kind, runId });
+      const counts = await db.query(`select (select count(*)::int from payment_transactions where psp_transaction_id like $1) as tx,
+        (select count(*)::int from premiums m join payment_transactions t on t.uuid = m.payment_transaction_uuid where t.psp_transaction_id like $1) as premiums,
+        (select count(*)::int from policies where status = 2) as active`, [`${runId}-%`]);
+      const { tx, premiums, active } = counts.rows[0];
+      const accepted = result.okIds.length;
+      checks.push(`   ${label.padEnd(28)} accepted ${accepted}, transactions ${tx}, premiums ${premiums}, active policies ${active}: ${tx === accepted && premiums === accepted && active === accepted ? 'no duplicates' : 'MISMATCH'}`);
+      if (result.firstError) console.log(`   first error (${label}): ${result.firstError}`);
+      return result;
+    };
+    const helaPay = await payRun('hela', hela.pid, `${hela.url}/graphql`, 'hela-pay', true);
+    const floorPay = await payRun('floor', process.pid, `${floorUrl}/pay`, 'floor-pay', false);
+
+    console.log(line('verifyInsuree (Hela GraphQL)', helaVerify, floorVerify));
+    console.log(line('verifyInsuree (floor)', floorVerify));
+    console.log(line('processPayment (Hela GraphQL)', helaPay, floorPay));
+    console.log(line('processPayment (floor)', floorPay));
+    for (const cpu of [cpuLine('verifyInsuree', helaVerify, floorVerify), cpuLine('processPayment', helaPay, floorPay)]) if (cpu) console.log(cpu);
+    console.log('   duplicate check (rows written = accepted requests):');
+    for (const check of checks) console.log(check);
+    console.log('   targets: verifyInsuree >= 2000 req/s, processPayment >= 1000/s, p99 < 100 ms, ratio to floor >= 0.5');
+  } finally {
+    await new Promise<void>((resolve) => (floor ? floor.close(() => resolve()) : resolve()));
+    floor?.closeAllConnections();
+    await pool.end();
+    await db.end();
+    await orm.close(true);
+  }
+}
 
 export default scenario;

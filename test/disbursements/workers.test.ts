@@ -15,7 +15,8 @@ function startWorker(): ChildProcess {
     JOBS_POOL_MAX: '2',
     LOG_LEVEL: 'silent',
   };
-  return spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], { env: { ...env, LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? 'silent' }, stdio: ['ignore', 'inherit', 'inherit'] });
+  // AsyncLocalStorage as `npm run worker` has it (package.json), the TypeScript through tsx.
+  return spawn(process.execPath, ['--experimental-async-context-frame', '--import', 'tsx', 'src/worker.ts'], { env: { ...env, LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? 'silent' }, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 function exited(child: ChildProcess): Promise<void> {

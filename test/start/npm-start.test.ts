@@ -4,13 +4,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { build, startArgs } from '../../scripts/build.js';
 
 /**
- * `npm start` as a user runs it (tsx src/main.ts, no DATABASE_URL): the embedded PostgreSQL keeps its
- * data under DATA_DIR across a restart, the first admin's generated password is printed once, and
- * SIGTERM / SIGINT stop the process cleanly with exit code 0.
+ * `npm start` as a user runs it (built, then the compiled dist/src/main.js under plain node, no
+ * DATABASE_URL): the compiled migrations apply, the embedded PostgreSQL keeps its data under DATA_DIR
+ * across a restart, the first admin's generated password is printed once, and SIGTERM / SIGINT stop
+ * the process cleanly with exit code 0. npm itself is left out so that signals reach node directly.
  */
-const TSX_CLI = join('node_modules', 'tsx', 'dist', 'cli.mjs');
 
 interface Started {
   child: ChildProcess;
@@ -32,8 +33,8 @@ function freePort(): Promise<number> {
 async function start(dataDir: string, port: number): Promise<Started> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', BCRYPT_COST: '4', LOG_LEVEL: 'info' };
   for (const name of ['DATABASE_URL', 'ADMIN_PASSWORD', 'ADMIN_USERNAME', 'NODE_ENV', 'JWT_SECRET', 'SECRET_KEY']) delete env[name];
-  // Its own process group, so that cleanup after a failure also reaches the node process tsx starts.
-  const child = spawn(process.execPath, [TSX_CLI, 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // Its own process group, so that cleanup after a failure reaches everything it started.
+  const child = spawn(process.execPath, startArgs(), { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -81,6 +82,7 @@ describe('npm start on the embedded database (a real child process)', function (
   let dataDir: string;
   let running: Started | undefined;
   before(() => {
+    build(); // what `npm start` does first
     dataDir = mkdtempSync(join(tmpdir(), 'hela-start-'));
   });
   after(() => {
