@@ -5,7 +5,9 @@ import { ensureFirstAdmin } from './auth/bootstrap-admin.js';
 import type { Config } from './config.js';
 import { Container } from './container.js';
 import { openDatabase } from './db/database.js';
-import { backgroundWorkers, routeFactories, startables } from './features.js';
+import { backgroundWorkers, routeFactories, sealedSecrets, startables } from './features.js';
+import { SecretBox } from './common/secret-box.js';
+import { rewrapSecrets } from './common/secret-rewrap.js';
 import type { Startable } from './simulators/startable.js';
 import { createApollo, graphqlRoutes } from './graphql/graphql.route.js';
 import { buildHelaSchema } from './graphql/schema.js';
@@ -25,6 +27,7 @@ export interface App {
 /** Opens the database (applying migrations), builds the schema and serves HTTP. Used by main and by tests. */
 export async function startApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<App> {
   const db = await openDatabase(config, log);
+  await rewrapSecrets(db.orm, new SecretBox(config.secretKeys), sealedSecrets, log);
   const container = new Container(config, db.orm, log);
   const started: Startable[] = [];
   const stopStarted = async () => {

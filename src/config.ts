@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { SecretKeys } from './common/secret-box.js';
 
 /**
  * The one place the environment is read. Everything else receives a typed, frozen `Config`.
@@ -18,7 +19,8 @@ export interface Config {
   login: { maxFailures: number; lockSeconds: number };
   admin: { username: string; password?: string };
   /** AES-256-GCM key (32 bytes, base64 or hex) for secrets at rest: PSP PINs, channel keys. */
-  secretKey: Buffer;
+  /** SECRET_KEY seals; SECRET_KEY_PREVIOUS keys still open values sealed before a rotation (re-sealed at start). */
+  secretKeys: SecretKeys;
   limits: { bodyBytes: number; depth: number; cost: number; aliases: number; tokens: number; directives: number };
   otp: { ttlSeconds: number; maxAttempts: number };
   workers: { enabled: boolean };
@@ -148,7 +150,10 @@ export function loadConfig(env: Env = process.env): Config {
     bcryptCost: int(env, 'BCRYPT_COST', 12, 4, 31),
     login: { maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1), lockSeconds: int(env, 'LOGIN_LOCK_SECONDS', 300, 1) },
     admin: { username: adminUsername, password: adminPassword },
-    secretKey: secretKey ? decodeKey('SECRET_KEY', secretKey) : randomBytes(32),
+    secretKeys: {
+      current: secretKey ? decodeKey('SECRET_KEY', secretKey) : randomBytes(32),
+      previous: (env.SECRET_KEY_PREVIOUS ?? '').split(',').map((raw) => raw.trim()).filter(Boolean).map((raw) => decodeKey('SECRET_KEY_PREVIOUS', raw)),
+    },
     limits: {
       bodyBytes: int(env, 'MAX_BODY_BYTES', 1_048_576, 1024),
       depth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 1),

@@ -19,12 +19,12 @@ import { Entitlement } from './disbursements/entitlement.entity.js';
 import { IntegrationError } from './disbursements/integration-error.entity.js';
 import { DisbursementPayment } from './disbursements/payment.entity.js';
 import { Programme } from './disbursements/programme.entity.js';
-import { PayoutChannel } from './disbursements/channels/payout-channel.entity.js';
+import { CHANNEL_SEALED_COLUMNS, PayoutChannel } from './disbursements/channels/payout-channel.entity.js';
 import { PayoutChannelResolver } from './disbursements/channels/payout-channel.resolver.js';
 import type { RouteFactory } from './http/route.js';
 import { MutationLog } from './core/mutation-log.entity.js';
 import { MutationLogResolver } from './core/mutation-log.resolver.js';
-import { PaymentServiceProvider } from './psp/payment-service-provider.entity.js';
+import { PaymentServiceProvider, PSP_SEALED_COLUMNS } from './psp/payment-service-provider.entity.js';
 import { PspResolver } from './psp/psp.resolver.js';
 import type { BackgroundWorkerFactory } from './jobs/background-worker.js';
 import { SponsorBankAccount } from './disbursements/sponsor-bank/accounts/sponsor-bank-account.entity.js';
@@ -50,6 +50,7 @@ import { Product } from './registry/product.entity.js';
 import { ProductResolver } from './registry/product.resolver.js';
 import { qmoneySimulatorStartable } from './simulators/qmoney/qmoney-demo.js';
 import type { StartableFactory } from './simulators/startable.js';
+import type { SealedColumns } from './common/secret-rewrap.js';
 
 /** Every feature's entities, resolvers and REST routes, in one list each. */
 export const entities = [
@@ -78,3 +79,6 @@ export const backgroundWorkers: BackgroundWorkerFactory[] = [
   (container) => container.get(BatchWorker),
   (container) => container.get(SponsorBankWorker),
 ];
+
+/** Tables with sealed secrets: re-sealed at start when their key or format is old (common/secret-rewrap.ts). */
+export const sealedSecrets: SealedColumns[] = [PSP_SEALED_COLUMNS, CHANNEL_SEALED_COLUMNS];

@@ -6,7 +6,7 @@ import { toConnection, window, type Connection } from '../common/relay.js';
 import { SecretBox } from '../common/secret-box.js';
 import { uuidArg } from '../common/uuid.js';
 import type { Container } from '../container.js';
-import { PaymentServiceProvider, PspKind } from './payment-service-provider.entity.js';
+import { PaymentServiceProvider, PspKind, pspSecretContext, type PspSecretField } from './payment-service-provider.entity.js';
 import { PspNotFoundError } from './psp.errors.js';
 import type { CreatePspInput, PspListArgs, UpdatePspInput } from './psp.inputs.js';
 import { toPspNode, type PaymentServiceProviderNode } from './psp.types.js';
@@ -20,7 +20,7 @@ export class PspService {
   private readonly apiUserCache = new Map<string, { psp: PaymentServiceProvider | null; until: number }>();
 
   constructor(container: Container) {
-    this.secrets = new SecretBox(container.config.secretKey);
+    this.secrets = new SecretBox(container.config.secretKeys);
   }
 
   async create(em: EntityManager, input: CreatePspInput): Promise<PaymentServiceProvider> {
@@ -109,15 +109,15 @@ export class PspService {
       changes.timeoutMs = input.timeoutMs;
     }
     // Each secret is sealed once, from the plaintext the admin typed; an update without it keeps the stored value.
-    if (input.pin != null) changes.pinSealed = this.sealed(input.pin, 'pin');
-    if (input.loginPassword != null) changes.loginPasswordSealed = this.sealed(input.loginPassword, 'loginPassword');
-    if (input.basicToken != null) changes.basicTokenSealed = this.sealed(input.basicToken, 'basicToken');
+    if (input.pin != null) changes.pinSealed = this.sealed(psp, input.pin, 'pin');
+    if (input.loginPassword != null) changes.loginPasswordSealed = this.sealed(psp, input.loginPassword, 'loginPassword');
+    if (input.basicToken != null) changes.basicTokenSealed = this.sealed(psp, input.basicToken, 'basicToken');
     Object.assign(psp, changes);
   }
 
-  private sealed(secret: string, field: string): string {
+  private sealed(psp: PaymentServiceProvider, secret: string, field: PspSecretField): string {
     if (!secret || secret.length > 256) throw new BadInputError(`${field} must be 1 to 256 characters`, { field });
-    return this.secrets.seal(secret);
+    return this.secrets.seal(secret, pspSecretContext(psp.uuid, field));
   }
 
   private async pspUser(em: EntityManager, uuid: string): Promise<User> {

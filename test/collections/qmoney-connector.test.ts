@@ -1,20 +1,23 @@
 import { expect } from 'chai';
 import { SecretBox } from '../../src/common/secret-box.js';
 import { QmoneyConnector, type QmoneyTokenCache } from '../../src/collections/connectors/qmoney.connector.js';
+import { pspSecretContext } from '../../src/psp/payment-service-provider.entity.js';
 import { QmoneySimulator } from '../../src/simulators/qmoney/qmoney.simulator.js';
 
-const box = new SecretBox(Buffer.alloc(32, 7));
+const box = new SecretBox({ current: Buffer.alloc(32, 7), previous: [] });
+const PSP = '5f1c7d7e-0d4e-4a39-9d8b-0f3c2a1b4c5d';
 const MERCHANT = '14001502';
 
 function connector(sim: QmoneySimulator, tokens: QmoneyTokenCache, overrides: { password?: string; basicToken?: string; timeoutMs?: number } = {}) {
   return new QmoneyConnector({
+    pspUuid: PSP,
     tokenKey: 'test',
     baseUrl: sim.url,
     account: MERCHANT,
     loginUsername: 'api-user',
-    pinSealed: box.seal('1234'),
-    loginPasswordSealed: box.seal(overrides.password ?? 'api-password'),
-    basicTokenSealed: box.seal(overrides.basicToken ?? 'QkFTSUM='),
+    pinSealed: box.seal('1234', pspSecretContext(PSP, 'pin')),
+    loginPasswordSealed: box.seal(overrides.password ?? 'api-password', pspSecretContext(PSP, 'loginPassword')),
+    basicTokenSealed: box.seal(overrides.basicToken ?? 'QkFTSUM=', pspSecretContext(PSP, 'basicToken')),
     timeoutMs: overrides.timeoutMs ?? 2000,
   }, box, tokens);
 }

@@ -9,7 +9,8 @@ describe('configuration (src/config.ts) @smoke', () => {
     const config = loadConfig({});
     expect(config).to.deep.include({ nodeEnv: 'development', host: '127.0.0.1', port: 4000, dataDir: './data', databaseUrl: undefined, logLevel: 'info' });
     expect(config.limits.bodyBytes).to.equal(1_048_576);
-    expect(config.secretKey).to.have.length(32);
+    expect(config.secretKeys.current).to.have.length(32);
+    expect(config.secretKeys.previous).to.deep.equal([]);
     expect(Object.isFrozen(config)).to.equal(true);
   });
 
@@ -38,7 +39,10 @@ describe('configuration (src/config.ts) @smoke', () => {
     expect(() => loadConfig({ ...PRODUCTION, SECRET_KEY: '' })).to.throw(ConfigError, /SECRET_KEY is required/);
     const config = loadConfig(PRODUCTION);
     expect(config.simulators.enabled).to.equal(false);
-    expect(config.secretKey.toString('hex')).to.equal('ab'.repeat(32));
+    expect(config.secretKeys.current.toString('hex')).to.equal('ab'.repeat(32));
+    const rotating = loadConfig({ ...PRODUCTION, SECRET_KEY_PREVIOUS: `${'cd'.repeat(32)}, ${'ef'.repeat(32)}` });
+    expect(rotating.secretKeys.previous.map((key) => key.toString('hex'))).to.deep.equal(['cd'.repeat(32), 'ef'.repeat(32)]);
+    expect(() => loadConfig({ ...PRODUCTION, SECRET_KEY_PREVIOUS: 'short' })).to.throw(ConfigError, /SECRET_KEY_PREVIOUS/);
   });
 
   it('is documented: every variable read in src/config.ts is listed in .env.example', () => {

@@ -51,7 +51,7 @@ describe('payment service providers (admin, OpenIMIS mutations + mutationLogs) @
     const uuid = await createQmoneyPsp(sim, admin);
     const [row] = await sql('select pin_sealed, login_password_sealed, basic_token_sealed from payment_service_providers where uuid = ?', [uuid]);
     for (const [column, secret] of [['pin_sealed', QMONEY.pin], ['login_password_sealed', QMONEY.password], ['basic_token_sealed', QMONEY.basicToken]]) {
-      expect(row[column]).to.match(/^v1\./);
+      expect(row[column]).to.match(/^v2\.[0-9a-f]{8}\./);
       expect(row[column]).to.not.include(secret);
     }
     expectCode(await gql(`{ paymentServiceProvider { edges { node { pin } } } }`, undefined, admin), 'BAD_USER_INPUT');
@@ -70,6 +70,31 @@ describe('payment service providers (admin, OpenIMIS mutations + mutationLogs) @
     const processed = expectData(await gql(`mutation($i: ProcessTransactionMutationInput!) { processTransaction(input: $i) { Success responseCode } }`,
       { i: { uuid: initiated.uuids, otp: sim.lastOtp(insured.wallet!) } }, accountant)).processTransaction;
     expect(processed).to.deep.equal({ Success: true, responseCode: '1' });
+  });
+
+  it('binds each secret to its row and field: a copied or altered value does not open, and nothing is sent to the PSP', async () => {
+    const [a, b] = [await createQmoneyPsp(sim, admin), await createQmoneyPsp(sim, admin)];
+    const rows = await sql('select uuid, pin_sealed from payment_service_providers where uuid in (?, ?)', [a, b]);
+    // The same PIN on two PSPs: different IVs, different ciphertexts.
+    expect(rows[0].pin_sealed).to.not.equal(rows[1].pin_sealed);
+    const insured = await createInsuredFamily();
+    sim.setBalance(insured.wallet!, '900.00');
+    const accountant = await tokenFor(Role.ACCOUNTANT);
+    const initiate = (psp: string) => gql(`mutation($i: InitiateTransactionMutationInput!) { initiateTransaction(input: $i) { Success detail } }`,
+      { i: { amount: 500, paymentServiceProviderUuid: psp, insureeUuid: insured.insureeUuid } }, accountant);
+
+    await sql('update payment_service_providers set pin_sealed = (select pin_sealed from payment_service_providers where uuid = ?) where uuid = ?', [a, b]);
+    const copied = expectData(await initiate(b)).initiateTransaction;
+    expect(copied.Success).to.equal(false);
+    expect(copied.detail).to.match(/cannot be decrypted/);
+    expect(copied.detail).to.not.include(QMONEY.pin);
+    expect(sim.lastOtp(insured.wallet!)).to.equal(undefined);
+
+    const [{ pin_sealed: sealed }] = await sql('select pin_sealed from payment_service_providers where uuid = ?', [a]);
+    const flipped = sealed.slice(0, -2) + (sealed.at(-2) === 'A' ? 'B' : 'A') + sealed.at(-1);
+    await sql('update payment_service_providers set pin_sealed = ? where uuid = ?', [flipped, a]);
+    expect(expectData(await initiate(a)).initiateTransaction.Success).to.equal(false);
+    expect(sim.lastOtp(insured.wallet!)).to.equal(undefined);
   });
 
   it('refuses invalid input with a GraphQL error and an ERROR mutation log, writing nothing', async () => {

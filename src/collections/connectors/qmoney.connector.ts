@@ -1,9 +1,12 @@
 import got, { RequestError, type Got } from 'got';
-import type { SecretBox } from '../../common/secret-box.js';
+import { SecretOpenError, type SecretBox } from '../../common/secret-box.js';
+import { pspSecretContext, type PspSecretField } from '../../psp/payment-service-provider.entity.js';
 import type { CollectionConnector, CollectionRequest, ConfirmOutcome, RequestOutcome } from './collection-connector.js';
 
 /** What a Qmoney PSP row provides; secrets stay sealed until the one request that sends them. */
 export interface QmoneySettings {
+  /** The PSP row, which its sealed secrets are bound to. */
+  pspUuid: string;
   /** Whose access token this is: the PSP and the version of its credentials. */
   tokenKey: string;
   baseUrl: string;
@@ -56,6 +59,8 @@ export class QmoneyConnector implements CollectionConnector {
   }
 
   async requestPayment(request: CollectionRequest): Promise<RequestOutcome> {
+    const pin = this.reveal('pin', this.settings.pinSealed);
+    if (typeof pin !== 'string') return { kind: pin.failure, reason: pin.reason };
     const body = {
       data: {
         fromUser: { userIdentifier: request.payerWallet },
@@ -64,7 +69,7 @@ export class QmoneyConnector implements CollectionConnector {
         productId: 'NHIA_GETMONEY',
         remarks: 'add',
         payment: [{ amount: Number(request.amount) }],
-        transactionPin: this.secrets.open(this.settings.pinSealed),
+        transactionPin: pin,
       },
     };
     const sent = await this.authorizedPost('getMoney', body);
@@ -109,11 +114,11 @@ export class QmoneyConnector implements CollectionConnector {
   private async accessToken(): Promise<string | Sent> {
     const cached = this.tokens.get(this.cacheKey());
     if (cached && cached.expiresAt > Date.now()) return cached.token;
-    const sent = await this.post('login', {
-      grantType: 'password',
-      username: this.settings.loginUsername,
-      password: this.secrets.open(this.settings.loginPasswordSealed),
-    }, { authorization: `Basic ${this.secrets.open(this.settings.basicTokenSealed)}` });
+    const password = this.reveal('loginPassword', this.settings.loginPasswordSealed);
+    if (typeof password !== 'string') return password;
+    const basic = this.reveal('basicToken', this.settings.basicTokenSealed);
+    if (typeof basic !== 'string') return basic;
+    const sent = await this.post('login', { grantType: 'password', username: this.settings.loginUsername, password }, { authorization: `Basic ${basic}` });
     // A login never moves money, so any failure here means nothing was sent.
     if ('failure' in sent) return { failure: 'unavailable', reason: `Qmoney login: ${sent.reason}` };
     const { code, message } = codeOf(sent);
@@ -125,6 +130,16 @@ export class QmoneyConnector implements CollectionConnector {
     const expiresAt = !Number.isFinite(seconds) || seconds < 0 ? Infinity : Date.now() + Math.max(0, seconds - EXPIRY_MARGIN_S) * 1000;
     this.tokens.set(this.cacheKey(), { token, expiresAt });
     return token;
+  }
+
+  /** Opens one sealed secret for the request about to use it; one that does not open means nothing can be sent. */
+  private reveal(field: PspSecretField, sealed: string): string | { failure: 'unavailable'; reason: string } {
+    try {
+      return this.secrets.open(sealed, pspSecretContext(this.settings.pspUuid, field));
+    } catch (error) {
+      if (!(error instanceof SecretOpenError)) throw error;
+      return { failure: 'unavailable', reason: `crypt_decrypt_fail: the stored ${field} of this PSP cannot be decrypted; an admin must set it again` };
+    }
   }
 
   private async post(path: string, body: object, headers: Record<string, string>): Promise<Sent> {

@@ -7,7 +7,7 @@ import { currencyCode } from '../../common/money.js';
 import { BankConnectorFactory } from '../sponsor-bank/bank-connector.factory.js';
 import { buildG2pConfig, type SecretChanges } from './g2p-channel-config.js';
 import type { G2pChannelRuntime } from './g2p-connect/g2p-connect.types.js';
-import { PayoutChannel } from './payout-channel.entity.js';
+import { channelSecretContext, PayoutChannel, type ChannelSecretField } from './payout-channel.entity.js';
 import { PayoutChannelKind } from './payout-channel.enums.js';
 import type { CreateG2pConnectChannelInput, PayoutChannelsArgs, UpdateG2pConnectChannelInput } from './payout-channel.inputs.js';
 import type { SponsorBankChannelInput } from './sponsor-bank-channel.inputs.js';
@@ -19,7 +19,7 @@ export class PayoutChannelService {
   private readonly banks: BankConnectorFactory;
 
   constructor(container: Container) {
-    this.box = new SecretBox(container.config.secretKey);
+    this.box = new SecretBox(container.config.secretKeys);
     this.banks = container.get(BankConnectorFactory);
   }
 
@@ -111,7 +111,7 @@ export class PayoutChannelService {
 
   toRuntime(channel: PayoutChannel): G2pChannelRuntime {
     if (channel.kind !== PayoutChannelKind.G2P_CONNECT || !channel.g2pConfig) throw new BadInputError(`Payout channel ${channel.id} is not a G2P Connect channel`);
-    const open = (sealed: string | null | undefined) => (sealed ? this.box.open(sealed) : undefined);
+    const open = (sealed: string | null | undefined, field: ChannelSecretField) => (sealed ? this.box.open(sealed, channelSecretContext(channel.id, field)) : undefined);
     return {
       id: channel.id,
       name: channel.name,
@@ -119,18 +119,19 @@ export class PayoutChannelService {
       currency: channel.currency,
       config: channel.g2pConfig,
       secrets: {
-        bearerToken: open(channel.g2pBearerTokenSealed),
-        clientSecret: open(channel.g2pClientSecretSealed),
-        signingPrivateKey: open(channel.g2pSigningKeySealed),
+        bearerToken: open(channel.g2pBearerTokenSealed, 'g2pBearerToken'),
+        clientSecret: open(channel.g2pClientSecretSealed, 'g2pClientSecret'),
+        signingPrivateKey: open(channel.g2pSigningKeySealed, 'g2pSigningKey'),
       },
     };
   }
 
   private applySecrets(channel: PayoutChannel, secrets: SecretChanges): void {
-    const seal = (value: string | null | undefined, current: string | null | undefined) => (value === undefined ? current : value === null ? null : this.box.seal(value));
-    channel.g2pBearerTokenSealed = seal(secrets.bearerToken, channel.g2pBearerTokenSealed);
-    channel.g2pClientSecretSealed = seal(secrets.clientSecret, channel.g2pClientSecretSealed);
-    channel.g2pSigningKeySealed = seal(secrets.signingPrivateKey, channel.g2pSigningKeySealed);
+    const seal = (value: string | null | undefined, current: string | null | undefined, field: ChannelSecretField) =>
+      value === undefined ? current : value === null ? null : this.box.seal(value, channelSecretContext(channel.id, field));
+    channel.g2pBearerTokenSealed = seal(secrets.bearerToken, channel.g2pBearerTokenSealed, 'g2pBearerToken');
+    channel.g2pClientSecretSealed = seal(secrets.clientSecret, channel.g2pClientSecretSealed, 'g2pClientSecret');
+    channel.g2pSigningKeySealed = seal(secrets.signingPrivateKey, channel.g2pSigningKeySealed, 'g2pSigningKey');
   }
 
   /** Two admins racing on the same name: the unique index decides, reported as CONFLICT. */
