@@ -8,7 +8,12 @@ export interface SealedColumns {
   key: string;
   /** column → the field name its values are bound to (see `context`). */
   columns: Record<string, string>;
+  /** The additional authenticated data of a value: it opens only in its own table, row and field. */
   context(id: string, field: string): string;
+}
+
+export function sealedColumns(table: string, key: string, columns: Record<string, string>): SealedColumns {
+  return { table, key, columns, context: (id, field) => `${table}:${id}:${field}` };
 }
 
 /**

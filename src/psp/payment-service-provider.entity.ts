@@ -3,7 +3,7 @@ import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm
 import { OptionalProps } from '@mikro-orm/core';
 import { registerEnumType } from 'type-graphql';
 import { User } from '../auth/user.entity.js';
-import type { SealedColumns } from '../common/secret-rewrap.js';
+import { sealedColumns } from '../common/secret-rewrap.js';
 
 export enum PspKind {
   /** Hela pulls money from the payer's Qmoney wallet (getMoney + OTP + verifyCode). */
@@ -81,14 +81,8 @@ export class PaymentServiceProvider {
 
 export type PspSecretField = 'pin' | 'loginPassword' | 'basicToken';
 
-/** The additional authenticated data a PSP secret is sealed with: it opens only in its own row and field. */
-export function pspSecretContext(uuid: string, field: PspSecretField): string {
-  return `payment_service_providers:${uuid}:${field}`;
-}
+export const PSP_SEALED_COLUMNS = sealedColumns('payment_service_providers', 'uuid', { pin_sealed: 'pin', login_password_sealed: 'loginPassword', basic_token_sealed: 'basicToken' });
 
-export const PSP_SEALED_COLUMNS: SealedColumns = {
-  table: 'payment_service_providers',
-  key: 'uuid',
-  columns: { pin_sealed: 'pin', login_password_sealed: 'loginPassword', basic_token_sealed: 'basicToken' },
-  context: (id, field) => pspSecretContext(id, field as PspSecretField),
-};
+export function pspSecretContext(uuid: string, field: PspSecretField): string {
+  return PSP_SEALED_COLUMNS.context(uuid, field);
+}

@@ -5,7 +5,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import type { G2pConnectConfig } from './g2p-connect/g2p-connect.types.js';
 import { PayoutChannelKind } from './payout-channel.enums.js';
 import type { SponsorBankChannelConfig } from './sponsor-bank-channel.types.js';
-import type { SealedColumns } from '../../common/secret-rewrap.js';
+import { sealedColumns } from '../../common/secret-rewrap.js';
 
 /**
  * Where disbursements are sent. G2P Connect settings live in the typed jsonb `g2pConfig`, a sponsor bank's
@@ -63,14 +63,12 @@ export class PayoutChannel {
 
 export type ChannelSecretField = 'g2pBearerToken' | 'g2pClientSecret' | 'g2pSigningKey';
 
-/** The additional authenticated data a channel secret is sealed with: it opens only in its own row and field. */
-export function channelSecretContext(id: string, field: ChannelSecretField): string {
-  return `payout_channels:${id}:${field}`;
-}
+export const CHANNEL_SEALED_COLUMNS = sealedColumns('payout_channels', 'id', {
+  g2p_bearer_token_sealed: 'g2pBearerToken',
+  g2p_client_secret_sealed: 'g2pClientSecret',
+  g2p_signing_key_sealed: 'g2pSigningKey',
+});
 
-export const CHANNEL_SEALED_COLUMNS: SealedColumns = {
-  table: 'payout_channels',
-  key: 'id',
-  columns: { g2p_bearer_token_sealed: 'g2pBearerToken', g2p_client_secret_sealed: 'g2pClientSecret', g2p_signing_key_sealed: 'g2pSigningKey' },
-  context: (id, field) => channelSecretContext(id, field as ChannelSecretField),
-};
+export function channelSecretContext(id: string, field: ChannelSecretField): string {
+  return CHANNEL_SEALED_COLUMNS.context(id, field);
+}
