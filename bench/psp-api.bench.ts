@@ -223,6 +223,9 @@ const HELA_ENV: Record<string, string> = {
   NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'silent', BCRYPT_COST: '4',
   JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', SECRET_KEY: '1'.repeat(64), ADMIN_PASSWORD: 'bench admin password',
   SIMULATORS_ENABLED: 'false', WORKERS_ENABLED: 'false', DB_POOL_MAX: '10',
+  // The load comes from one PSP token at ~10,000 calls/s, far past the production default (120 a
+  // minute): the limiter stays on, so its per-call cost is measured, with a limit the run cannot reach.
+  RATE_LIMIT_PSP_PER_MINUTE: '100000000', RATE_LIMIT_PSP_BURST: '1000000',
 };
 
 interface HelaProcess {
@@ -296,7 +299,10 @@ async function measure(hela: HelaProcess, env: Record<string, string>, databaseU
     await seed(db, psp.uuid);
     const settings = await db.query(`select current_setting('fsync') as fsync, current_setting('synchronous_commit') as sc, version() as v`);
     console.log(`   PostgreSQL: ${settings.rows[0].v.split(',')[0]}; fsync=${settings.rows[0].fsync}, synchronous_commit=${settings.rows[0].sc}; ${CONNECTIONS} connections, ${WARMUP}s warm-up + ${SECONDS}s`);
-    console.log(`   Hela: node ${startArgs().map((arg) => arg.replace(/^.*\/dist\//, 'dist/')).join(' ')} (as npm start), in its own process`);
+    const { psp: used } = container.config.rateLimits;
+    const { psp: standard } = loadConfig({}).rateLimits;
+    console.log(`   Hela: node ${startArgs().map((arg) => arg.replace(/^.*\/dist\//, 'dist/')).join(' ')} (as npm start), in its own process;`
+      + ` psp rate limit ${used.perMinute}/min, burst ${used.burst} (on but out of reach; the default is ${standard.perMinute}/min, burst ${standard.burst})`);
     const { token } = await container.get(AuthService).tokenAuth(username, PASSWORD);
     floor = floorServer(pool, { uuid: psp.uuid, userId: user.id, username });
     const floorUrl = await listen(floor);

@@ -56,6 +56,14 @@ export interface Config {
   routing: { failureWindowSeconds: number; failureThreshold: number };
   /** Load the demo data (users, products, families, idle policies) at start; idempotent. */
   seedDemo: boolean;
+  /** Token buckets per principal and operation class (src/rate-limits); `perMinute` 0 turns a class off. */
+  rateLimits: Record<'psp' | 'otp' | 'default' | 'anonymous', RateLimit>;
+}
+
+/** A bucket holds up to `burst` calls and refills at `perMinute`. */
+export interface RateLimit {
+  perMinute: number;
+  burst: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -188,5 +196,12 @@ export function loadConfig(env: Env = process.env): Config {
       failureThreshold: int(env, 'ROUTING_FAILURE_THRESHOLD', 5, 1),
     },
     seedDemo: bool(env, 'SEED_DEMO', false),
+    // Why these defaults: .env.example, "Rate limits".
+    rateLimits: {
+      psp: { perMinute: int(env, 'RATE_LIMIT_PSP_PER_MINUTE', 120), burst: int(env, 'RATE_LIMIT_PSP_BURST', 60, 1) },
+      otp: { perMinute: int(env, 'RATE_LIMIT_OTP_PER_MINUTE', 30), burst: int(env, 'RATE_LIMIT_OTP_BURST', 10, 1) },
+      default: { perMinute: int(env, 'RATE_LIMIT_DEFAULT_PER_MINUTE', 1200), burst: int(env, 'RATE_LIMIT_DEFAULT_BURST', 300, 1) },
+      anonymous: { perMinute: int(env, 'RATE_LIMIT_ANONYMOUS_PER_MINUTE', 300), burst: int(env, 'RATE_LIMIT_ANONYMOUS_BURST', 60, 1) },
+    },
   });
 }

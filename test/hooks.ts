@@ -27,6 +27,16 @@ export const testEnv: Record<string, string> = {
   DISBURSEMENT_LEASE_GRACE_SECONDS: '1',
   DISBURSEMENT_RETRY_BASE_SECONDS: '1',
   DISBURSEMENT_MAX_SEND_ATTEMPTS: '3',
+  // Rate limits on (every root field goes through the limiter) but far above what any test sends from
+  // its one address and few users; test/rate-limits tests them on apps of their own with small ones.
+  RATE_LIMIT_PSP_PER_MINUTE: '1000000',
+  RATE_LIMIT_PSP_BURST: '100000',
+  RATE_LIMIT_OTP_PER_MINUTE: '1000000',
+  RATE_LIMIT_OTP_BURST: '100000',
+  RATE_LIMIT_DEFAULT_PER_MINUTE: '1000000',
+  RATE_LIMIT_DEFAULT_BURST: '100000',
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
+  RATE_LIMIT_ANONYMOUS_BURST: '100000',
   ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
 };
 

@@ -1,5 +1,5 @@
 /** The codes a client can rely on; `extensions.code` is always one of these (or a GraphQL-level code). */
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED';
 
 /**
  * A business rule said no. Its message is safe to show; `details` too. Anything that is not a

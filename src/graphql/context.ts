@@ -17,6 +17,10 @@ export interface Context {
   authError?: DomainError;
   requestId: string;
   log: Logger;
+  /** The TCP peer's address (never X-Forwarded-For): what anonymous calls are rate limited by. */
+  clientAddress?: string;
+  /** Set when the rate limiter refused a root field: the longest wait, for HTTP 429's Retry-After. */
+  retryAfterSeconds?: number;
   /** Set by a resolver so the audit trail names the entity a mutation touched. */
   auditEntity?: { type: string; id: string };
   /** Set by a resolver whose service already wrote the audit event (in its own statement): no second one. */

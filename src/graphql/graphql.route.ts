@@ -11,6 +11,7 @@ import type { Context } from './context.js';
 import { createFormatError, logUnexpectedErrors } from './format-error.js';
 import { hideSchemaDetails } from './hide-schema-details.js';
 import { queryLimits } from './limits.js';
+import { rateLimitedStatus } from '../rate-limits/rate-limited-status.js';
 
 const BEARER = /^bearer\s+(\S+)$/i;
 
@@ -31,6 +32,7 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
       // Cache hints are unused here, and the plugin adds a hook to every resolved field.
       ApolloServerPluginCacheControlDisabled(),
       logUnexpectedErrors,
+      rateLimitedStatus,
       ...(limits.plugins as ApolloServerPlugin<Context>[]), // armor is typed against Apollo's CJS build
       ...(production ? [hideSchemaDetails as ApolloServerPlugin<Context>] : []),
     ],
@@ -61,8 +63,9 @@ class RequestContext implements Context {
   private forkedEm?: Context['em'];
   user?: Context['user'];
   authError?: Context['authError'];
+  retryAfterSeconds?: number;
 
-  constructor(private readonly orm: MikroORM, readonly requestId: string, readonly log: Logger) {}
+  constructor(private readonly orm: MikroORM, readonly requestId: string, readonly log: Logger, readonly clientAddress?: string) {}
 
   get em(): Context['em'] {
     return (this.forkedEm ??= this.orm.em.fork());
@@ -70,7 +73,7 @@ class RequestContext implements Context {
 }
 
 async function createContext(request: HttpRequest, orm: MikroORM, auth: AuthService): Promise<Context> {
-  const context = new RequestContext(orm, request.requestId, request.log);
+  const context = new RequestContext(orm, request.requestId, request.log, request.remoteAddress);
   const header = request.headers.authorization;
   if (header) {
     const token = BEARER.exec(header)?.[1];

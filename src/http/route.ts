@@ -13,6 +13,8 @@ export interface HttpRequest {
   body: Buffer;
   requestId: string;
   log: Logger;
+  /** The TCP peer's address as the socket reports it; headers such as X-Forwarded-For are the client's to forge. */
+  remoteAddress?: string;
 }
 
 export interface HttpResponse {

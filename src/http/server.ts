@@ -90,7 +90,7 @@ async function handle(req: IncomingMessage, url: RequestUrl, routes: CompiledRou
   } catch {
     return BAD_URL; // a malformed %-escape in a path segment
   }
-  const request: HttpRequest = { method, path: url.pathname, params, search: url.search, headers: req.headers, body, requestId, log };
+  const request: HttpRequest = { method, path: url.pathname, params, search: url.search, headers: req.headers, body, requestId, log, remoteAddress: req.socket.remoteAddress };
   return match.route.handle(request);
 }
 

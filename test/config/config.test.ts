@@ -9,6 +9,11 @@ describe('configuration (src/config.ts) @smoke', () => {
     const config = loadConfig({});
     expect(config).to.deep.include({ nodeEnv: 'development', host: '127.0.0.1', port: 4000, dataDir: './data', databaseUrl: undefined, logLevel: 'info' });
     expect(config.limits.bodyBytes).to.equal(1_048_576);
+    expect(config.rateLimits).to.deep.equal({
+      psp: { perMinute: 120, burst: 60 }, otp: { perMinute: 30, burst: 10 },
+      default: { perMinute: 1200, burst: 300 }, anonymous: { perMinute: 300, burst: 60 },
+    });
+    expect(loadConfig({ RATE_LIMIT_PSP_PER_MINUTE: '0' }).rateLimits.psp.perMinute, '0 turns a class off').to.equal(0);
     expect(config.secretKeys.current).to.have.length(32);
     expect(config.secretKeys.previous).to.deep.equal([]);
     expect(Object.isFrozen(config)).to.equal(true);
@@ -28,6 +33,8 @@ describe('configuration (src/config.ts) @smoke', () => {
       [{ SECRET_KEY: 'not-32-bytes' }, /SECRET_KEY/],
       [{ ADMIN_PASSWORD: 'short' }, /ADMIN_PASSWORD/],
       [{ ADMIN_USERNAME: 'a b' }, /ADMIN_USERNAME/],
+      [{ RATE_LIMIT_PSP_BURST: '0' }, /RATE_LIMIT_PSP_BURST/],
+      [{ RATE_LIMIT_OTP_PER_MINUTE: '-1' }, /RATE_LIMIT_OTP_PER_MINUTE/],
     ];
     for (const [env, message] of cases) {
       expect(() => loadConfig(env), JSON.stringify(env)).to.throw(ConfigError, message);

@@ -6,6 +6,7 @@ import type { App } from '../../src/app.js';
 import { User } from '../../src/auth/user.entity.js';
 import { NotFoundError } from '../../src/common/domain-error.js';
 import { createFormatError } from '../../src/graphql/format-error.js';
+import { RateLimitedError } from '../../src/rate-limits/rate-limit.errors.js';
 import { testApp } from '../hooks.js';
 import { expectCode, expectData, gql } from '../helpers/graphql.js';
 import { raw, startSecondApp, type RawResponse } from '../helpers/second-app.js';
@@ -214,6 +215,8 @@ describe('error masking (createFormatError)', () => {
   it('keeps a DomainError code, message and details; maps GraphQL request errors to BAD_USER_INPUT', () => {
     const notFound = new NotFoundError('User', '42');
     expect(format({ message: notFound.message }, asResolverError(notFound)).extensions).to.deep.equal({ entity: 'User', id: '42', code: 'NOT_FOUND' });
+    const limited = new RateLimitedError(7);
+    expect(format({ message: limited.message }, asResolverError(limited)).extensions).to.deep.equal({ retryAfterSeconds: 7, code: 'RATE_LIMITED' });
     const validation = new GraphQLError('Cannot query field', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
     expect(format({ message: validation.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', stacktrace: ['x'] } }, validation).extensions)
       .to.deep.equal({ reason: 'GRAPHQL_VALIDATION_FAILED', code: 'BAD_USER_INPUT' });
