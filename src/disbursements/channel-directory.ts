@@ -4,10 +4,21 @@ import { PayoutChannel } from './channels/payout-channel.entity.js';
 import { PayoutChannelKind } from './channels/payout-channel.enums.js';
 import { PayoutChannelService } from './channels/payout-channel.service.js';
 
-export interface ChannelHandle {
+/** Any payout channel: a sponsor bank has no G2P Connect `runtime`. */
+export interface AnyChannelHandle {
   id: string;
   enabled: boolean;
+  currency: string;
+  runtime?: G2pChannelRuntime;
+}
+
+/** A G2P Connect channel with its live settings and opened secrets. */
+export interface ChannelHandle extends AnyChannelHandle {
   runtime: G2pChannelRuntime;
+}
+
+export function isG2pConnect(channel: AnyChannelHandle | null): channel is ChannelHandle {
+  return !!channel?.runtime;
 }
 
 /**
@@ -23,19 +34,15 @@ export class ChannelDirectory {
 
   /** A G2P Connect channel with its settings; null for a sponsor bank or no channel. */
   async find(channelId: string): Promise<ChannelHandle | null> {
-    const channel = await this.load(channelId);
-    if (!channel || channel.kind !== PayoutChannelKind.G2P_CONNECT) return null;
-    return { id: channel.id, enabled: channel.enabled, runtime: this.channels.toRuntime(channel) };
+    const channel = await this.lookup(channelId);
+    return isG2pConnect(channel) ? channel : null;
   }
 
-  /** A sponsor-bank channel (its sends become envelopes, not batches); null for other kinds or no channel. */
-  async sponsorBank(channelId: string): Promise<{ id: string; enabled: boolean; currency: string } | null> {
-    const channel = await this.load(channelId);
-    if (!channel || channel.kind !== PayoutChannelKind.SPONSOR_BANK) return null;
-    return { id: channel.id, enabled: channel.enabled, currency: channel.currency };
-  }
-
-  private load(channelId: string): Promise<PayoutChannel | null> {
-    return this.container.orm.em.fork().findOne(PayoutChannel, { id: channelId });
+  /** Any kind of channel, in one lookup: callers that treat sponsor banks differently tell them by `runtime`. */
+  async lookup(channelId: string): Promise<AnyChannelHandle | null> {
+    const channel = await this.container.orm.em.fork().findOne(PayoutChannel, { id: channelId });
+    if (!channel) return null;
+    const handle = { id: channel.id, enabled: channel.enabled, currency: channel.currency };
+    return channel.kind === PayoutChannelKind.G2P_CONNECT ? { ...handle, runtime: this.channels.toRuntime(channel) } : handle;
   }
 }

@@ -3,7 +3,7 @@ import { BadInputError, ConflictError, NotFoundError } from '../common/domain-er
 import { currencyCode } from '../common/money.js';
 import type { Container } from '../container.js';
 import { BulkDb } from './bulk-db.js';
-import { ChannelDirectory } from './channel-directory.js';
+import { ChannelDirectory, isG2pConnect } from './channel-directory.js';
 import { Cycle } from './cycle.entity.js';
 import { CycleStatus } from './disbursement.enums.js';
 import { ChannelUnavailableError } from './disbursement.errors.js';
@@ -39,7 +39,7 @@ export class ProgrammeService {
     if (!MNEMONIC.test(mnemonic)) throw new BadInputError('mnemonic must be 1-50 letters, digits, _ . or -', { field: 'mnemonic' });
     if (!input.name.trim()) throw new BadInputError('name is required', { field: 'name' });
     const currency = currencyCode(input.currency);
-    const channel = (await this.channels.find(input.channelId))?.runtime ?? (await this.channels.sponsorBank(input.channelId));
+    const channel = await this.channels.lookup(input.channelId);
     if (!channel) throw new NotFoundError('PayoutChannel', input.channelId);
     if (channel.currency && channel.currency !== currency) {
       throw new BadInputError(`the channel pays in ${channel.currency}, not ${currency}`, { field: 'currency' });
@@ -111,11 +111,12 @@ export class ProgrammeService {
    */
   async approve(em: EntityManager, cycleId: string, userId: string): Promise<ApproveResult> {
     const cycle = await this.cycle(em, cycleId);
-    const channelId = cycle.programme.channelId;
-    const g2p = await this.channels.find(channelId);
+    const channel = await this.channels.lookup(cycle.programme.channelId);
+    if (!channel) throw new ChannelUnavailableError(cycle.programme.channelId, 'no longer exists');
     // A sponsor bank needs no payee FA and no batches: a send hands the payments over in an envelope.
-    const generation = g2p ? { id: g2p.id, rule: g2p.runtime.config.payee, batchSize: g2p.runtime.config.batchSize } : { id: channelId, rule: null, batchSize: 1 };
-    if (!g2p && !(await this.channels.sponsorBank(channelId))) throw new ChannelUnavailableError(channelId, 'no longer exists');
+    const generation = isG2pConnect(channel)
+      ? { id: channel.id, rule: channel.runtime.config.payee, batchSize: channel.runtime.config.batchSize }
+      : { id: channel.id, rule: null, batchSize: 1 };
     const counts = await this.bulk.transaction(async (client) => {
       const locked = await client.query('select status from programme_cycles where id = $1 for update', [cycleId]);
       if (locked.rows[0]?.status !== CycleStatus.DRAFT) throw new ConflictError(`cycle ${cycle.code} is already approved`, { cycleId });

@@ -3,7 +3,7 @@ import type { Container } from '../container.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import { BulkDb } from './bulk-db.js';
 import { batchFilterSql, parseBatchFilter } from './channels/batch-filter.js';
-import { ChannelDirectory, type ChannelHandle } from './channel-directory.js';
+import { ChannelDirectory, isG2pConnect, type ChannelHandle } from './channel-directory.js';
 import { ChannelUnavailableError, NothingToSendError } from './disbursement.errors.js';
 import { createBatches } from './batching.js';
 import { routeCycle, routingActive } from './routing/routed-send.js';
@@ -74,13 +74,14 @@ export class SendService {
     }
     const queued: string[] = [];
     for (const channelId of channelIds) {
-      const bank = routed ? null : await this.channels.sponsorBank(channelId);
-      if (bank) {
-        if (!bank.enabled) throw new ChannelUnavailableError(channelId, 'is disabled');
-        report.envelopeIds.push(...(await this.handOver(bank.id, scope.cycleId)));
+      const found = await this.channels.lookup(channelId);
+      if (found && !isG2pConnect(found) && !routed) {
+        // A sponsor bank: the programme's payments go over in envelopes, not batches.
+        if (!found.enabled) throw new ChannelUnavailableError(channelId, 'is disabled');
+        report.envelopeIds.push(...(await this.handOver(found.id, scope.cycleId)));
         continue;
       }
-      const channel = await this.channels.find(channelId);
+      const channel = isG2pConnect(found) ? found : null;
       if (!channel?.enabled && routed) {
         // Routing never picks an unavailable channel; these are batches it may no longer move (already attempted).
         report.batchesFiltered += await this.readyBatches(scope.cycleId!, channelId);
