@@ -42,6 +42,21 @@ export async function createChannel(simulatorUrl: string, input: Record<string, 
   return expectData(response).createG2pConnectChannel.id;
 }
 
+/**
+ * Creates payout routing rules for the tests of the calling `describe`, deleted after each test:
+ * rules apply to every cycle, and other tests must send through their programme's channel.
+ */
+export function temporaryRoutingRules(): (input: Record<string, unknown>) => Promise<void> {
+  const ids: string[] = [];
+  afterEach(async () => {
+    for (const id of ids.splice(0)) expectData(await gql(`mutation($id: ID!) { deletePayoutRoutingRule(id: $id) }`, { id }, await admin()));
+  });
+  return async (input) => {
+    const response = await gql(`mutation($i: PayoutRoutingRuleInput!) { createPayoutRoutingRule(input: $i) { id } }`, { i: { name: `r-${randomUUID().slice(0, 6)}`, ...input } }, await admin());
+    ids.push(expectData(response).createPayoutRoutingRule.id);
+  };
+}
+
 /** A sponsor-bank payout channel at the EXAMPLE bank, paying wallets through QMONEY. */
 export async function createSponsorBankChannel(input: Record<string, unknown> = {}): Promise<string> {
   const response = await gql(

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { G2pPayerSimulator } from '../../../src/simulators/g2p-payer/g2p-payer.simulator.js';
 import { expectCode, expectData, gql } from '../../helpers/graphql.js';
-import { addEntitlements, approve, createChannel, createCycle, createSponsorBankChannel, createFamilies, createProgramme, enrol, eventually, manager, payments, send, startSimulator } from '../../helpers/disbursements.js';
+import { addEntitlements, approve, createChannel, createCycle, createSponsorBankChannel, createFamilies, createProgramme, enrol, eventually, manager, payments, send, startSimulator, temporaryRoutingRules } from '../../helpers/disbursements.js';
 import { admin } from '../../helpers/registry.js';
 
 const DRY_RUN = `query($c: ID!) { routeCycleDryRun(cycleId: $c) { unroutedPayments routes { channelId payments } } }`;
@@ -21,7 +21,7 @@ interface Batch {
 describe('sending follows the payout routing rules', () => {
   let simA: G2pPayerSimulator;
   let simB: G2pPayerSimulator;
-  const rules: string[] = [];
+  const rule = temporaryRoutingRules();
   before(async () => {
     simA = await startSimulator();
     simB = await startSimulator();
@@ -30,15 +30,6 @@ describe('sending follows the payout routing rules', () => {
     await simA.stop();
     await simB.stop();
   });
-  afterEach(async () => {
-    // Rules apply to every cycle: remove this test's so other tests send through their programme's channel.
-    for (const id of rules.splice(0)) expectData(await gql(`mutation($id: ID!) { deletePayoutRoutingRule(id: $id) }`, { id }, await admin()));
-  });
-
-  async function rule(input: Record<string, unknown>): Promise<void> {
-    const response = await gql(`mutation($i: PayoutRoutingRuleInput!) { createPayoutRoutingRule(input: $i) { id } }`, { i: { name: `r-${randomUUID().slice(0, 6)}`, ...input } }, await admin());
-    rules.push(expectData(response).createPayoutRoutingRule.id);
-  }
 
   /** An approved cycle on `channelId` with families in two regions, entitled to 100.00, 101.00, … in order. */
   async function cycleIn(channelId: string, perRegion: [string, number][]): Promise<string> {

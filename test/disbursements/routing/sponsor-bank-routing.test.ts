@@ -5,7 +5,7 @@ import type { G2pPayerSimulator } from '../../../src/simulators/g2p-payer/g2p-pa
 import { testApp } from '../../hooks.js';
 import { expectCode, expectData, gql } from '../../helpers/graphql.js';
 import {
-  addEntitlements, approve, createChannel, createCycle, createFamilies, createProgramme, createSponsorBankChannel, enrol, manager, payments, send, startSimulator,
+  addEntitlements, approve, createChannel, createCycle, createFamilies, createProgramme, createSponsorBankChannel, enrol, manager, payments, send, startSimulator, temporaryRoutingRules,
 } from '../../helpers/disbursements.js';
 import { admin } from '../../helpers/registry.js';
 import { disbursementStatus, ENVELOPE_FIELDS, processEnvelope, startExampleBank, suffix, type Programme } from '../sponsor-bank/sponsor-bank.fixtures.js';
@@ -33,7 +33,7 @@ describe('cycles routed to a sponsor bank become disbursement envelopes', () => 
   let bank: ExampleBankSimulator;
   let payer: G2pPayerSimulator;
   let g2pChannel: string;
-  const rules: string[] = [];
+  const rule = temporaryRoutingRules();
 
   before(async () => {
     bank = await startExampleBank();
@@ -44,19 +44,9 @@ describe('cycles routed to a sponsor bank become disbursement envelopes', () => 
     await bank.stop();
     await payer.stop();
   });
-  afterEach(async () => {
-    // Rules apply to every cycle: remove this test's so other tests send through their programme's channel.
-    for (const id of rules.splice(0)) expectData(await gql(`mutation($id: ID!) { deletePayoutRoutingRule(id: $id) }`, { id }, await admin()));
-  });
-
   /** Every payment of every cycle goes to `channelId` while the test runs. */
-  async function routeAllTo(channelId: string): Promise<void> {
-    const response = await gql(
-      `mutation($i: PayoutRoutingRuleInput!) { createPayoutRoutingRule(input: $i) { id } }`,
-      { i: { name: `all-${suffix()}`, priority: 1000 + Math.floor(Math.random() * 990_000), channelId } },
-      await admin(),
-    );
-    rules.push(expectData(response).createPayoutRoutingRule.id);
+  function routeAllTo(channelId: string): Promise<void> {
+    return rule({ priority: 1000 + Math.floor(Math.random() * 990_000), channelId });
   }
 
   /** A programme (its own channel G2P Connect unless given) whose funding account, when `funded`, is at the EXAMPLE bank. */
