@@ -1,0 +1,83 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { DomainError } from '../../../common/domain-error.js';
+import { decimalString } from './statement-amount.js';
+import { UnbalancedStatementError } from './statement.errors.js';
+import type { StatementBalance, StatementEntry, StatementHeader, StatementSink } from './statement.types.js';
+import { signedAmount, signedBalance } from './statement.types.js';
+
+const HASH_FLUSH = 1 << 16;
+
+/**
+ * The format-neutral half of reading a statement, shared by the MT940 and camt.053 readers: numbers the
+ * entries, sums them, hashes what was read, and at the end either hands over a statement whose entries add
+ * up to its closing balance or refuses it. A reader calls `begin`, `entry`…, then `end` or `refuse`.
+ */
+export class StatementAssembler {
+  private header?: StatementHeader;
+  private credits = 0n;
+  private debits = 0n;
+  private count = 0;
+  private hash?: Hash;
+  private hashBuffer = '';
+
+  constructor(private readonly sink: StatementSink) {}
+
+  get open(): boolean {
+    return this.header !== undefined;
+  }
+
+  get currency(): string | undefined {
+    return this.header?.opening.currency;
+  }
+
+  nextSequence(): number {
+    return this.count + 1;
+  }
+
+  begin(header: StatementHeader): void {
+    this.header = header;
+    this.credits = this.debits = 0n;
+    this.count = 0;
+    this.hash = createHash('sha256');
+    this.hashBuffer = `${header.format}|${header.reference}|${header.account}|${header.statementNumber}|${header.sequenceNumber}|${balanceKey(header.opening)}\n`;
+    this.sink.begin(header);
+  }
+
+  entry(entry: StatementEntry): void {
+    this.count = entry.sequence;
+    if (entry.mark === 'C' || entry.mark === 'RD') this.credits += entry.amountMinor;
+    else this.debits += entry.amountMinor;
+    this.hashBuffer += `${entry.valueDate}|${entry.entryDate ?? ''}|${entry.mark}|${entry.amountMinor}|${entry.transactionType}|${entry.customerReference}|${entry.bankReference}|${entry.supplementary ?? ''}|${entry.counterpartyName ?? ''}|${entry.returnReason ?? ''}|${entry.narratives.join('\u001f')}\n`;
+    if (this.hashBuffer.length > HASH_FLUSH) this.flushHash();
+    this.sink.entry(entry);
+  }
+
+  end(closing: StatementBalance, line: number): void {
+    const header = this.header!;
+    const expected = signedBalance(header.opening) + this.credits - this.debits;
+    if (expected !== signedBalance(closing)) {
+      const currency = header.opening.currency;
+      return this.refuse(new UnbalancedStatementError(decimalString(expected, currency), decimalString(signedBalance(closing), currency), line));
+    }
+    this.hashBuffer += balanceKey(closing);
+    this.flushHash();
+    const contentHash = this.hash!.digest('hex');
+    this.header = undefined;
+    this.sink.end({ ...header, closing, entryCount: this.count, credits: this.credits, debits: this.debits, contentHash });
+  }
+
+  refuse(error: DomainError, partial: Partial<StatementHeader> = {}): void {
+    const header = this.header ?? partial;
+    this.header = undefined;
+    this.sink.refuse({ header, error });
+  }
+
+  private flushHash(): void {
+    this.hash!.update(this.hashBuffer);
+    this.hashBuffer = '';
+  }
+}
+
+function balanceKey(b: StatementBalance): string {
+  return `${b.mark}${b.date}${b.currency}${b.amountMinor}${b.intermediate ? 'M' : 'F'}`;
+}
