@@ -66,7 +66,7 @@ function statementText(account: string, ids: (i: number) => string): string {
       customerReference: ids(i),
       bankReference: ref,
       narratives: reason ? ['Cash transfer', 'BENCH', 'CYCLE', `Beneficiary ${i}`, `BEN${i}`, reason] : ['Cash transfer', 'BENCH', 'CYCLE', `Beneficiary ${i}`],
-    });
+    }, 'GMD');
   for (let i = 1; i <= DISBURSEMENTS; i++) parts.push(line('D', i, `B${String(i).padStart(15, '0')}`));
   for (let i = 1; i <= REVERSALS; i++) parts.push(line('RD', i, `R${String(i).padStart(15, '0')}`, 'ACCOUNT_CLOSED'));
   const closing = opening - AMOUNT_MINOR * BigInt(DISBURSEMENTS - REVERSALS);

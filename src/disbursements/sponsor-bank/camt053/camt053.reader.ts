@@ -195,8 +195,8 @@ export class Camt053Reader {
     try {
       if (this.skipping || !stmt) return;
       this.begin(stmt);
-      const closing = this.closingBalance(stmt);
-      this.assembler.end(closing, closing.line);
+      const { line, ...closing } = this.closingBalance(stmt);
+      this.assembler.end(closing, line);
     } catch (error) {
       if (!(error instanceof CamtFormatError)) throw error;
       this.refuseStatement(error);

@@ -57,7 +57,9 @@ export class StatementAssembler {
     const expected = signedBalance(header.opening) + this.credits - this.debits;
     if (expected !== signedBalance(closing)) {
       const currency = header.opening.currency;
-      return this.refuse(new UnbalancedStatementError(decimalString(expected, currency), decimalString(signedBalance(closing), currency), line));
+      const error = new UnbalancedStatementError(decimalString(expected, currency), decimalString(signedBalance(closing), currency), line);
+      this.header = undefined;
+      return this.sink.refuse({ header, error, closing, computedClosing: expected });
     }
     this.hashBuffer += balanceKey(closing);
     this.flushHash();

@@ -92,6 +92,9 @@ export interface StatementRefusal {
   /** What was read of the header before the statement was refused. */
   header: Partial<StatementHeader>;
   error: DomainError;
+  /** An unbalanced statement: its closing balance, and what opening plus its entries gives instead. */
+  closing?: StatementBalance;
+  computedClosing?: bigint;
 }
 
 /** Signed effect of an entry on the account balance. */
