@@ -2,7 +2,7 @@ import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { parseAmount } from '../statements/statement-amount.js';
 import { StatementAssembler } from '../statements/statement-assembler.js';
 import { validDate } from '../statements/statement-dates.js';
-import { StatementEncodingError } from '../statements/statement.errors.js';
+import type { StatementEncodingError } from '../statements/statement.errors.js';
 import type { EntryMark, StatementBalance, StatementEntry, StatementHeader, StatementSink } from '../statements/statement.types.js';
 import { CamtFormatError } from './camt053.errors.js';
 import type { CamtBalance, CamtEntry, CamtStatement, CamtTransaction } from './camt053.types.js';

@@ -16,7 +16,9 @@ const BLOCK = /^\{[1-5]:/;
 /** Rabobank's first line. */
 const RABOBANK_PREAMBLE = /^:940:\s*$/;
 // SOH/ETX framing and other C0 controls (tab excepted), and a byte-order mark.
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufeff]/;
+// eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufeff]/g;
 const BALANCE = /^([CD])(\d{6})([A-Z]{3})([\d,]+)$/;
 // value date, entry date (MMDD or four spaces), mark, funds code, amount, type (N/F/S + 3, spaces kept), references
@@ -281,7 +283,8 @@ function parseStatementLine(lines: string[], line: number, sequence: number, ope
     mark: mark as EntryMark,
     amountMinor: amount(amountText, opening.currency, line),
     transactionType: type,
-    customerReference: customer === NO_REFERENCE ? '' : customer,
+    // NONREF, also as Rabobank's padded first 16 characters before the counterparty's name.
+    customerReference: customer.startsWith(NO_REFERENCE) && (customer.length === NO_REFERENCE.length || customer[NO_REFERENCE.length] === ' ') ? customer.slice(NO_REFERENCE.length).trim() : customer,
     bankReference: bank === NO_REFERENCE ? '' : bank,
     narratives: [],
   };

@@ -10,7 +10,7 @@ import { StatementChainError } from '../statements/statement.errors.js';
 import type { AsyncStatementSink } from '../statements/statement-reader.js';
 import type { StatementEntry, StatementHeader, StatementRefusal, StatementSummary } from '../statements/statement.types.js';
 import { signedBalance } from '../statements/statement.types.js';
-import { ReconciliationErrorCode } from './reconciliation-error.entity.js';
+import type { ReconciliationErrorCode } from './reconciliation-error.entity.js';
 import { StatementConflictError } from './reconciliation.errors.js';
 import { RECONCILE_DEBITS, RECONCILE_REVERSALS, STAGE_TABLE } from './reconciliation.sql.js';
 import { statementAccount, statementKey } from './statement-accounts.js';

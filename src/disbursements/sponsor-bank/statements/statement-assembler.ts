@@ -3,7 +3,7 @@ import type { DomainError } from '../../../common/domain-error.js';
 import { decimalString } from './statement-amount.js';
 import { UnbalancedStatementError } from './statement.errors.js';
 import type { StatementBalance, StatementEntry, StatementHeader, StatementSink } from './statement.types.js';
-import { signedAmount, signedBalance } from './statement.types.js';
+import { signedBalance } from './statement.types.js';
 
 const HASH_FLUSH = 1 << 16;
 

@@ -17,6 +17,7 @@ interface FormatReader {
 
 /** XML starts with `<` (after a BOM or blank space); anything else is read as MT940. */
 export function detectFormat(start: string): StatementFormat {
+  // eslint-disable-next-line no-control-regex
   return /^[\ufeff\s\u0000-\u001f]*</.test(start) ? 'CAMT053' : 'MT940';
 }
 

@@ -17,7 +17,6 @@ export class StatementDecoder {
   private charset?: Charset;
   private decoder?: TextDecoder;
   private asciiSoFar = true;
-  private offset = 0;
 
   decode(bytes: Uint8Array, final = false): string {
     if (!this.charset) this.choose(bytes);
@@ -25,14 +24,13 @@ export class StatementDecoder {
     try {
       text = this.decoder!.decode(bytes, { stream: !final });
     } catch {
-      if (this.charset !== 'utf-8' || !this.asciiSoFar) {
+      if (this.charset !== 'utf-8' || !this.asciiSoFar || utf8CharacterBeforeInvalid(bytes)) {
         throw new StatementEncodingError(`the text is not valid ${this.charset === 'utf-8' ? 'UTF-8 (nor Windows-1252: it has UTF-8 characters earlier on)' : this.charset}; send it in one encoding`);
       }
       this.use('windows-1252');
       text = this.decoder!.decode(bytes, { stream: !final });
     }
     if (this.asciiSoFar && !isAscii(bytes)) this.asciiSoFar = false;
-    this.offset += bytes.length;
     return text;
   }
 
@@ -54,6 +52,19 @@ export class StatementDecoder {
     // fatal: an undecodable byte throws instead of becoming U+FFFD. The BOM is dropped by the decoder.
     this.decoder = new TextDecoder(charset, { fatal: true });
   }
+}
+
+/** Whether a well-formed multi-byte UTF-8 character comes before the first byte that is not UTF-8. */
+function utf8CharacterBeforeInvalid(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0) return false;
+    for (let k = 1; k < length; k++) if (i + k >= bytes.length || (bytes[i + k] & 0xc0) !== 0x80) return false;
+    if (length > 1) return true;
+    i += length;
+  }
+  return false;
 }
 
 function isAscii(bytes: Uint8Array): boolean {
