@@ -1,4 +1,4 @@
-import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { parseAmount } from '../statements/statement-amount.js';
 import { StatementAssembler } from '../statements/statement-assembler.js';
 import { validDate } from '../statements/statement-dates.js';
@@ -73,6 +73,58 @@ const CURRENCY_OF: Record<string, (r: Camt053Reader, ccy: string) => void> = {
   '/Ntry/NtryDtls/TxDtls/AmtDtls/TxAmt/Amt': (r, c) => (r.tx!.currency ??= c),
 };
 
+type Kind = 'document' | 'stmt' | 'bal' | 'ntry' | 'tx';
+
+/** Where an element sits: what to do when it opens and closes, and its children by local name. */
+interface PathNode {
+  children: Map<string, PathNode>;
+  /** Where a child that is not listed goes (most: nowhere of interest). */
+  fallback: PathNode;
+  kind?: Kind;
+  field?: Handler;
+  currency?: (r: Camt053Reader, ccy: string) => void;
+  /** Below <Stmt>: passed over while a refused statement is skipped. */
+  inStatement: boolean;
+}
+
+function pathNode(inStatement: boolean, kind?: Kind): PathNode {
+  const node = { children: new Map(), inStatement, kind } as PathNode;
+  node.fallback = IGNORED;
+  return node;
+}
+
+const IGNORED: PathNode = { children: new Map(), inStatement: true } as PathNode;
+IGNORED.fallback = IGNORED;
+
+/** The element tree read, compiled once from FIELDS and CURRENCY_OF: a lookup per element, no path strings. */
+function compileTree(): PathNode {
+  const root = pathNode(false);
+  root.fallback = root; // a wrapper (BizMsgEnvlp, AppHdr…) around the Document
+  const document = pathNode(false, 'document');
+  root.children.set('Document', document);
+  const statements = pathNode(false);
+  document.children.set('BkToCstmrStmt', statements);
+  const stmt = pathNode(true, 'stmt');
+  statements.children.set('Stmt', stmt);
+  const at = (path: string): PathNode => {
+    let node = stmt;
+    for (const name of path.split('/').slice(1)) {
+      let child = node.children.get(name);
+      if (!child) node.children.set(name, (child = pathNode(true)));
+      node = child;
+    }
+    return node;
+  };
+  at('/Bal').kind = 'bal';
+  at('/Ntry').kind = 'ntry';
+  at('/Ntry/NtryDtls/TxDtls').kind = 'tx';
+  for (const [path, handler] of Object.entries(FIELDS)) at(path).field = handler;
+  for (const [path, currency] of Object.entries(CURRENCY_OF)) at(path).currency = currency;
+  return root;
+}
+
+const TREE = compileTree();
+
 /**
  * A streaming ISO 20022 camt.053 reader (BkToCstmrStmt, versions .02 to .08) on saxes: `write` text as it
  * arrives, `end` at the end; never a DOM. Each `<Stmt>` is one statement: Acct/Id, OPBD (or PRCD) and CLBD
@@ -81,12 +133,10 @@ const CURRENCY_OF: Record<string, (r: Camt053Reader, ccy: string) => void> = {
  * entity is ever fetched or expanded (saxes itself knows only the five predefined ones).
  */
 export class Camt053Reader {
-  private readonly parser = new SaxesParser({ xmlns: true, position: true });
+  // Namespaces are checked on <Document> only; prefixes are stripped (faster than resolving each element).
+  private readonly parser = new SaxesParser({ xmlns: false, position: true });
   private readonly assembler: StatementAssembler;
-  private path = '';
-  private readonly lengths: number[] = [];
-  /** Length of `path` up to and including `/Stmt`, while inside one. */
-  private stmtAt = -1;
+  private readonly nodes: PathNode[] = [TREE];
   private collecting?: Handler;
   private text = '';
   private documentSeen = false;
@@ -139,53 +189,61 @@ export class Camt053Reader {
     }
   }
 
-  private open(tag: SaxesTagNS): void {
-    if (this.lengths.length >= MAX_DEPTH) return this.fail(new CamtFormatError(`elements nested deeper than ${MAX_DEPTH}`, this.parser.line));
-    this.lengths.push(this.path.length);
-    this.path += `/${tag.local}`;
-    if (tag.local === 'Document') return this.openDocument(tag);
-    if (this.stmtAt < 0) {
-      if (tag.local === 'Stmt' && this.path.endsWith('/BkToCstmrStmt/Stmt')) this.openStatement();
-      return;
+  private open(tag: SaxesTagPlain): void {
+    if (this.nodes.length > MAX_DEPTH) return this.fail(new CamtFormatError(`elements nested deeper than ${MAX_DEPTH}`, this.parser.line));
+    const colon = tag.name.indexOf(':');
+    const local = colon < 0 ? tag.name : tag.name.slice(colon + 1);
+    const parent = this.nodes[this.nodes.length - 1];
+    const node = parent.children.get(local) ?? parent.fallback;
+    this.nodes.push(node);
+    if (node.inStatement && this.skipping && node.kind !== 'stmt') return;
+    switch (node.kind) {
+      case 'document':
+        return this.openDocument(tag, colon < 0 ? 'xmlns' : `xmlns:${tag.name.slice(0, colon)}`);
+      case 'stmt':
+        return this.openStatement();
+      case 'bal':
+        this.balance = { line: this.parser.line };
+        break;
+      case 'ntry':
+        this.openEntry();
+        break;
+      case 'tx':
+        this.entry!.transactions.push((this.tx = { line: this.parser.line, remittance: [], returnInfo: [] }));
+        break;
     }
-    if (this.skipping) return;
-    const rel = this.path.slice(this.stmtAt);
-    if (rel === '/Bal') this.balance = { line: this.parser.line };
-    else if (rel === '/Ntry') this.openEntry();
-    else if (rel === '/Ntry/NtryDtls/TxDtls') this.entry!.transactions.push((this.tx = { line: this.parser.line, remittance: [], returnInfo: [] }));
-    this.collecting = FIELDS[rel];
-    this.text = '';
-    const currency = CURRENCY_OF[rel];
-    if (currency) currency(this, tag.attributes.Ccy?.value ?? '');
+    if (node.field) {
+      this.collecting = node.field;
+      this.text = '';
+    }
+    if (node.currency) node.currency(this, tag.attributes.Ccy ?? '');
   }
 
-  private close(tag: SaxesTagNS): void {
-    const rel = this.stmtAt >= 0 ? this.path.slice(this.stmtAt) : undefined;
-    this.path = this.path.slice(0, this.lengths.pop());
-    if (rel === undefined) return;
-    if (rel === '') return this.closeStatement();
-    if (this.skipping) return;
-    if (this.collecting) {
+  private close(tag: SaxesTagPlain): void {
+    const node = this.nodes.pop()!;
+    if (node.kind === 'stmt') return this.closeStatement();
+    if (!node.inStatement || this.skipping) return;
+    if (node.field && this.collecting) {
       this.collecting(this, this.text.trim());
       this.collecting = undefined;
       if (this.text.includes('\ufffd')) {
-        throw new CamtFormatError(`<${tag.local}> contains U+FFFD, a character lost when the file was decoded before it reached Hela; upload the original bytes`, this.parser.line);
+        throw new CamtFormatError(`<${tag.name}> contains U+FFFD, a character lost when the file was decoded before it reached Hela; upload the original bytes`, this.parser.line);
       }
     }
-    if (rel === '/Bal') this.stmt!.balances.push(this.balance!);
-    else if (rel === '/Ntry') this.closeEntry();
+    if (node.kind === 'bal') this.stmt!.balances.push(this.balance!);
+    else if (node.kind === 'ntry') this.closeEntry();
   }
 
-  private openDocument(tag: SaxesTagNS): void {
-    const version = NAMESPACE.exec(tag.uri)?.[1];
+  private openDocument(tag: SaxesTagPlain, namespaceAttribute: string): void {
+    const uri = tag.attributes[namespaceAttribute] ?? '';
+    const version = NAMESPACE.exec(uri)?.[1];
     if (!version || !VERSIONS.has(version)) {
-      return this.fail(new CamtFormatError(`not a camt.053.001.02 to .08 document (namespace "${tag.uri.slice(0, 80)}")`, this.parser.line));
+      return this.fail(new CamtFormatError(`not a camt.053.001.02 to .08 document (namespace "${uri.slice(0, 80)}")`, this.parser.line));
     }
     this.documentSeen = true;
   }
 
   private openStatement(): void {
-    this.stmtAt = this.path.length;
     this.skipping = false;
     this.stmt = { line: this.parser.line, balances: [], begun: false };
   }
@@ -201,7 +259,6 @@ export class Camt053Reader {
       if (!(error instanceof CamtFormatError)) throw error;
       this.refuseStatement(error);
     } finally {
-      this.stmtAt = -1;
       this.stmt = this.entry = this.tx = this.balance = undefined;
     }
   }

@@ -194,8 +194,9 @@ export class Mt940Reader {
           if (statement.narrated) statement.entry.narratives.push(...narratives);
           else statement.entry.narratives = narratives;
           statement.narrated = true;
-          statement.entry.subfields = subfields(statement.entry.narratives);
-          if (!statement.entry.subfields) delete statement.entry.subfields;
+          const structured = subfields(statement.entry.narratives);
+          if (structured) statement.entry.subfields = structured;
+          else delete statement.entry.subfields;
         }
         // A :86: after the closing balance (or before any :61:) describes the statement: nothing to reconcile.
         return;
@@ -301,6 +302,8 @@ function trimTrailingBlanks(lines: string[]): string[] {
 
 /** `106?00KARTENZAHLUNG?20SVWZ+…?21…`: lines wrapped at 65 characters are rejoined, then split at `?nn`. */
 function subfields(narratives: string[]): NarrativeSubfields | undefined {
+  const first = narratives[0]?.charCodeAt(0) ?? 0;
+  if (first < 0x30 || first > 0x39) return undefined; // not a digit: not structured (the common case, decided cheaply)
   const joined = narratives.join('');
   const match = STRUCTURED.exec(joined);
   if (!match) return undefined;

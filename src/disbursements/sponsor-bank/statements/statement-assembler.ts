@@ -18,7 +18,9 @@ export class StatementAssembler {
   private debits = 0n;
   private count = 0;
   private hash?: Hash;
-  private hashBuffer = '';
+  /** What is hashed, in pieces joined once per 64 KB: cheaper than growing one string. */
+  private hashParts: string[] = [];
+  private hashLength = 0;
 
   constructor(private readonly sink: StatementSink) {}
 
@@ -39,7 +41,9 @@ export class StatementAssembler {
     this.credits = this.debits = 0n;
     this.count = 0;
     this.hash = createHash('sha256');
-    this.hashBuffer = `${header.format}|${header.reference}|${header.account}|${header.statementNumber}|${header.sequenceNumber}|${balanceKey(header.opening)}\n`;
+    this.hashParts = [];
+    this.hashLength = 0;
+    this.addHash(`${header.format}|${header.reference}|${header.account}|${header.statementNumber}|${header.sequenceNumber}|${balanceKey(header.opening)}\n`);
     this.sink.begin(header);
   }
 
@@ -47,8 +51,7 @@ export class StatementAssembler {
     this.count = entry.sequence;
     if (entry.mark === 'C' || entry.mark === 'RD') this.credits += entry.amountMinor;
     else this.debits += entry.amountMinor;
-    this.hashBuffer += `${entry.valueDate}|${entry.entryDate ?? ''}|${entry.mark}|${entry.amountMinor}|${entry.transactionType}|${entry.customerReference}|${entry.bankReference}|${entry.supplementary ?? ''}|${entry.counterpartyName ?? ''}|${entry.returnReason ?? ''}|${entry.narratives.join('\u001f')}\n`;
-    if (this.hashBuffer.length > HASH_FLUSH) this.flushHash();
+    this.addHash(`${entry.valueDate}|${entry.entryDate ?? ''}|${entry.mark}|${entry.amountMinor}|${entry.transactionType}|${entry.customerReference}|${entry.bankReference}|${entry.supplementary ?? ''}|${entry.counterpartyName ?? ''}|${entry.returnReason ?? ''}|${entry.narratives.join('\u001f')}\n`);
     this.sink.entry(entry);
   }
 
@@ -61,7 +64,7 @@ export class StatementAssembler {
       this.header = undefined;
       return this.sink.refuse({ header, error, closing, computedClosing: expected });
     }
-    this.hashBuffer += balanceKey(closing);
+    this.addHash(balanceKey(closing));
     this.flushHash();
     const contentHash = this.hash!.digest('hex');
     this.header = undefined;
@@ -74,9 +77,16 @@ export class StatementAssembler {
     this.sink.refuse({ header, error });
   }
 
+  private addHash(text: string): void {
+    this.hashParts.push(text);
+    this.hashLength += text.length;
+    if (this.hashLength > HASH_FLUSH) this.flushHash();
+  }
+
   private flushHash(): void {
-    this.hash!.update(this.hashBuffer);
-    this.hashBuffer = '';
+    this.hash!.update(this.hashParts.join(''));
+    this.hashParts = [];
+    this.hashLength = 0;
   }
 }
 

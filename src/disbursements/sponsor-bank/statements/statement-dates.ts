@@ -25,6 +25,17 @@ export function swiftDate(yymmdd: string): string | undefined {
  * booking 11 months away is read as such only when no nearer reading exists. Undefined when no year has it.
  */
 export function nearestDate(nearIso: string, mmdd: string): string | undefined {
+  const key = nearIso + mmdd;
+  if (nearest.has(key)) return nearest.get(key);
+  if (nearest.size > 10_000) nearest.clear();
+  const found = computeNearest(nearIso, mmdd);
+  nearest.set(key, found);
+  return found;
+}
+
+const nearest = new Map<string, string | undefined>();
+
+function computeNearest(nearIso: string, mmdd: string): string | undefined {
   const year = Number(nearIso.slice(0, 4));
   const near = Date.parse(`${nearIso}T00:00:00Z`);
   let best: string | undefined;

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { StatementEncodingError } from './statement.errors.js';
 
 export type StatementInput = string | Uint8Array | AsyncIterable<Uint8Array | string>;
@@ -65,11 +66,6 @@ function utf8CharacterBeforeInvalid(bytes: Uint8Array): boolean {
     i += length;
   }
   return false;
-}
-
-function isAscii(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return false;
-  return true;
 }
 
 const CHUNK = 1 << 20;
