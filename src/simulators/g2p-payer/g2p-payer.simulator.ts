@@ -7,6 +7,7 @@ import { generateSigningKeyPair, signEnvelope, verifyEnvelope } from '../../disb
 import type { DigestAlgorithm, SignatureMode } from '../../disbursements/channels/g2p-connect/g2p-connect.types.js';
 import { isValidFa } from '../../disbursements/channels/payee-fa.js';
 import { G2pPayerLedger, type LedgerEntry } from './g2p-payer.ledger.js';
+import { bridgeDisburseReply, bridgeItemStatus, bridgeStatusReply, type BridgeValidators, loadBridgeValidators } from './openg2p-bridge.profile.js';
 
 interface ReceivedItem {
   entry: LedgerEntry;
@@ -23,12 +24,20 @@ interface ReceivedItem {
  * - POST /oauth2/client/token: client credentials (authz spec).
  * Idempotent on reference_id; rejects invalid payee FAs (rjct.payee_fa.invalid) and a deterministic
  * share of the rest (`rejectRatio`); faults and delays are switchable at run time.
+ * The `openg2p-bridge` profile answers as OpenG2P's cash-transfer bridge instead (openg2p-bridge.profile.ts).
  */
 /** garbage: HTML 200; http500: 500 before processing; http500-after-processing: pays, then answers 500; nack: NACK ack, nothing processed. */
 export type G2pPayerFault = 'none' | 'garbage' | 'http500' | 'http500-after-processing' | 'nack';
 
+/** default: the spec, strictly; openg2p-bridge: OpenG2P's g2p-cash-transfer-bridge, validated with its own OpenAPI. */
+export type G2pPayerProfile = 'default' | 'openg2p-bridge';
+export const G2P_PAYER_PROFILES: readonly G2pPayerProfile[] = ['default', 'openg2p-bridge'];
+
 export interface G2pPayerSimulatorOptions {
   port?: number;
+  profile?: G2pPayerProfile;
+  /** The bridge's openapi.json for the openg2p-bridge profile; default: under G2P_SPECS_DIR or ../shared/specs/g2p-connect. */
+  bridgeOpenApiPath?: string;
   /** Accepted static bearer tokens; with neither tokens nor clients, no Authorization is required. */
   bearerTokens?: string[];
   oauthClients?: Array<{ clientId: string; clientSecret: string }>;
@@ -52,6 +61,7 @@ export interface G2pPayerSimulatorOptions {
 
 export interface G2pPayerSimulator {
   url: string;
+  profile: G2pPayerProfile;
   /** Our signing public key (base64 raw), for Hela's counterpartPublicKey. */
   publicKey: string;
   ledger: G2pPayerLedger;
@@ -82,7 +92,10 @@ function unitHash(text: string): number {
   return (hash >>> 0) / 2 ** 32;
 }
 
+/** Rejects with G2pPayerProfileUnavailable when the openg2p-bridge profile cannot run here. */
 export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions = {}): Promise<G2pPayerSimulator> {
+  const profile = options.profile ?? 'default';
+  const bridge = profile === 'openg2p-bridge' ? await loadBridgeValidators(options.bridgeOpenApiPath) : undefined;
   const keys = generateSigningKeyPair();
   const ledger = new G2pPayerLedger();
   const stats = { requests: 0, callbacksSent: 0, callbackFailures: 0, tokensIssued: 0, unauthorized: 0, badSignatures: 0 };
@@ -97,6 +110,8 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
   const signatureMode = options.signatureMode ?? 'BODY_FIELD';
   const digest = options.digest ?? 'SHA256_SORTED_JSON';
   const issuedTokens = new Map<string, number>();
+  /** payee_fa per reference, which the bridge's status items echo (kept only in this profile). */
+  const bridgePayees = new Map<string, string>();
   const correlations = new Map<string, string>();
   const pending = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
@@ -318,9 +333,49 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
     return ack(correlationId);
   }
 
+  /** The bridge's sync disburse: validated, recorded, answered `rcvd` at once; its payment backend settles later. */
+  function bridgeDisburse(validators: BridgeValidators, req: IncomingMessage, raw: Buffer): Reply {
+    const read = validators.read('/disburse/sync/disburse', raw, req.headers['content-type']);
+    if (!read.ok) return json(422, { detail: read.detail });
+    const request = read.body;
+    request.message.transaction_id ||= randomUUID();
+    const now = Date.now();
+    const received = (request.message.disbursements as any[]).map((item) => {
+      const { entry, duplicate } = ledger.receive({ referenceId: item.reference_id, transactionId: request.message.transaction_id, amount: item.amount, currency: item.currency_code ?? '' }, now);
+      bridgePayees.set(item.reference_id, item.payee_fa);
+      return { entry, duplicate, payeeFa: item.payee_fa as string };
+    });
+    track(async () => received.forEach(({ entry, duplicate, payeeFa }) => !duplicate && settleEntry(entry, payeeFa)), state.settleDelayMs);
+    return json(200, bridgeDisburseReply(request, senderId, new Date()));
+  }
+
+  /** The bridge's sync status: by reference_id_list (a bare list, unknown references left out) or transaction_id. */
+  function bridgeStatus(validators: BridgeValidators, req: IncomingMessage, raw: Buffer): Reply {
+    const read = validators.read('/disburse/sync/txn/status', raw, req.headers['content-type']);
+    if (!read.ok) return json(422, { detail: read.detail });
+    const request = read.body;
+    const { attribute_type: type, attribute_value: value } = request.message.txnstatus_request;
+    const byList = type === 'reference_id_list';
+    if (byList !== Array.isArray(value)) return httpError(400, 'GCTB-PMS-350', `attribute_value is supposed to be a ${byList ? 'list' : 'string'}.`);
+    const references: string[] = byList ? value.filter((id: string) => ledger.get(id)) : ledger.referencesOf(value);
+    const statuses = references.map((id) => bridgeItemStatus(ledger.get(id)!, bridgePayees.get(id)));
+    return json(200, bridgeStatusReply(request, byList ? statuses : { transaction_id: value, disbursements_status: statuses }, senderId, new Date()));
+  }
+
+  function bridgeRoute(validators: BridgeValidators, req: IncomingMessage, raw: Buffer, path: string): Reply {
+    if (!authorized(req)) {
+      stats.unauthorized++;
+      return httpError(401, 'G2P-AUT-401', 'Unauthorized');
+    }
+    if (path === '/disburse/sync/disburse') return bridgeDisburse(validators, req, raw);
+    if (path === '/disburse/sync/txn/status') return bridgeStatus(validators, req, raw);
+    return json(404, { detail: 'Not Found' });
+  }
+
   function route(req: IncomingMessage, raw: Buffer): Reply {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method !== 'POST') return httpError(405, 'err.request.bad', 'use POST');
+    if (bridge && path !== '/oauth2/client/token') return bridgeRoute(bridge, req, raw, path);
     switch (path) {
       case '/oauth2/client/token':
         return issueToken(raw);
@@ -369,6 +424,7 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
 
   return {
     url: `http://127.0.0.1:${port}`,
+    profile,
     publicKey: keys.publicKey,
     ledger,
     stats,
