@@ -26,8 +26,12 @@ interface ReceivedItem {
  * share of the rest (`rejectRatio`); faults and delays are switchable at run time.
  * The `openg2p-bridge` profile answers as OpenG2P's cash-transfer bridge instead (openg2p-bridge.profile.ts).
  */
-/** garbage: HTML 200; http500: 500 before processing; http500-after-processing: pays, then answers 500; nack: NACK ack, nothing processed. */
-export type G2pPayerFault = 'none' | 'garbage' | 'http500' | 'http500-after-processing' | 'nack';
+/**
+ * garbage: HTML 200; http500: 500 before processing; http500-after-processing: pays, then answers 500; nack: NACK ack,
+ * nothing processed; batch-rjct: every disburse and status message is refused as a whole (header rjct with
+ * `batchRejectReason`, no item; sync in the response, async in the callback after an ACK), nothing processed.
+ */
+export type G2pPayerFault = 'none' | 'garbage' | 'http500' | 'http500-after-processing' | 'nack' | 'batch-rjct';
 
 /** default: the spec, strictly; openg2p-bridge: OpenG2P's g2p-cash-transfer-bridge, validated with its own OpenAPI. */
 export type G2pPayerProfile = 'default' | 'openg2p-bridge';
@@ -57,6 +61,8 @@ export interface G2pPayerSimulatorOptions {
   /** Answer txn_status as a bare list, as OpenG2P's bridge does. */
   statusAsList?: boolean;
   fault?: G2pPayerFault;
+  /** MsgHeaderStatusReasonCode of the batch-rjct fault; default rjct.errors.too_many. */
+  batchRejectReason?: string;
 }
 
 export interface G2pPayerSimulator {
@@ -70,6 +76,7 @@ export interface G2pPayerSimulator {
   setDelay(ms: number): void;
   setSettleDelay(ms: number): void;
   setFault(fault: G2pPayerFault): void;
+  setBatchRejectReason(reasonCode: string): void;
   setStatusAsList(asList: boolean): void;
   /** Resolves once every scheduled settlement and callback has finished. */
   idle(): Promise<void>;
@@ -104,6 +111,7 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
     delayMs: options.responseDelayMs ?? 0,
     settleDelayMs: options.settleDelayMs ?? 0,
     fault: options.fault ?? ('none' as G2pPayerFault),
+    batchRejectReason: options.batchRejectReason ?? 'rjct.errors.too_many',
     statusAsList: options.statusAsList ?? false,
   };
   const senderId = options.senderId ?? 'payer.simulator.local';
@@ -250,6 +258,7 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
     if (items.some((item: any) => typeof item?.reference_id !== 'string' || !item.reference_id || item.reference_id.length > 99)) {
       return err(400, 'err.request.bad', 'every disbursement needs a reference_id of at most 99 characters');
     }
+    if (state.fault === 'batch-rjct') return refuseMessage(header, sync, { path: CALLBACK_PATHS.onDisburse, message: { transaction_id: message.transaction_id, disbursements_status: [] } });
     const now = Date.now();
     const entries: ReceivedItem[] = items.map((item: any) => {
       const { entry, duplicate } = ledger.receive(
@@ -291,6 +300,25 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
     return ack(correlationId);
   }
 
+  /**
+   * The batch-rjct fault: the whole message refused (header rjct, a reason code, no item), nothing recorded. The
+   * on-disburse callback names the transaction with an empty list; the on-status one carries no message at all.
+   */
+  function refuseMessage(header: any, sync: boolean, callbackWith: { path: string; message?: unknown }): Reply {
+    const rejected = (action: string) => ({
+      ...buildCallbackHeader({ action, now: new Date(), status: 'rjct', senderId, receiverId: header.sender_id, totalCount: header.total_count, completedCount: 0 }),
+      status_reason_code: state.batchRejectReason,
+      status_reason_message: `simulated refusal of the whole message (${state.batchRejectReason})`,
+    });
+    if (sync) {
+      const body = signed(rejected('on-search'), undefined);
+      return { status: 200, body: body.body, headers: body.headers };
+    }
+    const senderUri = typeof header.sender_uri === 'string' ? header.sender_uri.replace(/\/+$/, '') : undefined;
+    if (senderUri) track(() => callback(`${senderUri}${callbackWith.path}`, rejected('on-disburse'), callbackWith.message), state.settleDelayMs);
+    return ack(randomUUID());
+  }
+
   function txnStatus(req: IncomingMessage, raw: Buffer, sync: boolean): Reply {
     const read = readEnvelope(req, raw);
     if ('status' in read) return read;
@@ -299,6 +327,7 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
     if (typeof message.transaction_id !== 'string' || typeof request !== 'object' || request === null) {
       return err(400, 'err.request.bad', 'message.transaction_id and txnstatus_request are required');
     }
+    if (state.fault === 'batch-rjct') return refuseMessage(header, sync, { path: CALLBACK_PATHS.onStatus });
     let referenceIds: string[];
     if (request.attribute_type === 'reference_id_list' && Array.isArray(request.attribute_value)) referenceIds = request.attribute_value.map(String);
     else if (request.attribute_type === 'transaction_id' && typeof request.attribute_value === 'string') referenceIds = ledger.referencesOf(request.attribute_value);
@@ -432,6 +461,7 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
     setDelay: (ms) => (state.delayMs = ms),
     setSettleDelay: (ms) => (state.settleDelayMs = ms),
     setFault: (fault) => (state.fault = fault),
+    setBatchRejectReason: (reasonCode) => (state.batchRejectReason = reasonCode),
     setStatusAsList: (asList) => (state.statusAsList = asList),
     async idle() {
       while (pending.size > 0) await Promise.all([...pending]);
