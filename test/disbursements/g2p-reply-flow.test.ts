@@ -161,6 +161,24 @@ describe('disbursements: what payers reply, applied item by item', () => {
       expect(rows.map((p) => [p.status, p.reasonCode])).to.deep.equal(Array(2).fill(['FAILED', 'rjct.total_count.invalid']));
     });
 
+    it('bad callbacks: truncated JSON, a content type that is not JSON, an oversized body are refused with a clear 4xx and change nothing; a repeated one changes nothing more', async () => {
+      const { channelId, cycleId, batch, rows } = await sentCycle(sim, 1);
+      const url = `${testApp().url}/g2p/${channelId}/on-disburse`;
+      const body = JSON.stringify({ header: buildCallbackHeader({ action: 'on-disburse', now: new Date(), status: 'succ' }), message: { transaction_id: batch.id, disbursements_status: [{ reference_id: rows[0].id, status: 'succ' }] } });
+      const truncated = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body.slice(0, 40) });
+      expect(truncated.status).to.equal(400);
+      expect(((await truncated.json()) as any).message).to.deep.include({ ack_status: 'ERR', error: { code: 'err.request.bad', message: 'the callback body is not JSON' } });
+      const asText = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+      expect(asText.status).to.equal(400);
+      expect(((await asText.json()) as any).message.error.message).to.equal('a callback is application/json, not text/plain');
+      const oversized = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body.replace('"succ"}]', `"succ","note":"${'x'.repeat(2_000_000)}"}]`) });
+      expect(oversized.status).to.equal(413);
+      expect((await payments(cycleId))[0].status).to.equal('SENT');
+      for (let i = 0; i < 2; i++) expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status).to.equal(200);
+      expect((await payments(cycleId))[0].status).to.equal('PAID');
+      expect((await integrationErrors({ channelId })).map((e) => e.code)).to.deep.equal(['err.request.bad', 'err.request.bad']);
+    });
+
     it('null items, unknown references and unknown statuses are skipped and recorded by name; the other items apply; rcvd never makes a payment final', async () => {
       const { channelId, cycleId, batch, rows } = await sentCycle(sim, 3);
       const [paid, pending, other] = rows;

@@ -27,6 +27,10 @@ type Headers = Record<string, string | string[] | undefined>;
 
 /** Verifies the signature (when the channel requires it) and extracts per-payment results. Throws G2pCallbackError. */
 export function verifyAndParseCallback(channel: G2pChannelRuntime, headers: Headers, rawBody: Buffer | string, expected?: ParsedCallback['kind']): ParsedCallback {
+  const contentType = String(headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (contentType && contentType !== 'application/json' && !contentType.endsWith('+json')) {
+    throw new G2pCallbackError('err.request.bad', `a callback is application/json, not ${contentType}`);
+  }
   let body: any;
   try {
     body = JSON.parse(rawBody.toString());
