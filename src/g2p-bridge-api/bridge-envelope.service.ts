@@ -42,7 +42,7 @@ function envelopeFields(client: PbmsClient, m: EnvelopeRequestPayload): Envelope
   if (count === undefined || count < 1 || count > MAX_DISBURSEMENTS) throw new BridgeRejection(E.INVALID_NO_OF_DISBURSEMENTS);
   const total = m.total_disbursement_amount;
   // Stricter than the bridge (≥ 0): an envelope of nothing cannot be blocked or paid.
-  if (!total || !('amount' in total) || total.amount.startsWith('-') || /^0\.00$/.test(total.amount)) throw new BridgeRejection(E.INVALID_TOTAL_DISBURSEMENT_AMOUNT);
+  if (!total || !('amount' in total) || total.amount.startsWith('-') || total.amount === '0.00') throw new BridgeRejection(E.INVALID_TOTAL_DISBURSEMENT_AMOUNT);
   const scheduleDate = m.disbursement_schedule_date?.trim() ?? '';
   if (!validIsoDate(scheduleDate) || scheduleDate < utcToday()) throw new BridgeRejection(E.INVALID_DISBURSEMENT_SCHEDULE_DATE);
   const programmeMnemonic = programmeFor(client, pbmsMnemonic);
@@ -99,7 +99,7 @@ export class BridgeEnvelopeService {
   async create(client: PbmsClient, message: EnvelopeRequestPayload): Promise<EnvelopePayload> {
     const fields = envelopeFields(client, message);
     const em = this.container.orm.em.fork();
-    const currency = fields.currency ?? (await this.accounts.forProgramme(em, fields.programmeMnemonic)).currency;
+    const currency = fields.currency ?? (await this.accounts.forProgramme(em, fields.programmeMnemonic).catch(rethrowAsRejection)).currency;
     const liveKey = sha256({ ...fields, currency });
     const existing = await this.live(em, client, liveKey);
     if (existing) return envelopePayload(existing, existing.envelope);

@@ -195,7 +195,7 @@ export function syncResponse<M>(header: Pick<RequestHeader, 'message_id' | 'acti
   };
 }
 
-/** A JSON number spelling the exact decimal (numeric(18,2) fits a double's 15–17 significant digits). */
+/** A JSON number that spells the exact decimal: a double's shortest form is exact up to 15 significant digits (10^13 with cents). */
 export function wireNumber(amount: string): number {
   return Number(amount);
 }
