@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AuditResult } from '../audit/audit-event.entity.js';
 import { AuditService } from '../audit/audit.service.js';
+import { isUuid } from '../common/uuid.js';
 import type { Container } from '../container.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import type { BackgroundWorker } from '../jobs/background-worker.js';
@@ -220,7 +221,7 @@ export class BatchWorker implements BackgroundWorker {
   async applyBatchRejection(channelId: string, callback: ParsedCallback): Promise<void> {
     const rejection = callback.batchRejection!;
     const reason = describeRejection(rejection);
-    const transactionId = callback.transactionId && /^[0-9a-f-]{36}$/i.test(callback.transactionId) ? callback.transactionId : null;
+    const transactionId = callback.transactionId && isUuid(callback.transactionId) ? callback.transactionId : null;
     const { rows } = await this.db.query<ClaimedBatch>(
       `select id, channel_id, attempts, message_id from disbursement_batches where channel_id = $1 and (id = $2::uuid or message_id = $3) limit 1`,
       [channelId, transactionId, callback.messageId],

@@ -1,9 +1,9 @@
+import { isUuid } from '../common/uuid.js';
 import type { BulkDb } from './bulk-db.js';
 import type { PaymentResult, SkippedItem } from './channels/g2p-connect/g2p-connect.types.js';
-import type { IntegrationErrorInput, IntegrationErrors } from './integration-errors.js';
+import type { IntegrationErrors, ReplySource } from './integration-errors.js';
 
 const STATUS_FOR = { PENDING: 'SENT', PAID: 'PAID', FAILED: 'FAILED' } as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Applies payer results set-based (UPDATE … FROM unnest). A final payment (PAID, FAILED) is never
@@ -12,8 +12,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export async function applyPaymentResults(db: BulkDb, channelId: string, results: PaymentResult[]): Promise<{ changed: number; unknownReferences: string[] }> {
   // Payment ids are uuids: anything else cannot be ours (and must not reach a uuid cast).
-  const usable = results.filter((r) => UUID.test(r.referenceId));
-  const unknownReferences = results.filter((r) => !UUID.test(r.referenceId)).map((r) => r.referenceId);
+  const usable = results.filter((r) => isUuid(r.referenceId));
+  const unknownReferences = results.filter((r) => !isUuid(r.referenceId)).map((r) => r.referenceId);
   if (!usable.length) return { changed: 0, unknownReferences };
   const ids = usable.map((r) => r.referenceId);
   const updated = await db.query<{ batch_id: string }>(
@@ -53,12 +53,7 @@ export async function applyPaymentResults(db: BulkDb, channelId: string, results
  * A reply's items, wherever the reply came from: the usable ones applied, and every one that could not be
  * used (skipped by the parser, or naming no payment of this channel) recorded as an integration error.
  */
-export async function applyReplyItems(
-  db: BulkDb,
-  errors: IntegrationErrors,
-  source: Pick<IntegrationErrorInput, 'channelId' | 'batchId' | 'operation'> & { channelId: string },
-  reply: { results: PaymentResult[]; skipped: SkippedItem[] },
-): Promise<void> {
+export async function applyReplyItems(db: BulkDb, errors: IntegrationErrors, source: ReplySource, reply: { results: PaymentResult[]; skipped: SkippedItem[] }): Promise<void> {
   const { unknownReferences } = await applyPaymentResults(db, source.channelId, reply.results);
   const unknown = unknownReferences.map((referenceId): SkippedItem => ({
     referenceId,

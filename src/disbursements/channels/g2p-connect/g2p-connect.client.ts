@@ -3,7 +3,7 @@ import got, { RequestError } from 'got';
 import type { Container } from '../../../container.js';
 import { BearerTokenCache, G2pAuthError } from './g2p-auth.js';
 import { buildDisburseRequest, buildTxnStatusRequest, type Envelope, G2pMessageError } from './g2p-messages.js';
-import { type Ack, batchRejection, describeRejection, isAck, parseAck, parseDisburseResponse, parseTxnStatusResponse } from './g2p-replies.js';
+import { type Ack, batchRejection, describeRejection, isAck, isObject, parseAck, parseDisburseResponse, parseTxnStatusResponse } from './g2p-replies.js';
 import { counterpartVerifyOptions, receivedSignature, signEnvelope, verifyEnvelope } from './g2p-signing.js';
 import type { DisburseBatch, DisburseOutcome, G2pChannelRuntime, StatusOutcome, StatusQuery } from './g2p-connect.types.js';
 
@@ -65,10 +65,11 @@ export class G2pConnectClient {
     if (channel.config.mode !== 'SYNC') return { kind: 'UNKNOWN', messageId, httpStatus, message: 'the receiver answered without an ack' };
     const refused = refusedSignature(channel, exchange, body);
     if (refused) return { kind: 'UNKNOWN', messageId, httpStatus, message: refused };
-    const rejection = batchRejection((body as any)?.header, (body as any)?.message);
+    const { header, message } = isObject(body) ? body : {};
+    const rejection = batchRejection(header, message);
     if (rejection) return { kind: rejection.final ? 'BATCH_FAILED' : 'REJECTED', messageId, httpStatus, ...describeRejection(rejection) };
     try {
-      const { results, skipped } = parseDisburseResponse((body as any)?.message);
+      const { results, skipped } = parseDisburseResponse(message);
       return { kind: 'SETTLED', messageId, results, skipped };
     } catch (error) {
       return { kind: 'UNKNOWN', messageId, httpStatus, message: (error as Error).message };
@@ -102,13 +103,14 @@ export class G2pConnectClient {
     const refused = refusedSignature(channel, exchange, body);
     if (refused) return { kind: 'ERROR', messageId, httpStatus, message: refused };
     // A refused query says nothing about the batch (above all not "never received"): nothing learnt.
-    const rejection = batchRejection((body as any)?.header, (body as any)?.message);
+    const reply = isObject(body) ? body : {};
+    const rejection = batchRejection(reply.header, reply.message);
     if (rejection) {
       const { code, message } = describeRejection(rejection);
       return { kind: 'ERROR', messageId, httpStatus, message: `the payer rejected the status query: ${code}: ${message}` };
     }
     try {
-      const { results, skipped } = parseTxnStatusResponse((body as any)?.message);
+      const { results, skipped } = parseTxnStatusResponse(reply.message);
       return { kind: 'RESULTS', messageId, results, skipped };
     } catch (error) {
       return { kind: 'ERROR', messageId, httpStatus, message: (error as Error).message };

@@ -122,7 +122,7 @@ function signingString(created: number, expires: number, digest: string): string
  * The body's `signature` when it carries none (NONE, HEADER): OpenG2P's bridge requires the key (string or
  * null) and the spec types it as a string, so an empty string is the one value both accept.
  */
-export const UNSIGNED = '';
+const UNSIGNED = '';
 
 /** Serialises an envelope and signs it as the channel says; returns the exact bytes to send and extra headers. */
 export function signEnvelope(options: SignOptions, envelope: { header: unknown; message?: unknown }): SignedBody {
