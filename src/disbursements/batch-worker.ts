@@ -91,7 +91,8 @@ export class BatchWorker implements BackgroundWorker {
   /** One batch, one disburse call: claim → call (no transaction open) → record the outcome. */
   async send(batchId: string): Promise<void> {
     const head = await this.db.query<{ channel_id: string; scheduled_date: string }>(
-      'select b.channel_id, c.scheduled_date::text as scheduled_date from disbursement_batches b join programme_cycles c on c.id = b.cycle_id where b.id = $1',
+      `select b.channel_id, to_char(c.scheduled_date, 'YYYY-MM-DD') as scheduled_date
+         from disbursement_batches b join programme_cycles c on c.id = b.cycle_id where b.id = $1`,
       [batchId],
     );
     if (!head.rowCount) return;
