@@ -84,6 +84,10 @@ describe('Bank statements as banks send them: many per file, multi-part, camt.05
     expect(refused.statements[0].error.message).to.match(/^Not applied: another part of this multi-part statement was refused/);
     expect(await statementsOf(p.account)).to.equal(0);
     expect([...(await disbursementStatus(p, ids)).values()].map((d) => d.status)).to.deep.equal(['SHIPPED', 'SHIPPED', 'SHIPPED', 'SHIPPED']);
+    // A first part that cannot be read refuses the part that continues it.
+    const unreadable = part1.replace(':61:', ':61:XX');
+    const continuing = statementFor(p, part2Lines, { number: 500, sequence: '2', intermediate: [true, false], opening: closingOf(p, part1Lines) });
+    expect(outcomes(await upload(p, `${unreadable}${continuing}`))).to.deep.equal(['MT940_FORMAT', 'UNBALANCED_CHAIN']);
     // A part that cannot be read refuses its chain too.
     const truncated = statementFor(p, part2Lines, { number: 500, sequence: '2', intermediate: [true, false], opening: closingOf(p, part1Lines) }).split('\n').slice(0, 6).join('\n');
     expect(outcomes(await upload(p, `${part1}${truncated}`))).to.deep.equal(['UNBALANCED_CHAIN', 'MT940_FORMAT']);

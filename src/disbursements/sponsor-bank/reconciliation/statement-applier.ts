@@ -80,6 +80,8 @@ export class StatementApplier implements AsyncStatementSink {
   private current?: Statement;
   private chain?: Chain;
   private fileBank?: string;
+  /** The statement just before was refused: a part that continues it (opens on :60M:) is refused too. */
+  private brokenPart?: { account?: string; error: DomainError };
 
   constructor(
     private readonly context: ApplierContext,
@@ -170,6 +172,12 @@ export class StatementApplier implements AsyncStatementSink {
     const chain = this.chain;
     const continuing = chain?.last !== undefined && continues(chain.last, header);
     if (chain && !continuing) await this.closeChain();
+    const broken = this.brokenPart;
+    this.brokenPart = undefined;
+    if (!continuing && broken && header.opening.intermediate && (!broken.account || broken.account === header.account)) {
+      if (!statement.refused) refuse(statement, new StatementChainError(`Not applied: the part before it in this file was refused (${broken.error.message})`, header.line));
+      return;
+    }
     if (statement.refused) {
       if (continuing) this.refuseChain(chain!, statement.result.error!);
       return;
@@ -219,6 +227,7 @@ export class StatementApplier implements AsyncStatementSink {
       statement.writer = undefined;
     }
     const chain = this.chain;
+    this.brokenPart = { account: refusal.header.account, error: refusal.error };
     if (!chain) return;
     if (statement?.chain === chain) return this.refuseChain(chain, refusal.error);
     // A part that could not even be read while a chain waits for its next part: refuse the chain rather than guess.
