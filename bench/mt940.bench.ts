@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -104,6 +104,10 @@ async function copyFloor(client: pg.Client, s: BenchStatement): Promise<number> 
 async function writeStatementFile(format: 'MT940' | 'CAMT053', statement: BenchStatement): Promise<string> {
   const file = join(tmpdir(), `hela-bench-${statement.run}.${format === 'MT940' ? 'sta' : 'xml'}`);
   await pipeline(Readable.from(format === 'MT940' ? mt940Bytes(statement) : camtBytes(statement)), createWriteStream(file));
+  // Written back to disk now, not while the floor or the reconciliation is measured.
+  const handle = await open(file);
+  await handle.sync();
+  await handle.close();
   return file;
 }
 
@@ -144,7 +148,8 @@ const scenario: BenchScenario = {
           if (format === 'MT940') floors.push(await copyFloor(client, seeded));
           const report = await reconcileInChild(databaseUrl, file);
           reports.push(report);
-          console.log(`run ${run}: ${describe(format, report)}, file ${((await stat(file)).size / 1e6).toFixed(0)} MB`);
+          const ratio = format === 'MT940' ? `${(report.ms / floors.at(-1)!).toFixed(1)}x the floor` : `${(report.ms / mt940.at(-1)!.ms).toFixed(2)}x MT940`;
+          console.log(`run ${run}: ${describe(format, report)}, file ${((await stat(file)).size / 1e6).toFixed(0)} MB; ${ratio}`);
           await rm(file);
           await unseed(client, seeded);
         }

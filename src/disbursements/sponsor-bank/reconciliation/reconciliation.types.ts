@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import { DecimalScalar } from '../../../common/decimal.scalar.js';
 import { BankStatement, StatementFormat } from './bank-statement.entity.js';
 import { ReconciliationErrorCode } from './reconciliation-error.entity.js';
@@ -22,11 +22,8 @@ export class StatementRefusalView {
   line?: number;
 }
 
-@ObjectType({ description: 'One statement of an uploaded file (one part of a multi-part statement).' })
-export class StatementUploadResult {
-  @Field(() => StatementOutcome)
-  outcome!: StatementOutcome;
-
+@InterfaceType({ description: 'Which statement of a file, as far as it was read.' })
+export abstract class StatementIdentity {
   @Field(() => Int, { nullable: true, description: 'Line of the file where the statement starts.' })
   line?: number;
 
@@ -41,6 +38,12 @@ export class StatementUploadResult {
 
   @Field(() => String, { nullable: true })
   sequenceNumber?: string;
+}
+
+@ObjectType({ description: 'One statement of an uploaded file (one part of a multi-part statement).', implements: StatementIdentity })
+export class StatementUploadResult extends StatementIdentity {
+  @Field(() => StatementOutcome)
+  outcome!: StatementOutcome;
 
   @Field(() => BankStatement, { nullable: true, description: 'The reconciled statement (APPLIED, or DUPLICATE: as reconciled before).' })
   statement?: BankStatement;
@@ -109,28 +112,13 @@ export class StatementEntryPreview {
   errorCode?: ReconciliationErrorCode;
 }
 
-@ObjectType({ description: 'A statement as read, and what reconciling it would do.' })
-export class StatementPreview {
+@ObjectType({ description: 'A statement as read, and what reconciling it would do.', implements: StatementIdentity })
+export class StatementPreview extends StatementIdentity {
   @Field(() => StatementOutcome, { description: 'What applying the file would do with this statement.' })
   outcome!: StatementOutcome;
 
   @Field(() => StatementRefusalView, { nullable: true })
   error?: StatementRefusalView;
-
-  @Field(() => Int, { nullable: true })
-  line?: number;
-
-  @Field(() => String, { nullable: true })
-  account?: string;
-
-  @Field(() => String, { nullable: true })
-  reference?: string;
-
-  @Field(() => String, { nullable: true })
-  statementNumber?: string;
-
-  @Field(() => String, { nullable: true })
-  sequenceNumber?: string;
 
   @Field(() => String, { nullable: true })
   currency?: string;
