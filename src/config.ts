@@ -21,7 +21,8 @@ export interface Config {
   /** AES-256-GCM key (32 bytes, base64 or hex) for secrets at rest: PSP PINs, channel keys. */
   /** SECRET_KEY seals; SECRET_KEY_PREVIOUS keys still open values sealed before a rotation (re-sealed at start). */
   secretKeys: SecretKeys;
-  limits: { bodyBytes: number; depth: number; cost: number; aliases: number; tokens: number; directives: number };
+  /** `stringBytes`: the largest single string value a GraphQL request may carry (src/graphql/string-size-limit.ts). */
+  limits: { bodyBytes: number; stringBytes: number; depth: number; cost: number; aliases: number; tokens: number; directives: number };
   otp: { ttlSeconds: number; maxAttempts: number };
   workers: { enabled: boolean };
   /** pg-boss: its own connection pool, beside the ORM's. */
@@ -164,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     limits: {
       bodyBytes: int(env, 'MAX_BODY_BYTES', 1_048_576, 1024),
+      stringBytes: int(env, 'GRAPHQL_MAX_STRING_BYTES', 65_536, 256),
       depth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 1),
       cost: int(env, 'GRAPHQL_MAX_COST', 5000, 1),
       aliases: int(env, 'GRAPHQL_MAX_ALIASES', 15, 1),
