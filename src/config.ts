@@ -126,6 +126,13 @@ function secret(env: Env, name: string, production: boolean): string | undefined
   return undefined;
 }
 
+/** The demo users' passwords are published (docs/demo.md): on a production database they would be real accounts anyone can use. */
+function demoSeeding(env: Env, production: boolean): boolean {
+  const seed = bool(env, 'SEED_DEMO', false);
+  if (seed && production) throw new ConfigError('SEED_DEMO=true is refused when NODE_ENV=production: the demo users have published passwords');
+  return seed;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
   const production = nodeEnv === 'production';
@@ -197,7 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
       failureWindowSeconds: int(env, 'ROUTING_FAILURE_WINDOW_SECONDS', 300, 1),
       failureThreshold: int(env, 'ROUTING_FAILURE_THRESHOLD', 5, 1),
     },
-    seedDemo: bool(env, 'SEED_DEMO', false),
+    seedDemo: demoSeeding(env, production),
     // Why these defaults: .env.example, "Rate limits".
     rateLimits: {
       psp: { perMinute: int(env, 'RATE_LIMIT_PSP_PER_MINUTE', 120), burst: int(env, 'RATE_LIMIT_PSP_BURST', 60, 1) },
