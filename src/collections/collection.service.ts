@@ -5,7 +5,7 @@ import { Role } from '../auth/role.js';
 import { AuditResult } from '../audit/audit-event.entity.js';
 import type { Config } from '../config.js';
 import type { Container } from '../container.js';
-import { positiveAmount, sameAmount } from '../common/money.js';
+import { amountInCurrency, floatAsDecimal, positiveAmount, sameAmount } from '../common/money.js';
 import { uuidArg } from '../common/uuid.js';
 import type { AuthUser } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
@@ -158,13 +158,15 @@ export class CollectionService {
     if (!insuree.family) throw new CollectionRefusal('CONFLICT', `Insuree ${insuree.chfId} has no family, hence no policy to pay`);
     let candidates: Policy[];
     if (policyUuid) {
-      const policy = await tx.findOne(Policy, { uuid: uuidArg(policyUuid, 'policyUuid'), family: insuree.family });
+      const policy = await tx.findOne(Policy, { uuid: uuidArg(policyUuid, 'policyUuid'), family: insuree.family }, { populate: ['product'] });
       if (!policy) throw new CollectionRefusal('NOT_FOUND', `Policy ${policyUuid} is not a policy of insuree ${insuree.chfId}'s family`);
+      refuseExcessDecimals(amount, [policy]);
       candidates = [policy];
     } else {
-      const idle = await tx.find(Policy, { family: insuree.family, status: PolicyStatus.IDLE });
-      candidates = idle.filter((policy) => sameAmount(policy.value, amount));
+      const idle = await tx.find(Policy, { family: insuree.family, status: PolicyStatus.IDLE }, { populate: ['product'] });
       if (!idle.length) throw new CollectionRefusal('CONFLICT', `Insuree ${insuree.chfId}'s family has no idle policy to pay`);
+      refuseExcessDecimals(amount, idle);
+      candidates = idle.filter((policy) => sameAmount(policy.value, amount));
       if (!candidates.length) throw new CollectionRefusal('BAD_USER_INPUT', `No idle policy of insuree ${insuree.chfId}'s family costs ${amount} (${idle.map((p) => p.value).join(', ')})`);
       if (candidates.length > 1) throw new CollectionRefusal('BAD_USER_INPUT', 'Several idle policies cost this amount; pass policyUuid');
     }
@@ -316,12 +318,30 @@ function refuseUnlessOwner(transaction: PaymentTransaction, user: AuthUser): voi
   throw new CollectionRefusal('FORBIDDEN', 'Only the accountant who initiated this transaction, or an administrator, may confirm it');
 }
 
-/** openIMIS sends a Float; its shortest decimal form is what the client typed. At most 2 decimals, positive. */
+/**
+ * openIMIS sends the amount as a GraphQL Float, which reaches us as a double. Its shortest decimal
+ * form (String(n)) is exactly the literal the client wrote whenever that literal has at most 15
+ * significant digits (every such decimal survives the round trip through a double); a longer one may
+ * have been rounded on the way, so it is refused rather than guessed. Then: positive, at most 2 decimals.
+ */
 function exactAmount(amount: number | undefined): string {
   if (amount === undefined || amount === null || !Number.isFinite(amount)) throw new CollectionRefusal('BAD_USER_INPUT', 'amount is required');
   try {
-    return positiveAmount(String(amount));
+    return positiveAmount(floatAsDecimal(amount));
   } catch (error) {
     throw new CollectionRefusal('BAD_USER_INPUT', (error as Error).message);
   }
+}
+
+/** An amount with more decimals than the currency of each policy it could pay is refused as such. */
+function refuseExcessDecimals(amount: string, policies: Policy[]): void {
+  const problems = policies.map((policy) => {
+    try {
+      amountInCurrency(amount, policy.product.currency);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  });
+  if (problems.every(Boolean)) throw new CollectionRefusal('BAD_USER_INPUT', problems[0]!);
 }

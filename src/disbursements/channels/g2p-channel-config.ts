@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BadInputError } from '../../common/domain-error.js';
-import { currencyCode } from '../../common/money.js';
+import { assertCurrency } from '../../common/currency.js';
 import { BatchFilterError, parseBatchFilter } from './batch-filter.js';
 import { generateSigningKeyPair, parsePublicKey, publicKeyFromPrivate } from './g2p-connect/g2p-signing.js';
 import type { G2pConnectConfig, G2pConnectSecrets, PayeeFaRule } from './g2p-connect/g2p-connect.types.js';
@@ -198,5 +198,5 @@ export function buildG2pConfig(input: Input, stored: StoredChannel): { config: G
     signing: signingSettings(input, stored, secrets),
     actions: actionOverrides(input, previous?.actions),
   };
-  return { config, secrets, currency: currencyCode(required(input.currency ?? stored.currency, 'currency')) };
+  return { config, secrets, currency: assertCurrency(required(input.currency ?? stored.currency, 'currency')) };
 }

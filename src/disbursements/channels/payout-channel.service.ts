@@ -3,7 +3,7 @@ import { BadInputError, ConflictError, NotFoundError } from '../../common/domain
 import { findPage, type Page } from '../../common/paging.js';
 import { SecretBox } from '../../common/secret-box.js';
 import type { Container } from '../../container.js';
-import { currencyCode } from '../../common/money.js';
+import { assertCurrency } from '../../common/currency.js';
 import { BankConnectorFactory } from '../sponsor-bank/bank-connector.factory.js';
 import { buildG2pConfig, type SecretChanges } from './g2p-channel-config.js';
 import type { G2pChannelRuntime } from './g2p-connect/g2p-connect.types.js';
@@ -81,7 +81,7 @@ export class PayoutChannelService {
     const config: SponsorBankChannelConfig = { bankCode: input.bankCode };
     if (input.mobileWalletProvider) config.mobileWalletProvider = input.mobileWalletProvider;
     if (input.emailWalletProvider) config.emailWalletProvider = input.emailWalletProvider;
-    return { config, currency: currencyCode(input.currency) };
+    return { config, currency: assertCurrency(input.currency) };
   }
 
   async setEnabled(em: EntityManager, id: string, enabled: boolean): Promise<PayoutChannel> {
