@@ -43,6 +43,8 @@ export interface Config {
   /** In-process partner simulators for the demo; `qmoneyPort` 0 picks a free port. */
   simulators: { enabled: boolean; qmoneyPort: number };
   exampleBank: { url: string; timeoutMs: number };
+  /** The egress policy of every outbound call (src/http/egress.ts): loopback and private addresses only when allowed. */
+  outbound: { allowPrivate: boolean };
   sponsorBank: {
     /** Bearer tokens banks present on POST /banks/:bankCode/statements, by bank code. */
     statementTokens: Record<string, string>;
@@ -192,6 +194,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     simulators: { enabled: bool(env, 'SIMULATORS_ENABLED', !production), qmoneyPort: int(env, 'QMONEY_SIMULATOR_PORT', nodeEnv === 'test' ? 0 : 4010) },
     exampleBank: { url: env.EXAMPLE_BANK_URL || 'http://127.0.0.1:8003', timeoutMs: int(env, 'EXAMPLE_BANK_TIMEOUT_MS', 10_000, 1) },
+    outbound: { allowPrivate: bool(env, 'OUTBOUND_ALLOW_PRIVATE', !production) },
     sponsorBank: {
       statementTokens: tokenMap(env, 'BANK_STATEMENT_TOKENS'),
       statementMaxBytes: int(env, 'BANK_STATEMENT_MAX_BYTES', 256 * 1024 * 1024, 1024),

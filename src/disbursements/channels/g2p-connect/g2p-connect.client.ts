@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import got, { RequestError } from 'got';
+import { RequestError, type Got } from 'got';
 import type { Container } from '../../../container.js';
+import { EGRESS_REFUSED, Egress } from '../../../http/egress.js';
 import { BearerTokenCache, G2pAuthError } from './g2p-auth.js';
 import {
   type Ack,
@@ -17,7 +18,7 @@ import { counterpartVerifyOptions, signEnvelope, verifyEnvelope } from './g2p-si
 import type { DisburseBatch, DisburseOutcome, G2pChannelRuntime, PaymentResult, StatusOutcome, StatusQuery } from './g2p-connect.types.js';
 
 /** Connection never established: nothing reached the receiver, so the send is definitely not processed. */
-const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', EGRESS_REFUSED]);
 
 type Exchange =
   | { kind: 'response'; status: number; body: string; headers: Record<string, string | string[] | undefined> }
@@ -30,9 +31,13 @@ type Exchange =
  * Outcomes separate "definitely not processed" (REJECTED) from "maybe processed" (UNKNOWN).
  */
 export class G2pConnectClient {
-  readonly tokens = new BearerTokenCache();
+  readonly tokens: BearerTokenCache;
+  private readonly http: Got;
 
-  constructor(_container?: Container) {}
+  constructor(container: Container) {
+    this.http = container.get(Egress).http;
+    this.tokens = new BearerTokenCache(this.http);
+  }
 
   async disburse(channel: G2pChannelRuntime, batch: DisburseBatch, now = new Date()): Promise<DisburseOutcome> {
     const messageId = randomUUID();
@@ -144,7 +149,7 @@ export class G2pConnectClient {
       envelope,
     );
     try {
-      const response = await got.post(url, {
+      const response = await this.http.post(url, {
         body: signed.body,
         headers: { 'content-type': 'application/json', ...signed.headers, ...(authorization ? { authorization } : {}) },
         timeout: { request: apiTimeoutMs },
