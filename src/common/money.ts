@@ -45,11 +45,11 @@ export function sameAmount(a: string, b: string): boolean {
  * trailing zeros do not count ("100.00" is a whole XOF amount). Until amounts are stored as integer
  * minor units, the storage's two decimals still apply on top: a third KWD decimal is refused too.
  */
-export function amountInCurrency(amount: string, currency: string, field = 'amount'): string {
+export function amountInCurrency(amount: string, currency: string, field = 'amount', details: Record<string, unknown> = {}): string {
   const decimals = minorUnits(currency);
   const significant = /\.(\d*?)0*$/.exec(amount.trim())?.[1] ?? '';
   if (significant.length > decimals) {
-    throw new BadInputError(`${field} has more decimals than ${currency} allows (${decimals})`, { field, currency, minorUnits: decimals });
+    throw new BadInputError(`${field} has more decimals than ${currency} allows (${decimals})`, { field, currency, minorUnits: decimals, ...details });
   }
   return amount;
 }

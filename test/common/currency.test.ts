@@ -5,6 +5,9 @@ import { DomainError } from '../../src/common/domain-error.js';
 import { expectCode, expectData, gql } from '../helpers/graphql.js';
 import { createExternalPsp, createInsuredFamily } from '../helpers/openimis.js';
 import { accountant, admin } from '../helpers/registry.js';
+import { bridgePost, createPbmsClient, envelopeRequest, expectRjct, expectSucc, paymentsRequest } from '../helpers/pbms.js';
+import { Role, tokenFor } from '../helpers/users.js';
+import { CREATE_DISBURSEMENTS, CREATE_ENVELOPE, daysFromToday, disbursementInput } from '../disbursements/sponsor-bank/sponsor-bank.fixtures.js';
 
 /**
  * Where Node's ICU (CLDR) and ISO 4217 disagree on a currency's decimals, ISO's value is pinned in
@@ -109,6 +112,28 @@ describe('money input is exact: the Decimal scalar and currency checks (M1, M2) 
     expect(await initiate(499.999)).to.deep.include({ Success: false, errorCode: 'BAD_USER_INPUT', detail: 'amount has more than 2 decimal places' });
     // 500.1 arrives as the double nearest 500.1 and is read back as exactly "500.1": past the amount check, refused only because no PSP has that uuid.
     expect(await initiate(500.1)).to.deep.include({ Success: false, errorCode: 'NOT_FOUND' });
+  });
+
+  it('keeps sponsor-bank envelopes within their currency: the total and each disbursement, through GraphQL and the G2P Bridge', async () => {
+    const token = await admin();
+    const manager = await tokenFor(Role.PROGRAM_MANAGER);
+    const mnemonic = `PRG-${randomUUID().slice(0, 8)}`;
+    expectData(await gql('mutation($i: SponsorBankAccountInput!) { configureSponsorBankAccount(input: $i) { id } }', { i: { programmeMnemonic: mnemonic, bankCode: 'EXAMPLE', accountNumber: `ACC${randomUUID().slice(0, 6)}`, currency: 'XOF' } }, token));
+    const envelope = (envelopeId: string, totalAmount: string) =>
+      gql(CREATE_ENVELOPE, { i: { envelopeId, programmeMnemonic: mnemonic, cycleMnemonic: 'NOV', numberOfDisbursements: 2, totalAmount, currency: 'XOF', scheduleDate: daysFromToday(5) } }, manager);
+    expect(expectCode(await envelope(`E${randomUUID().slice(0, 8)}`, '1000.50'), 'BAD_USER_INPUT').message).to.equal('totalAmount has more decimals than XOF allows (0)');
+    const envelopeId = `E${randomUUID().slice(0, 8)}`;
+    expectData(await envelope(envelopeId, '1000'));
+    const refused = await gql(CREATE_DISBURSEMENTS, { i: { envelopeId, disbursements: [disbursementInput(`D${randomUUID().slice(0, 8)}`, '100.5')] } }, manager);
+    expect(expectCode(refused, 'BAD_USER_INPUT').message).to.match(/has more decimals than XOF allows \(0\)$/);
+
+    const pbms = await createPbmsClient(token, [{ pbmsMnemonic: `PBMS ${mnemonic}`, programmeMnemonic: mnemonic }]);
+    const cycle = { programName: `PBMS ${mnemonic}`, eligibleBeneficiaries: 1, totalAmount: 500, currency: 'XOF', startDate: daysFromToday(5) };
+    expectRjct(await bridgePost(pbms.apiKey, 'create_disbursement_envelope', envelopeRequest({ ...cycle, totalAmount: 500.5 })), 'INVALID_TOTAL_DISBURSEMENT_AMOUNT');
+    const bridged = expectSucc(await bridgePost(pbms.apiKey, 'create_disbursement_envelope', envelopeRequest(cycle))).disbursement_envelope_id as string;
+    const items = paymentsRequest(bridged, 'Cycle', cycle.programName, [{ id: 1, payeeFa: 'phone:2207000001', partnerName: 'Payee 1', amountIssued: 100.5 }]);
+    const codes = expectRjct(await bridgePost(pbms.apiKey, 'create_disbursements', items), 'INVALID_DISBURSEMENT_PAYLOAD') as any[];
+    expect(codes[0].response_error_codes).to.deep.equal(['INVALID_DISBURSEMENT_AMOUNT']);
   });
 
   it('pays a PSP payment only with the exact decimal: " 500" is refused, not paid', async () => {

@@ -86,7 +86,7 @@ export class EnvelopeService {
           }
         }
         const fresh = items.filter((item) => !existing.has(item.disbursementId));
-        for (const item of fresh) amountInCurrency(item.amount, envelope.currency, `amount of ${item.disbursementId}`);
+        for (const item of fresh) amountInCurrency(item.amount, envelope.currency, `amount of ${item.disbursementId}`, { reason: 'AMOUNT_NOT_IN_CURRENCY', id: item.disbursementId });
         this.admit(envelope, fresh.length, fresh.reduce((sum, item) => sum + toMinorUnits(item.amount), 0n));
         const created = fresh.map((item) => tx.create(Disbursement, { ...item, envelope }));
         if (fresh.length) {
