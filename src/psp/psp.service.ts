@@ -19,7 +19,6 @@ const API_USER_CACHE_MS = 5_000;
 export class PspService {
   readonly secrets: SecretBox;
   private readonly apiUserCache = new Map<string, { psp: PaymentServiceProvider | null; until: number }>();
-
   private readonly egress: Egress;
 
   constructor(container: Container) {
@@ -119,7 +118,10 @@ export class PspService {
     Object.assign(psp, changes);
   }
 
-  /** Blank clears it; otherwise a plain http(s) URL (no query) that the egress policy allows. */
+  /**
+   * Blank clears it; otherwise an http(s) URL the egress policy allows, without credentials or query
+   * (the connector appends /login, /getMoney, /verifyCode).
+   */
   private checkedBaseUrl(value: string): string | undefined {
     const text = value.trim();
     if (!text) return undefined;
@@ -161,4 +163,3 @@ function checkedText(value: string, field: string, max: number): string | undefi
   return text || undefined;
 }
 
-/** Only http(s) base URLs without credentials or query: the connector appends /login, /getMoney, /verifyCode. */

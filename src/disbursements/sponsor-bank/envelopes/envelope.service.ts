@@ -30,13 +30,14 @@ export class EnvelopeService {
   }
 
   async createEnvelope(em: EntityManager, input: CreateDisbursementEnvelopeInput, actorId?: string): Promise<DisbursementEnvelope> {
+    const currency = assertCurrency(input.currency);
     const fields = {
       envelopeId: input.envelopeId,
       programmeMnemonic: input.programmeMnemonic,
       cycleMnemonic: input.cycleMnemonic,
       numberOfDisbursements: input.numberOfDisbursements,
-      totalAmount: positiveAmountIn(input.totalAmount, assertCurrency(input.currency), 'totalAmount'),
-      currency: input.currency,
+      totalAmount: positiveAmountIn(input.totalAmount, currency, 'totalAmount'),
+      currency,
       scheduleDate: input.scheduleDate,
     };
     const requestHash = hashOf(fields);
