@@ -13,7 +13,8 @@ import { freePort, graphqlAt as graphql, killHelaProcess, loginAt as login, star
  */
 
 function start(dataDir: string, port: number): Promise<HelaProcess> {
-  return startHelaProcess({ DATA_DIR: dataDir, PORT: String(port), BCRYPT_COST: '4', LOG_LEVEL: 'info' });
+  // The Qmoney simulator on a free port: 4010, its default, may be taken by another Hela on this machine.
+  return startHelaProcess({ DATA_DIR: dataDir, PORT: String(port), BCRYPT_COST: '4', LOG_LEVEL: 'info', QMONEY_SIMULATOR_PORT: '0' });
 }
 
 describe('npm start on the embedded database (a real child process)', function () {
