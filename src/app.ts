@@ -78,7 +78,11 @@ export async function startApp(config: Config, log: Logger = createLogger(config
 
 const HEALTH_TIMEOUT_MS = 3_000;
 
-/** 200 only when the database answers a query. */
+/**
+ * 200 only when the application's own tables can be read the way the application reads them
+ * (unqualified, through its pool): a database that answers `select 1` but whose session has lost
+ * the application's schema (a search_path changed under it) serves nothing useful either.
+ */
 function healthRoute(container: Container): Route {
   return {
     method: 'GET',
@@ -90,7 +94,7 @@ function healthRoute(container: Container): Route {
         timer = setTimeout(() => reject(new Error('health check timed out')), HEALTH_TIMEOUT_MS);
       });
       try {
-        await Promise.race([container.orm.em.getConnection().execute('select 1'), timeout]);
+        await Promise.race([container.orm.em.getConnection().execute('select 1 from users limit 1'), timeout]);
         return { status: 200, body: { status: 'ok' } };
       } catch {
         return { status: 503, body: { status: 'database unavailable' } };

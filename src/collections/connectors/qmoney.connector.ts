@@ -1,4 +1,5 @@
-import got, { RequestError, type Got } from 'got';
+import { RequestError, type Got } from 'got';
+import { EGRESS_REFUSED } from '../../http/egress.js';
 import { SecretOpenError, type SecretBox } from '../../common/secret-box.js';
 import { pspSecretContext, type PspSecretField } from '../../psp/payment-service-provider.entity.js';
 import type { CollectionConnector, CollectionRequest, ConfirmOutcome, RequestOutcome } from './collection-connector.js';
@@ -33,7 +34,7 @@ type Sent = Answer | { failure: 'unavailable' | 'unknown'; reason: string };
 /** Seconds of margin before a finite token expiry, as openIMIS does. */
 const EXPIRY_MARGIN_S = 60;
 /** Connection errors raised before any byte of the request could have been processed. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', EGRESS_REFUSED]);
 
 /**
  * Qmoney's HTTP API (openimis-mobile-payments.md §8): POST /login (Basic), /getMoney and
@@ -47,8 +48,10 @@ export class QmoneyConnector implements CollectionConnector {
     private readonly settings: QmoneySettings,
     private readonly secrets: SecretBox,
     private readonly tokens: QmoneyTokenCache,
+    /** Egress.http: the egress policy's got. */
+    http: Got,
   ) {
-    this.http = got.extend({
+    this.http = http.extend({
       prefixUrl: settings.baseUrl,
       timeout: { request: settings.timeoutMs },
       retry: { limit: 0 },
