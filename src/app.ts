@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthService } from './auth/auth.service.js';
 import { ensureFirstAdmin } from './auth/bootstrap-admin.js';
+import { SessionRevocations } from './auth/session-revocations.js';
 import type { Config } from './config.js';
 import { Container } from './container.js';
 import { openDatabase } from './db/database.js';
@@ -34,6 +35,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     for (const startable of started.reverse()) await startable.stop();
   };
   try {
+    const revocations = container.get(SessionRevocations);
+    await revocations.start();
+    started.push(revocations);
     const schema = await buildHelaSchema(container);
     const apollo = await createApollo(schema, config, log);
     const routes: Route[] = [

@@ -7,6 +7,7 @@ import { PspApiResolver } from './collections/psp-api.resolver.js';
 import { TransactionResolver } from './collections/transaction.resolver.js';
 import { LoginThrottle } from './auth/login-throttle.entity.js';
 import { RefreshToken } from './auth/refresh-token.entity.js';
+import { RevokedSession } from './auth/revoked-session.entity.js';
 import { User } from './auth/user.entity.js';
 import { UserResolver } from './auth/user.resolver.js';
 import { DisbursementBatch } from './disbursements/batch.entity.js';
@@ -54,7 +55,7 @@ import type { SealedColumns } from './common/secret-rewrap.js';
 
 /** Every feature's entities, resolvers and REST routes, in one list each. */
 export const entities = [
-  User, RefreshToken, LoginThrottle, AuditEvent,
+  User, RefreshToken, RevokedSession, LoginThrottle, AuditEvent,
   Family, Insuree, Product, Policy, Premium,
   MutationLog, PaymentServiceProvider, PaymentTransaction,
   PayoutChannel, Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,

@@ -14,7 +14,7 @@ export class LoginThrottledError extends DomainError {
 }
 
 export class InvalidTokenError extends DomainError {
-  constructor(message: 'Invalid token' | 'Signature has expired' | 'Error decoding signature' | 'Invalid payload' | 'User is disabled' | 'Token is required') {
+  constructor(message: 'Invalid token' | 'Signature has expired' | 'Error decoding signature' | 'Invalid payload' | 'User is disabled' | 'Token is required' | 'Token is revoked') {
     super('UNAUTHENTICATED', message);
   }
 }
