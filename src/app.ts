@@ -14,6 +14,7 @@ import { createApollo, graphqlRoutes } from './graphql/graphql.route.js';
 import { buildHelaSchema } from './graphql/schema.js';
 import type { Route } from './http/route.js';
 import { startBackground } from './jobs/background.js';
+import { CorsPolicy } from './http/cors.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { describeDemo, seedDemoData } from './registry/demo-data.js';
@@ -55,7 +56,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     await ensureFirstAdmin(container);
     const background = await startBackground(container, backgroundWorkers);
     started.push({ start: async () => {}, stop: () => background.stop() }); // stopped first: workers before simulators
-    const server = createHttpServer(routes, config.limits.bodyBytes, log);
+    const server = createHttpServer(routes, config.limits.bodyBytes, log, config.corsOrigins.length ? new CorsPolicy(config.corsOrigins) : undefined);
     await listen(server, config.port, config.host);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}`;

@@ -1,6 +1,7 @@
 import { AuditEvent } from './audit/audit-event.entity.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver } from './auth/auth.resolver.js';
+import { currentUserRoutes } from './auth/current-user.route.js';
 import { CollectionResolver } from './collections/collection.resolver.js';
 import { PaymentTransaction } from './collections/payment-transaction.entity.js';
 import { PspApiResolver } from './collections/psp-api.resolver.js';
@@ -70,7 +71,7 @@ export const resolvers = [
   EnvelopeResolver, ReconciliationResolver, RoutingResolver,
 ] as const;
 
-export const routeFactories: RouteFactory[] = [disbursementRoutes, statementRoutes];
+export const routeFactories: RouteFactory[] = [currentUserRoutes, disbursementRoutes, statementRoutes];
 
 /** Started after the database (and demo data), stopped on close. */
 export const startables: StartableFactory[] = [qmoneySimulatorStartable];

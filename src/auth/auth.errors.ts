@@ -24,3 +24,10 @@ export class InvalidRefreshTokenError extends DomainError {
     super('UNAUTHENTICATED', message);
   }
 }
+
+/** Two different tokens in one request: which caller is it? Neither is used. */
+export class ConflictingCredentialsError extends DomainError {
+  constructor() {
+    super('UNAUTHENTICATED', 'The Authorization header and the JWT cookie hold different tokens; send one of them');
+  }
+}

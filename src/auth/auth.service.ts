@@ -5,7 +5,8 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Config } from '../config.js';
 import type { Container } from '../container.js';
 import type { AuthUser } from '../graphql/context.js';
-import { InvalidCredentialsError, InvalidRefreshTokenError, InvalidTokenError, LoginThrottledError } from './auth.errors.js';
+import { CookieJar, type RequestCredentials } from './auth-cookies.js';
+import { ConflictingCredentialsError, InvalidCredentialsError, InvalidRefreshTokenError, InvalidTokenError, LoginThrottledError } from './auth.errors.js';
 import { JwtCodec, nowSeconds, type AccessPayload } from './jwt.js';
 import { LoginThrottle } from './login-throttle.entity.js';
 import { PasswordHasher } from './password.js';
@@ -32,6 +33,7 @@ export class AuthService {
   private readonly audit: AuditService;
   readonly jwt: JwtCodec;
   readonly passwords: PasswordHasher;
+  readonly cookies: CookieJar;
   private readonly revocations: SessionRevocations;
   private readonly userCache = new Map<string, { user: User; until: number }>();
 
@@ -42,6 +44,7 @@ export class AuthService {
     this.jwt = new JwtCodec(this.config.jwt);
     this.passwords = new PasswordHasher(this.config.bcryptCost);
     this.revocations = container.get(SessionRevocations);
+    this.cookies = new CookieJar(this.config.jwt, this.config.nodeEnv === 'production');
   }
 
   async tokenAuth(username: string, password: string, requestId?: string): Promise<IssuedTokens> {
@@ -112,6 +115,21 @@ export class AuthService {
     }
     for (const familyId of sessions) await this.revokeFamily(familyId);
     return sessions.size > 0;
+  }
+
+  /**
+   * The caller of an HTTP request, as graphql_jwt's `jwt_cookie` has it: the Authorization header when
+   * one is sent, else the `JWT` cookie; undefined when neither is. A header and a cookie naming
+   * different tokens are refused rather than one of them silently winning.
+   */
+  async authenticateRequest(credentials: RequestCredentials): Promise<{ user: AuthUser; payload: AccessPayload; source: 'header' | 'cookie' } | undefined> {
+    const { bearer, cookies } = credentials;
+    if (credentials.hasAuthorizationHeader) {
+      if (cookies.access && bearer && cookies.access !== bearer) throw new ConflictingCredentialsError();
+      return { ...(await this.authenticate(bearer)), source: 'header' };
+    }
+    if (cookies.access) return { ...(await this.authenticate(cookies.access)), source: 'cookie' };
+    return undefined;
   }
 
   /** The user behind an access token, or an error saying precisely why not. */

@@ -14,7 +14,7 @@ import { Role, tokenFor } from '../helpers/users.js';
  * Root fields anyone may call, by design. Every other Query/Mutation field must carry @Authorized;
  * a new field with neither fails this test.
  */
-const PUBLIC_OPERATIONS = new Set(['tokenAuth', 'refreshToken', 'revokeToken', 'verifyToken']);
+const PUBLIC_OPERATIONS = new Set(['tokenAuth', 'refreshToken', 'revokeToken', 'verifyToken', 'deleteTokenCookie', 'deleteRefreshTokenCookie']);
 
 interface RootField {
   operation: 'query' | 'mutation';
