@@ -2,7 +2,7 @@ import { AuditEvent } from './audit/audit-event.entity.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver } from './auth/auth.resolver.js';
 import { currentUserRoutes } from './auth/current-user.route.js';
-import { CollectionResolver } from './collections/collection.resolver.js';
+import { COLLECTION_REFUSALS, CollectionResolver } from './collections/collection.resolver.js';
 import { PaymentTransaction } from './collections/payment-transaction.entity.js';
 import { PspApiResolver } from './collections/psp-api.resolver.js';
 import { TransactionResolver } from './collections/transaction.resolver.js';
@@ -24,10 +24,11 @@ import { Programme } from './disbursements/programme.entity.js';
 import { CHANNEL_SEALED_COLUMNS, PayoutChannel } from './disbursements/channels/payout-channel.entity.js';
 import { PayoutChannelResolver } from './disbursements/channels/payout-channel.resolver.js';
 import type { RouteFactory } from './http/route.js';
+import type { RefusalPayloadFactory } from './graphql/refusal-payloads.js';
 import { MutationLog } from './core/mutation-log.entity.js';
 import { MutationLogResolver } from './core/mutation-log.resolver.js';
 import { PaymentServiceProvider, PSP_SEALED_COLUMNS } from './psp/payment-service-provider.entity.js';
-import { PspResolver } from './psp/psp.resolver.js';
+import { PSP_REFUSALS, PspResolver } from './psp/psp.resolver.js';
 import type { BackgroundWorkerFactory } from './jobs/background-worker.js';
 import { SponsorBankAccount } from './disbursements/sponsor-bank/accounts/sponsor-bank-account.entity.js';
 import { Disbursement } from './disbursements/sponsor-bank/envelopes/disbursement.entity.js';
@@ -70,6 +71,9 @@ export const resolvers = [
   MutationLogResolver, PspResolver, CollectionResolver, PspApiResolver, TransactionResolver,
   EnvelopeResolver, ReconciliationResolver, RoutingResolver,
 ] as const;
+
+/** openIMIS mutations whose every refusal (but UNAUTHENTICATED) is their payload: graphql/refusal-payloads.ts. */
+export const refusalPayloads: Record<string, RefusalPayloadFactory> = { ...COLLECTION_REFUSALS, ...PSP_REFUSALS };
 
 export const routeFactories: RouteFactory[] = [currentUserRoutes, disbursementRoutes, statementRoutes];
 

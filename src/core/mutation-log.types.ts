@@ -58,7 +58,11 @@ export abstract class OpenImisMutationInput {
   mutationExtensions?: unknown;
 }
 
-/** The payload of every OpenIMISMutation: the mutation log id and the echoed client id. */
+/**
+ * The payload of every OpenIMISMutation: the mutation log id and the echoed client id (openIMIS),
+ * plus Hela's outcome in the payload itself, so that a client that does not poll the log still
+ * learns it: `Success`, and on a refusal the openIMIS message, the code and the detail.
+ */
 @ObjectType()
 export abstract class OpenImisMutationPayload {
   @Field(() => String, { nullable: true, description: 'The id of the mutation log that holds the outcome.' })
@@ -69,4 +73,16 @@ export abstract class OpenImisMutationPayload {
 
   @Field(() => String, { nullable: true, description: 'Hela: uuid of the object created or changed.' })
   uuid?: string;
+
+  @Field(() => Boolean, { nullable: true, name: 'Success', description: 'Hela: false when the mutation was refused (the log says the same, status 1).' })
+  Success?: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Hela: the openIMIS message of a refusal, as in the mutation log.' })
+  responseMessage?: string;
+
+  @Field(() => String, { nullable: true, description: 'Hela: why it was refused, as an error code.' })
+  errorCode?: string;
+
+  @Field(() => String, { nullable: true, description: 'Hela: the refusal in words, as in the mutation log.' })
+  detail?: string;
 }
