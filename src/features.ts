@@ -48,7 +48,7 @@ import { InsureeResolver } from './registry/insuree.resolver.js';
 import { Policy } from './registry/policy.entity.js';
 import { PolicyResolver } from './registry/policy.resolver.js';
 import { Premium } from './registry/premium.entity.js';
-import { PremiumResolver } from './registry/premium.resolver.js';
+import { PREMIUM_REFUSALS, PremiumResolver } from './registry/premium.resolver.js';
 import { Product } from './registry/product.entity.js';
 import { ProductResolver } from './registry/product.resolver.js';
 import { qmoneySimulatorStartable } from './simulators/qmoney/qmoney-demo.js';
@@ -73,7 +73,7 @@ export const resolvers = [
 ] as const;
 
 /** openIMIS mutations whose every refusal (but UNAUTHENTICATED) is their payload: graphql/refusal-payloads.ts. */
-export const refusalPayloads: Record<string, RefusalPayloadFactory> = { ...COLLECTION_REFUSALS, ...PSP_REFUSALS };
+export const refusalPayloads: Record<string, RefusalPayloadFactory> = { ...COLLECTION_REFUSALS, ...PSP_REFUSALS, ...PREMIUM_REFUSALS };
 
 export const routeFactories: RouteFactory[] = [currentUserRoutes, disbursementRoutes, statementRoutes];
 

@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { DomainError } from '../common/domain-error.js';
+import { BadInputError, DomainError } from '../common/domain-error.js';
 import { toConnection, window, type Connection } from '../common/relay.js';
 import type { Container } from '../container.js';
 import type { AuthUser } from '../graphql/context.js';
@@ -80,9 +80,18 @@ export class MutationLogService {
     if (!user.roles.includes(Role.ADMIN)) where.userId = user.id;
     const total = await em.count(MutationLog, where);
     const { offset, limit } = window(args, total);
-    const logs = limit ? await em.find(MutationLog, where, { orderBy: { requestDateTime: 'desc', id: 'asc' }, offset, limit }) : [];
+    const logs = limit ? await em.find(MutationLog, where, { orderBy: [{ requestDateTime: direction(args.orderBy) }, { id: 'asc' }], offset, limit }) : [];
     return toConnection(logs.map(toNode), offset, total);
   }
+}
+
+/** The one ordering openIMIS clients ask for: by request time, newest first unless told otherwise. */
+function direction(orderBy: string[] | undefined): 'asc' | 'desc' {
+  if (!orderBy?.length) return 'desc';
+  if (orderBy.length > 1 || !/^-?(request_date_time|requestDateTime)$/.test(orderBy[0])) {
+    throw new BadInputError('mutationLogs can be ordered by request_date_time only (prefix - for newest first)', { field: 'orderBy' });
+  }
+  return orderBy[0].startsWith('-') ? 'desc' : 'asc';
 }
 
 function refusalPayload(log: MutationLog, mutation: Pick<LoggedMutation, 'failureMessage' | 'input'>, refusal: DomainError): OpenImisMutationPayload {
@@ -106,5 +115,6 @@ function toNode(log: MutationLog): MutationLogNode {
     clientMutationDetails: log.clientMutationDetails ? JSON.stringify(log.clientMutationDetails) : undefined,
     requestDateTime: log.requestDateTime,
     objectUuid: log.objectUuid,
+    mutationName: log.mutationName,
   };
 }
