@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Family } from './family.entity.js';
 import type { Insuree } from './insuree.entity.js';
-import { FamilyNode, InsureeNode, PolicyNode, PremiumNode, ProductNode } from './openimis-nodes.types.js';
+import type { FamilyNode, InsureeNode, PolicyNode, PremiumNode, ProductNode } from './openimis-nodes.types.js';
 import type { Policy } from './policy.entity.js';
 import type { Premium } from './premium.entity.js';
 import type { Product } from './product.entity.js';
