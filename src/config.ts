@@ -190,7 +190,7 @@ export function loadConfig(env: Env = process.env): Config {
     limits: {
       bodyBytes: int(env, 'MAX_BODY_BYTES', 1_048_576, 1024),
       depth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 1),
-      cost: int(env, 'GRAPHQL_MAX_COST', 5000, 1),
+      cost: int(env, 'GRAPHQL_MAX_COST', 10_000, 1),
       aliases: int(env, 'GRAPHQL_MAX_ALIASES', 15, 1),
       tokens: int(env, 'GRAPHQL_MAX_TOKENS', 2000, 1),
       directives: int(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 1),
