@@ -105,9 +105,16 @@ export class ProductNode {
   @Field(() => Int, { nullable: true }) insurancePeriod?: number;
 }
 
+/**
+ * For a property whose class is declared further down: compiled with decorator metadata, a plain
+ * class type would be read (`design:type`) before that class exists. The GraphQL type comes from
+ * @Field's thunk either way.
+ */
+type DeclaredBelow<T> = T & {};
+
 @ObjectType('FamilyGQLType')
 export class FamilyNode extends VersionedNode {
-  @Field(() => InsureeNode, { nullable: true }) headInsuree?: InsureeNode;
+  @Field(() => InsureeNode, { nullable: true }) headInsuree?: DeclaredBelow<InsureeNode>;
   @Field(() => LocationNode, { nullable: true }) location?: LocationNode;
   @Field(() => Boolean, { nullable: true, description: 'Not kept by Hela; always null.' }) poverty?: boolean;
   @Field(() => String, { nullable: true, description: 'Not kept by Hela; always null.' }) confirmationNo?: string;
