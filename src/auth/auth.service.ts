@@ -99,8 +99,8 @@ export class AuthService {
     return nowSeconds();
   }
 
-  /** Ends the sessions behind whichever of these the caller still holds (sign-out): true when one was found. */
-  async endSessions(credentials: { accessToken?: string; refreshToken?: string }): Promise<boolean> {
+  /** Ends the sessions behind whichever of these the caller still holds (sign-out). */
+  async endSessions(credentials: { accessToken?: string; refreshToken?: string }): Promise<void> {
     const sessions = new Set<string>();
     if (credentials.refreshToken) {
       const familyId = await this.familyOf(credentials.refreshToken);
@@ -114,7 +114,6 @@ export class AuthService {
       }
     }
     for (const familyId of sessions) await this.revokeFamily(familyId);
-    return sessions.size > 0;
   }
 
   /**
@@ -122,14 +121,13 @@ export class AuthService {
    * one is sent, else the `JWT` cookie; undefined when neither is. A header and a cookie naming
    * different tokens are refused rather than one of them silently winning.
    */
-  async authenticateRequest(credentials: RequestCredentials): Promise<{ user: AuthUser; payload: AccessPayload; source: 'header' | 'cookie' } | undefined> {
+  async authenticateRequest(credentials: RequestCredentials): Promise<{ user: AuthUser; payload: AccessPayload } | undefined> {
     const { bearer, cookies } = credentials;
     if (credentials.hasAuthorizationHeader) {
       if (cookies.access && bearer && cookies.access !== bearer) throw new ConflictingCredentialsError();
-      return { ...(await this.authenticate(bearer)), source: 'header' };
+      return this.authenticate(bearer);
     }
-    if (cookies.access) return { ...(await this.authenticate(cookies.access)), source: 'cookie' };
-    return undefined;
+    return cookies.access ? this.authenticate(cookies.access) : undefined;
   }
 
   /** The user behind an access token, or an error saying precisely why not. */

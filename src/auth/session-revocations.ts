@@ -6,8 +6,10 @@ import type { Container } from '../container.js';
 import type { Logger } from '../logger.js';
 
 const CHANNEL = 'hela_session_revoked';
-/** How long the start-up probe waits for its own notification to come back through the listener. */
-const PROBE_MS = 2_000;
+/** How long the probe waits for its own notification to come back through the listener. */
+const PROBE_MS = 1_000;
+/** After a failed probe (a false one is possible under heavy load), try again this much later. */
+const REPROBE_MS = 300_000;
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
 const PURGE_EVERY_MS = 60_000;
@@ -24,7 +26,7 @@ const PURGE_EVERY_MS = 60_000;
  * - on a server that does not deliver one connection's NOTIFY to another. The embedded PGlite is one:
  *   pglite-socket runs every client connection on one session and hands the notification to the
  *   connection that sent it. A probe at start-up (a NOTIFY that must come back to the listener)
- *   finds out, on whatever server DATABASE_URL names.
+ *   finds out, on whatever server DATABASE_URL names, and is tried again every few minutes.
  */
 export class SessionRevocations {
   private readonly orm: MikroORM;
@@ -39,6 +41,7 @@ export class SessionRevocations {
   private reconnectTimer?: NodeJS.Timeout;
   private readonly probes = new Map<string, () => void>();
   private purgedAt = 0;
+  private probeFailures = 0;
 
   constructor(container: Container) {
     this.orm = container.orm;
@@ -110,8 +113,9 @@ export class SessionRevocations {
       await client.connect();
       await client.query(`listen ${CHANNEL}`);
       if (!(await this.probe())) {
-        this.log.info('session revocations: this database does not pass notifications between connections; each authenticated request reads revoked_sessions');
+        if (this.probeFailures++ === 0) this.log.info('session revocations: this database does not pass notifications between connections; each authenticated request reads revoked_sessions');
         await this.forget(client);
+        this.retryIn(REPROBE_MS);
         return;
       }
       await this.reload();
@@ -161,10 +165,15 @@ export class SessionRevocations {
     void this.forget(client);
     if (this.stopped) return;
     this.log.warn({ err: error, wasLive }, 'session revocations: listening connection lost; checking the database on each request until it is back');
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => void this.listen(), this.reconnectMs);
-    this.reconnectTimer.unref();
+    this.retryIn(this.reconnectMs);
     this.reconnectMs = Math.min(this.reconnectMs * 2, RECONNECT_MAX_MS);
+  }
+
+  private retryIn(ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => void this.listen(), ms);
+    this.reconnectTimer.unref();
   }
 
   private forget(client: pg.Client): Promise<void> {

@@ -5,13 +5,15 @@ import type { Context } from './context.js';
 
 /**
  * CSRF protection for cookie-authenticated callers, beside Apollo's own rule (a JSON body or a
- * preflight header, which a plain cross-site form cannot send). A mutation sent without an
- * Authorization header is refused when:
+ * preflight header, which a plain cross-site form cannot send, and a preflight only CORS_ORIGINS
+ * pass). A mutation that carries Hela's cookies and no Authorization header is refused when:
  * - it comes from an origin that is neither Hela's own (the Host it was sent to) nor in CORS_ORIGINS:
- *   another site could otherwise make a signed-in browser act (or sign in: tokenAuth sets cookies);
- * - it carries Hela's cookies but no Origin at all, which browsers always send with a POST.
- * A bearer token is never sent by a browser on its own, so bearer callers (PSPs, Apollo Sandbox) are
- * not concerned. Refused before anything runs: no resolver, no write, no audit event.
+ *   another site (a sibling subdomain's page is "same-site", so SameSite=Lax cookies go along) could
+ *   otherwise make a signed-in browser act;
+ * - it has no Origin at all, which browsers always send with a POST.
+ * What a browser does not send by itself is not concerned: a bearer token (PSPs, Apollo Sandbox), and
+ * a request without Hela's cookies, which acts on no one's session (tokenAuth from a desktop tool).
+ * Refused before anything runs: no resolver, no write, no audit event.
  */
 export function cookieMutationOrigin(allowed: readonly string[]): ApolloServerPlugin<Context> {
   const listener: GraphQLRequestListener<Context> = {
@@ -29,11 +31,9 @@ export function cookieMutationOrigin(allowed: readonly string[]): ApolloServerPl
 }
 
 function originRefusal(http: Context['http'], allowed: readonly string[]): string | undefined {
-  if (http.credentials.hasAuthorizationHeader) return undefined;
-  const { cookies } = http.credentials;
-  if (http.origin === undefined) {
-    return cookies.access || cookies.refresh ? 'A mutation sent with cookies must carry an Origin header' : undefined;
-  }
+  const { cookies, hasAuthorizationHeader } = http.credentials;
+  if (hasAuthorizationHeader || !(cookies.access || cookies.refresh)) return undefined;
+  if (http.origin === undefined) return 'A mutation sent with cookies must carry an Origin header';
   if (isAllowedOrigin(http.origin, http.host, allowed)) return undefined;
   return 'Cross-origin request refused: this origin is not Hela\'s own and not listed in CORS_ORIGINS';
 }

@@ -2,40 +2,19 @@ import type { EntityManager, EntityName, FilterQuery, QueryOrderMap } from '@mik
 import { IsOptional, Max, Min } from 'class-validator';
 import { ArgsType, Field, Int } from 'type-graphql';
 import { BadInputError } from '../common/domain-error.js';
-import { toConnection, window, type Connection } from '../common/relay.js';
+import { ConnectionArgs, toConnection, window, type Connection } from '../common/relay.js';
 
 /**
  * Paging of the registry lists, for both of their clients: the openIMIS front end's relay arguments
  * (`first/last/before/after/offset`, `orderBy`) and Hela's `limit`/`offset`.
  */
 @ArgsType()
-export class RegistryListArgs {
+export class RegistryListArgs extends ConnectionArgs {
   @Field(() => Int, { nullable: true, description: 'Hela paging: page size when no relay argument (first, last, before, after) is given. Default 50, at most 500.' })
   @IsOptional()
   @Min(1)
   @Max(500)
   limit?: number;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  offset?: number;
-
-  @Field(() => String, { nullable: true })
-  before?: string;
-
-  @Field(() => String, { nullable: true })
-  after?: string;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  first?: number;
-
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0)
-  last?: number;
 
   @Field(() => [String], { nullable: 'itemsAndList', description: 'openIMIS ordering, e.g. ["-payDate"] (a single string is taken as a list of one); "-" sorts descending.' })
   orderBy?: string[];
@@ -69,9 +48,10 @@ export async function findRegistryPage<T extends object>(
   const orderBy = [...ordering(args.orderBy, options.orderable), ...options.defaultOrder] as QueryOrderMap<T>[];
   // MikroORM's filter type adds index hints a generic caller cannot name; the filter itself is typed above.
   const totalCount = await em.count(entity, where as never);
+  // Hela's limit is a relay `first` when no relay argument says otherwise.
   const relay = args.first !== undefined || args.last !== undefined || args.before !== undefined || args.after !== undefined;
-  const { offset, limit } = relay ? window(args, totalCount) : { offset: args.offset ?? 0, limit: args.limit ?? DEFAULT_LIMIT };
-  const items = limit > 0 && offset < totalCount
+  const { offset, limit } = window(relay ? args : { ...args, first: args.limit ?? DEFAULT_LIMIT }, totalCount);
+  const items = limit > 0
     ? ((await em.find(entity, where as never, { orderBy, offset, limit, populate: options.populate as never } as never)) as T[])
     : [];
   return { items, offset, totalCount };
