@@ -14,7 +14,13 @@ export interface Config {
   dataDir: string;
   dbPoolMax: number;
   logLevel: string;
-  jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number; clockSkewSeconds: number };
+  /** `issuer` and `audience` go into every access token as `iss` / `aud` and are checked on every one. */
+  jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number; clockSkewSeconds: number };
+  /**
+   * Browser origins besides Hela's own that may call it with credentials (CORS), e.g. an openIMIS front
+   * end on another host. Cookie-authenticated mutations from any other origin are refused.
+   */
+  corsOrigins: string[];
   bcryptCost: number;
   login: { maxFailures: number; lockSeconds: number };
   admin: { username: string; password?: string };
@@ -113,6 +119,22 @@ function tokenMap(env: Env, name: string): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
+/** "https://a.example, http://localhost:3000" → normalised origins (scheme://host[:port]). */
+function origins(env: Env, name: string): string[] {
+  return (env[name] ?? '').split(',').map((raw) => raw.trim()).filter(Boolean).map((raw) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError(`${name} must be comma-separated origins such as https://imis.example.org, got "${raw}"`);
+    }
+    if (!['http:', 'https:'].includes(url.protocol) || url.origin !== raw.replace(/\/$/, '').toLowerCase()) {
+      throw new ConfigError(`${name} must be comma-separated origins (scheme://host[:port], no path), got "${raw}"`);
+    }
+    return url.origin;
+  });
+}
+
 function decodeKey(name: string, raw: string): Buffer {
   const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
   if (key.length !== 32) throw new ConfigError(`${name} must be 32 bytes, as 64 hex characters or base64`);
@@ -162,11 +184,14 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     jwt: {
       secret: jwtSecret,
-      accessTtlSeconds: int(env, 'JWT_ACCESS_TTL_SECONDS', 86_400, 1),
+      issuer: env.JWT_ISSUER || 'hela',
+      audience: env.JWT_AUDIENCE || 'hela-api',
+      accessTtlSeconds: int(env, 'JWT_ACCESS_TTL_SECONDS', 900, 1),
       refreshTtlSeconds: int(env, 'JWT_REFRESH_TTL_SECONDS', 30 * 86_400, 1),
       // A large leeway would quietly disable expiry (RFC 7519 §4.1.4: "a few minutes" at most).
       clockSkewSeconds: int(env, 'JWT_CLOCK_SKEW_SECONDS', 60, 0, 300),
     },
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
     bcryptCost: int(env, 'BCRYPT_COST', 12, 4, 31),
     login: { maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1), lockSeconds: int(env, 'LOGIN_LOCK_SECONDS', 300, 1) },
     admin: { username: adminUsername, password: adminPassword },
@@ -178,7 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
       bodyBytes: int(env, 'MAX_BODY_BYTES', 1_048_576, 1024),
       stringBytes: int(env, 'GRAPHQL_MAX_STRING_BYTES', 65_536, 256),
       depth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 1),
-      cost: int(env, 'GRAPHQL_MAX_COST', 5000, 1),
+      cost: int(env, 'GRAPHQL_MAX_COST', 10_000, 1),
       aliases: int(env, 'GRAPHQL_MAX_ALIASES', 15, 1),
       tokens: int(env, 'GRAPHQL_MAX_TOKENS', 2000, 1),
       directives: int(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 1),
