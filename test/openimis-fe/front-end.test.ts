@@ -108,12 +108,13 @@ describe('the openIMIS front end against Hela (fe-core + BLSQ contribution and i
   });
 
   it('refuses a user whose role may not collect, in the payload (Success === false), never as a null payload', async () => {
-    const admin = await signedIn([Role.ADMIN]);
+    // A programme manager: neither an accountant nor an admin (who may confirm any accountant's collection).
+    const manager = await signedIn([Role.PROGRAM_MANAGER]);
     const other = await createInsuredFamily();
-    const initiate = (await admin.graphql(INITIATE_TRANSACTION('500.00', psp, other.insureeUuid), {})).body;
+    const initiate = (await manager.graphql(INITIATE_TRANSACTION('500.00', psp, other.insureeUuid), {})).body;
     expect(initiate.errors).to.equal(undefined);
     expect(initiate.data.initiateTransaction).to.include({ Success: false, responseMessage: 'transaction.mutation.failed_to_create_initiate_transaction' });
-    const process = (await admin.graphql(PROCESS_TRANSACTION('500.00', psp, insured.insureeUuid, '123456', transactionUuid), {})).body;
+    const process = (await manager.graphql(PROCESS_TRANSACTION('500.00', psp, insured.insureeUuid, '123456', transactionUuid), {})).body;
     expect(process.errors).to.equal(undefined);
     expect(process.data.processTransaction).to.include({ Success: false, responseCode: '0' });
     expect(sim.lastOtp(other.wallet!)).to.equal(undefined);
