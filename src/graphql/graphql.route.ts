@@ -12,6 +12,8 @@ import { createFormatError, logUnexpectedErrors } from './format-error.js';
 import { hideSchemaDetails } from './hide-schema-details.js';
 import { queryLimits } from './limits.js';
 import { rateLimitedStatus } from '../rate-limits/rate-limited-status.js';
+import { graphqlMetrics } from '../observability/graphql-metrics.plugin.js';
+import { inOperationSpan } from '../observability/graphql-span.js';
 
 const BEARER = /^bearer\s+(\S+)$/i;
 
@@ -33,6 +35,7 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
       ApolloServerPluginCacheControlDisabled(),
       logUnexpectedErrors,
       rateLimitedStatus,
+      graphqlMetrics,
       ...(limits.plugins as ApolloServerPlugin<Context>[]), // armor is typed against Apollo's CJS build
       ...(production ? [hideSchemaDetails as ApolloServerPlugin<Context>] : []),
     ],
@@ -46,7 +49,12 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
 
 /** `/graphql`, plus `/api/graphql` where openIMIS clients look for it. */
 export function graphqlRoutes(apollo: ApolloServer<Context>, orm: MikroORM, auth: AuthService): Route[] {
-  const handle = (request: HttpRequest) => executeGraphql(apollo, request, () => createContext(request, orm, auth));
+  const handle = async (request: HttpRequest): Promise<HttpResponse> => {
+    const context = new RequestContext(orm, request.requestId, request.log, request.remoteAddress);
+    const response = await inOperationSpan(context.outcome, () => executeGraphql(apollo, request, () => authenticate(context, request, auth)));
+    const { operation, operationName, code } = context.outcome;
+    return { ...response, logFields: { operation, operationName, userId: context.user?.id, code } };
+  };
   return ['/graphql', '/api/graphql'].flatMap((path) => [
     { method: 'POST' as const, path, handle },
     { method: 'GET' as const, path, handle },
@@ -64,6 +72,7 @@ class RequestContext implements Context {
   user?: Context['user'];
   authError?: Context['authError'];
   retryAfterSeconds?: number;
+  readonly outcome: Context['outcome'] = {};
 
   constructor(private readonly orm: MikroORM, readonly requestId: string, readonly log: Logger, readonly clientAddress?: string) {}
 
@@ -72,8 +81,7 @@ class RequestContext implements Context {
   }
 }
 
-async function createContext(request: HttpRequest, orm: MikroORM, auth: AuthService): Promise<Context> {
-  const context = new RequestContext(orm, request.requestId, request.log, request.remoteAddress);
+async function authenticate(context: RequestContext, request: HttpRequest, auth: AuthService): Promise<Context> {
   const header = request.headers.authorization;
   if (header) {
     const token = BEARER.exec(header)?.[1];

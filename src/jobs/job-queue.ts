@@ -1,4 +1,5 @@
 import { PgBoss, type Job, type Queue, type SendOptions, type WorkOptions } from 'pg-boss';
+import type { Pool } from 'pg';
 import type { Container } from '../container.js';
 import type { Logger } from '../logger.js';
 
@@ -16,6 +17,15 @@ export class JobQueue {
 
   constructor(private readonly container: Container) {
     this.log = container.log.child({ component: 'jobs' });
+  }
+
+  get started(): boolean {
+    return this.boss !== undefined;
+  }
+
+  /** pg-boss's connection pool, for the pool metrics; undefined while stopped. */
+  pool(): Pick<Pool, 'totalCount' | 'idleCount' | 'waitingCount'> | undefined {
+    return (this.boss?.getDb() as { pool?: Pool } | undefined)?.pool;
   }
 
   /** Declares a queue; must be called before `start`. */
@@ -49,12 +59,12 @@ export class JobQueue {
   }
 
   send(name: string, data: object, options: SendOptions = {}): Promise<string | null> {
-    return this.started().send(name, data, options);
+    return this.running().send(name, data, options);
   }
 
   /** Enqueues many jobs in one round trip. */
   async sendMany(name: string, jobs: { data: object; singletonKey?: string; startAfter?: Date }[]): Promise<void> {
-    if (jobs.length) await this.started().insert(name, jobs);
+    if (jobs.length) await this.running().insert(name, jobs);
   }
 
   /**
@@ -64,12 +74,12 @@ export class JobQueue {
    */
   async work<T extends object>(name: string, concurrency: number, handler: (job: Job<T>) => Promise<void>): Promise<void> {
     const options: WorkOptions = { batchSize: Math.max(2, concurrency), burstWhenBatchFull: true, pollingIntervalSeconds: 0.5 };
-    await this.started().work<T>(name, options, async (jobs) => {
+    await this.running().work<T>(name, options, async (jobs) => {
       await Promise.all(jobs.map((job) => handler(job)));
     });
   }
 
-  private started(): PgBoss {
+  private running(): PgBoss {
     if (!this.boss) throw new Error('the job queue is not started');
     return this.boss;
   }

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { build, startArgs } from '../../scripts/build.js';
+import { build, startArgs } from '../../scripts/build.mjs';
 
 /**
  * `npm start` as a user runs it (built, then the compiled dist/src/main.js under plain node, no

@@ -1,4 +1,5 @@
-import got, { RequestError, type Got } from 'got';
+import { RequestError, type Got } from 'got';
+import { outboundContext, outboundHttp } from '../../observability/outbound-http.js';
 import { SecretOpenError, type SecretBox } from '../../common/secret-box.js';
 import { pspSecretContext, type PspSecretField } from '../../psp/payment-service-provider.entity.js';
 import type { CollectionConnector, CollectionRequest, ConfirmOutcome, RequestOutcome } from './collection-connector.js';
@@ -16,6 +17,8 @@ export interface QmoneySettings {
   loginPasswordSealed: string;
   basicTokenSealed: string;
   timeoutMs: number;
+  /** The PSP's name, for the outbound-call metrics. */
+  pspName?: string;
 }
 
 interface CachedToken {
@@ -48,7 +51,8 @@ export class QmoneyConnector implements CollectionConnector {
     private readonly secrets: SecretBox,
     private readonly tokens: QmoneyTokenCache,
   ) {
-    this.http = got.extend({
+    this.http = outboundHttp.extend({
+      ...outboundContext('qmoney', settings.pspName ?? 'qmoney'),
       prefixUrl: settings.baseUrl,
       timeout: { request: settings.timeoutMs },
       retry: { limit: 0 },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import got, { RequestError } from 'got';
+import { RequestError } from 'got';
+import { outboundContext, outboundHttp } from '../../../observability/outbound-http.js';
 import type { Container } from '../../../container.js';
 import { BearerTokenCache, G2pAuthError } from './g2p-auth.js';
 import {
@@ -144,7 +145,8 @@ export class G2pConnectClient {
       envelope,
     );
     try {
-      const response = await got.post(url, {
+      const response = await outboundHttp.post(url, {
+        ...outboundContext('g2p-connect', channel.name),
         body: signed.body,
         headers: { 'content-type': 'application/json', ...signed.headers, ...(authorization ? { authorization } : {}) },
         timeout: { request: apiTimeoutMs },
