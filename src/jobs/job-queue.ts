@@ -5,6 +5,12 @@ import type { Logger } from '../logger.js';
 
 export type { Job };
 
+/** PGlite says so in version(), also when reached over DATABASE_URL from another process. */
+async function isEmbedded(orm: Container['orm']): Promise<boolean> {
+  const [{ version }] = await orm.em.getConnection().execute<Array<{ version: string }>>('select version() as version');
+  return version.includes('PGlite');
+}
+
 /**
  * pg-boss in its own schema (`pgboss`) on the application's database, on a small pool of its own.
  * Every process starts it (the API enqueues jobs); only worker-enabled processes register handlers.
@@ -40,6 +46,12 @@ export class JobQueue {
       connectionString: orm.config.get('clientUrl'),
       schema: 'pgboss',
       max: config.jobs.poolMax,
+      // The embedded PGlite serves every connection in one session: while a transaction is open (a bulk
+      // import can hold one for a minute) every other query waits its turn, so the workers' polls fill the
+      // pool and the next checkout waits for a free connection. pg-boss's default 10 s limit on that wait
+      // turned each long import into "job queue error" stacks. Waiting is how this database works, not a
+      // fault: no limit there, as in the ORM's pool. Real PostgreSQL keeps the 10 s.
+      ...((await isEmbedded(orm)) ? { connectionTimeoutMillis: 0 } : {}),
       application_name: 'hela-jobs',
       supervise: config.workers.enabled,
       schedule: config.workers.enabled,
