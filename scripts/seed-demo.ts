@@ -1,16 +1,18 @@
-import { loadConfig } from '../src/config.js';
+import { loadConfig, readDotEnv } from '../src/config.js';
 import { Container } from '../src/container.js';
 import { openDatabase } from '../src/db/database.js';
 import { createLogger } from '../src/logger.js';
 import { describeDemo, seedDemoData } from '../src/registry/demo-data.js';
+import { runMain } from '../src/startup/run-main.js';
 
 /**
- * `npm run seed:demo`: loads the demo data into the database `npm start` uses (same env, same
+ * `npm run seed:demo`: loads the demo data into the database `npm start` uses (same env and .env, same
  * DATA_DIR or DATABASE_URL), applying migrations first. Idempotent. With the embedded database the
  * server must be stopped first (PGlite's directory can be open in one process only; a lock file
  * refuses a second one). `SEED_DEMO=true npm start` seeds inside the server instead.
  */
-async function seed(): Promise<void> {
+runMain('seed:demo', async () => {
+  readDotEnv();
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const db = await openDatabase(config, log);
@@ -19,9 +21,4 @@ async function seed(): Promise<void> {
   } finally {
     await db.close();
   }
-}
-
-seed().catch((error: Error) => {
-  process.stderr.write(`Seeding the demo data failed: ${error.message}\n`);
-  process.exit(1);
 });
