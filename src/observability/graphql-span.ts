@@ -2,8 +2,6 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { GraphqlOutcome } from './graphql-metrics.plugin.js';
 import { tracingEnabled } from './tracing-switch.js';
 
-const tracer = trace.getTracer('hela-graphql');
-
 /**
  * With tracing on, runs one GraphQL request inside a span named after its operation ("mutation
  * processPayment"), so the pg queries and outbound calls it makes are its children. The document and
@@ -11,7 +9,9 @@ const tracer = trace.getTracer('hela-graphql');
  */
 export function inOperationSpan<T>(outcome: GraphqlOutcome, run: () => Promise<T>): Promise<T> {
   if (!tracingEnabled()) return run();
-  return tracer.startActiveSpan('graphql', async (span) => {
+  // Looked up per call, not once at import: the SDK can register through the API's other module format
+  // (CJS or ESM), whose proxy a tracer taken at import time never hears from, leaving it a no-op.
+  return trace.getTracer('hela-graphql').startActiveSpan('graphql', async (span) => {
     try {
       return await run();
     } finally {
