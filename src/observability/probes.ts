@@ -50,10 +50,11 @@ export class Readiness {
 /** /healthz (liveness: the process answers) and /readyz (readiness: see Readiness). */
 export function probeRoutes(readiness: Readiness): Route[] {
   return [
-    { method: 'GET', path: '/healthz', handle: async () => ({ status: 200, body: { status: 'ok' } }) },
+    { method: 'GET', path: '/healthz', quiet: true, handle: async () => ({ status: 200, body: { status: 'ok' } }) },
     {
       method: 'GET',
       path: '/readyz',
+      quiet: true,
       async handle() {
         const { ready, checks } = await readiness.check();
         return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not ready', checks } };

@@ -1,3 +1,4 @@
+import { ClientRequest, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -5,6 +6,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { ATTR_URL_FULL, ATTR_URL_QUERY } from '@opentelemetry/semantic-conventions';
 
 /** Requests that carry no story: probes and scrapes, polled every few seconds. */
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -20,8 +22,14 @@ export function startSdk(spanProcessors?: SpanProcessor[]): { stop(): Promise<vo
   const instrumentations = [
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0]),
-      // No headers, no query strings: they can carry tokens.
-      headersToSpanAttributes: {},
+      // No headers (none are recorded by default) and no query strings: they can carry tokens.
+      requestHook: (span, request) => {
+        const target = request instanceof ClientRequest ? request.path : ((request as IncomingMessage).url ?? '');
+        const query = target.indexOf('?');
+        if (query === -1) return;
+        span.setAttribute(ATTR_URL_QUERY, '[redacted]');
+        if (request instanceof ClientRequest) span.setAttribute(ATTR_URL_FULL, `${request.protocol}//${request.host}${target.slice(0, query)}`);
+      },
     }),
     new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false }),
   ];

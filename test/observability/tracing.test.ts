@@ -70,6 +70,11 @@ describe('OpenTelemetry traces (in-memory exporter)', function () {
     }
     // No document, variables or statement values in the attributes: they can hold secrets.
     expect(JSON.stringify(inTrace.map((s) => s.attributes))).to.not.include(insured.chfId);
+    exporter.reset();
+    await raw(`${app.url}/graphql?query=%7B__typename%7D&access_token=canary-query-token`, { headers: { 'apollo-require-preflight': '1' } });
+    const get = await eventuallySpans(exporter, (all) => all.some((s) => s.name === 'query __typename'));
+    expect(get.map((s) => s.name)).to.include('query __typename');
+    expect(JSON.stringify(get.map((s) => s.attributes)), 'a query string in a span').to.not.include('canary-query-token');
 
     const requestLine = lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'request' && entry.operation === 'processPayment');
     expect(requestLine, lines.join('\n')).to.include({ trace_id: callerTrace, code: 'OK', userId: requestLine?.userId });
