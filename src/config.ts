@@ -53,6 +53,8 @@ export interface Config {
     backoffBaseMs: number;
     paymentBatchSize: number;
   };
+  /** The G2P Bridge API for OpenG2P PBMS (src/g2p-bridge-api): body limit of its calls (a batch of disbursements). */
+  g2pBridge: { maxBodyBytes: number };
   /** A payout channel with `failureThreshold` integration errors within the window is skipped by routing. */
   routing: { failureWindowSeconds: number; failureThreshold: number };
   /** Load the demo data (users, products, families, idle policies) at start; idempotent. */
@@ -222,6 +224,7 @@ export function loadConfig(env: Env = process.env): Config {
       backoffBaseMs: int(env, 'SPONSOR_BANK_BACKOFF_MS', 60_000, 0),
       paymentBatchSize: int(env, 'SPONSOR_BANK_PAYMENT_BATCH_SIZE', 500, 1),
     },
+    g2pBridge: { maxBodyBytes: int(env, 'G2P_BRIDGE_MAX_BODY_BYTES', 8 * 1024 * 1024, 1024) },
     routing: {
       failureWindowSeconds: int(env, 'ROUTING_FAILURE_WINDOW_SECONDS', 300, 1),
       failureThreshold: int(env, 'ROUTING_FAILURE_THRESHOLD', 5, 1),
