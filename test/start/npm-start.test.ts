@@ -31,7 +31,8 @@ function freePort(): Promise<number> {
 }
 
 async function start(dataDir: string, port: number): Promise<Started> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', BCRYPT_COST: '4', LOG_LEVEL: 'info' };
+  // QMONEY_SIMULATOR_PORT 0: the default 4010 may be taken by anything else running on this machine.
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', BCRYPT_COST: '4', LOG_LEVEL: 'info', QMONEY_SIMULATOR_PORT: '0' };
   for (const name of ['DATABASE_URL', 'ADMIN_PASSWORD', 'ADMIN_USERNAME', 'NODE_ENV', 'JWT_SECRET', 'SECRET_KEY']) delete env[name];
   // Its own process group, so that cleanup after a failure reaches everything it started.
   const child = spawn(process.execPath, startArgs(), { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
