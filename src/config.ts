@@ -120,7 +120,8 @@ function postgresUrl(env: Env, name: string): string | undefined {
   } catch {
     url = undefined;
   }
-  if (!url || !['postgres:', 'postgresql:'].includes(url.protocol) || !url.hostname || url.pathname.length < 2) {
+  // No host is fine: postgresql:///hela?host=/var/run/postgresql reaches a Unix socket.
+  if (!url || !['postgres:', 'postgresql:'].includes(url.protocol) || url.pathname.length < 2) {
     throw new ConfigError(`${name} must be a PostgreSQL URL such as postgresql://user:password@host:5432/hela: correct it, or unset it to use the embedded database`);
   }
   return raw;
