@@ -1,4 +1,4 @@
-import { loadConfig, readDotEnv } from '../src/config.js';
+import { ConfigError, loadConfig, readDotEnv } from '../src/config.js';
 import { Container } from '../src/container.js';
 import { openDatabase } from '../src/db/database.js';
 import { createLogger } from '../src/logger.js';
@@ -14,6 +14,8 @@ import { runMain } from '../src/startup/run-main.js';
 runMain('seed:demo', async () => {
   readDotEnv();
   const config = loadConfig();
+  // As SEED_DEMO: the demo users' passwords are published, so never on a production database.
+  if (config.nodeEnv === 'production') throw new ConfigError('NODE_ENV=production: the demo data is refused when NODE_ENV=production: its users have published passwords');
   const log = createLogger(config.logLevel);
   const db = await openDatabase(config, log);
   try {

@@ -52,7 +52,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
       ...routeFactories.flatMap((factory) => factory(container)),
     ];
     // Before the first-admin check, so a demo start gets the demo admin password rather than a generated one.
-    if (config.seedDemo) await seedDemo(container);
+    if (config.seedDemo) process.stdout.write(describeDemo(await seedDemoData(container)));
     for (const startable of startables.map((factory) => factory(container))) {
       if (!startable) continue;
       await startable.start();
@@ -90,11 +90,4 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     await db.close();
     throw error;
   }
-}
-
-/** The demo summary (users and their demo passwords) is for a terminal: in production, one JSON line without them. */
-async function seedDemo(container: Container): Promise<void> {
-  const summary = await seedDemoData(container);
-  if (container.config.nodeEnv === 'production') container.log.info({ created: summary.created }, 'demo data loaded (users: docs/demo.md)');
-  else process.stdout.write(describeDemo(summary));
 }

@@ -22,7 +22,8 @@ export interface Config {
   /** AES-256-GCM key (32 bytes, base64 or hex) for secrets at rest: PSP PINs, channel keys. */
   /** SECRET_KEY seals; SECRET_KEY_PREVIOUS keys still open values sealed before a rotation (re-sealed at start). */
   secretKeys: SecretKeys;
-  limits: { bodyBytes: number; depth: number; cost: number; aliases: number; tokens: number; directives: number };
+  /** `stringBytes`: the largest single string value a GraphQL request may carry (src/graphql/string-size-limit.ts). */
+  limits: { bodyBytes: number; stringBytes: number; depth: number; cost: number; aliases: number; tokens: number; directives: number };
   otp: { ttlSeconds: number; maxAttempts: number };
   workers: { enabled: boolean };
   /** pg-boss: its own connection pool, beside the ORM's. */
@@ -43,6 +44,8 @@ export interface Config {
   /** In-process partner simulators for the demo; `qmoneyPort` 0 picks a free port. */
   simulators: { enabled: boolean; qmoneyPort: number };
   exampleBank: { url: string; timeoutMs: number };
+  /** The egress policy of every outbound call (src/http/egress.ts): loopback and private addresses only when allowed. */
+  outbound: { allowPrivate: boolean };
   sponsorBank: {
     /** Bearer tokens banks present on POST /banks/:bankCode/statements, by bank code. */
     statementTokens: Record<string, string>;
@@ -156,6 +159,13 @@ function secret(env: Env, name: string, production: boolean): string | undefined
   return undefined;
 }
 
+/** The demo users' passwords are published (docs/demo.md): on a production database they would be real accounts anyone can use. */
+function demoSeeding(env: Env, production: boolean): boolean {
+  const seed = bool(env, 'SEED_DEMO', false);
+  if (seed && production) throw new ConfigError('SEED_DEMO=true is refused when NODE_ENV=production: the demo users have published passwords');
+  return seed;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
   const production = nodeEnv === 'production';
@@ -198,6 +208,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     limits: {
       bodyBytes: int(env, 'MAX_BODY_BYTES', 1_048_576, 1024),
+      stringBytes: int(env, 'GRAPHQL_MAX_STRING_BYTES', 65_536, 256),
       depth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 1),
       cost: int(env, 'GRAPHQL_MAX_COST', 5000, 1),
       aliases: int(env, 'GRAPHQL_MAX_ALIASES', 15, 1),
@@ -217,6 +228,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     simulators: { enabled: bool(env, 'SIMULATORS_ENABLED', !production), qmoneyPort: int(env, 'QMONEY_SIMULATOR_PORT', nodeEnv === 'test' ? 0 : 4010) },
     exampleBank: { url: env.EXAMPLE_BANK_URL || 'http://127.0.0.1:8003', timeoutMs: int(env, 'EXAMPLE_BANK_TIMEOUT_MS', 10_000, 1) },
+    outbound: { allowPrivate: bool(env, 'OUTBOUND_ALLOW_PRIVATE', !production) },
     sponsorBank: {
       statementTokens: tokenMap(env, 'BANK_STATEMENT_TOKENS'),
       statementMaxBytes: int(env, 'BANK_STATEMENT_MAX_BYTES', 256 * 1024 * 1024, 1024),
@@ -230,7 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
       failureWindowSeconds: int(env, 'ROUTING_FAILURE_WINDOW_SECONDS', 300, 1),
       failureThreshold: int(env, 'ROUTING_FAILURE_THRESHOLD', 5, 1),
     },
-    seedDemo: bool(env, 'SEED_DEMO', false),
+    seedDemo: demoSeeding(env, production),
     // Why these defaults: .env.example, "Rate limits".
     rateLimits: {
       psp: { perMinute: int(env, 'RATE_LIMIT_PSP_PER_MINUTE', 120), burst: int(env, 'RATE_LIMIT_PSP_BURST', 60, 1) },

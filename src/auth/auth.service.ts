@@ -8,7 +8,7 @@ import type { AuthUser } from '../graphql/context.js';
 import { InvalidCredentialsError, InvalidRefreshTokenError, InvalidTokenError, LoginThrottledError } from './auth.errors.js';
 import { JwtCodec, nowSeconds, type AccessPayload } from './jwt.js';
 import { LoginThrottle } from './login-throttle.entity.js';
-import { PasswordHasher } from './password.js';
+import { PasswordHasher, refuseOverlongPassword } from './password.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { User } from './user.entity.js';
 
@@ -44,6 +44,7 @@ export class AuthService {
   async tokenAuth(username: string, password: string, requestId?: string): Promise<IssuedTokens> {
     // No account can have a longer name (nor could the throttle row hold it): refuse before any SQL.
     if (username.length > USERNAME_MAX_LENGTH) throw new InvalidCredentialsError();
+    refuseOverlongPassword(password);
     const em = this.orm.em.fork();
     await this.refuseIfThrottled(em, username);
     const user = await em.findOne(User, { username }, { populate: ['passwordHash'] });

@@ -34,7 +34,7 @@ export class CollectionResolver {
     }
   }
 
-  @Authorized(Role.ACCOUNTANT)
+  @Authorized(Role.ACCOUNTANT, Role.ADMIN) // an admin may confirm any collection; an accountant only its own
   @Mutation(() => ProcessTransactionPayload, { nullable: true })
   async processTransaction(@Arg('input', () => ProcessTransactionInput) input: ProcessTransactionInput, @Ctx() ctx: Context): Promise<ProcessTransactionPayload> {
     ctx.auditEntity = { type: 'PaymentTransaction', id: input.uuid ?? '' };

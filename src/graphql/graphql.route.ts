@@ -11,6 +11,7 @@ import type { Context } from './context.js';
 import { createFormatError, logUnexpectedErrors } from './format-error.js';
 import { hideSchemaDetails } from './hide-schema-details.js';
 import { queryLimits } from './limits.js';
+import { stringSizeLimit } from './string-size-limit.js';
 import { rateLimitedStatus } from '../rate-limits/rate-limited-status.js';
 import { graphqlMetrics } from '../observability/graphql-metrics.plugin.js';
 import { inOperationSpan } from '../observability/graphql-span.js';
@@ -36,6 +37,7 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
       logUnexpectedErrors,
       rateLimitedStatus,
       graphqlMetrics,
+      stringSizeLimit(config.limits.stringBytes, !production),
       ...(limits.plugins as ApolloServerPlugin<Context>[]), // armor is typed against Apollo's CJS build
       ...(production ? [hideSchemaDetails as ApolloServerPlugin<Context>] : []),
     ],

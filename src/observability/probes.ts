@@ -6,8 +6,10 @@ const CHECK_TIMEOUT_MS = 3_000;
 
 /**
  * What /readyz checks: the migrations this process applied are still recorded, the database answers a
- * query on an application table (not just `select 1`), the job queue is started, and the process is not
- * shutting down. Each check says what it found, so a failing probe explains itself.
+ * query on an application table, the job queue is started, and the process is not shutting down. Each
+ * check says what it found, so a failing probe explains itself. The table is read the way the application
+ * reads it (unqualified, through its pool): a database that answers `select 1` but whose session has lost
+ * the application's schema (a search_path changed under it) serves nothing useful either.
  */
 export class Readiness {
   draining = false;

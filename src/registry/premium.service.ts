@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AuditService } from '../audit/audit.service.js';
 import { ConflictError, NotFoundError } from '../common/domain-error.js';
-import { positiveAmount, toMinorUnits } from '../common/money.js';
+import { amountInCurrency, positiveAmount, toMinorUnits } from '../common/money.js';
 import { findPage, type Page } from '../common/paging.js';
 import type { Container } from '../container.js';
 import { inTransaction } from '../db/transaction.js';
@@ -52,6 +52,8 @@ export class PremiumService {
       inTransaction(em, async (tx) => {
         const policy = await this.lockPolicy(tx, data.policy);
         if (policy.status === PolicyStatus.EXPIRED) throw new ConflictError('The policy has expired', { field: 'policyUuid' });
+        await tx.populate(policy, ['product']);
+        amountInCurrency(amount, policy.product.currency);
         if (data.paymentTransactionUuid && (await tx.count(Premium, { paymentTransactionUuid: data.paymentTransactionUuid }))) {
           throw new ConflictError('This payment transaction is already recorded as a premium', { field: 'paymentTransactionUuid' });
         }

@@ -1,5 +1,6 @@
 import { RequestError, type Got } from 'got';
-import { outboundContext, outboundHttp } from '../../observability/outbound-http.js';
+import { EGRESS_REFUSED } from '../../http/egress.js';
+import { outboundContext } from '../../observability/outbound-http.js';
 import { SecretOpenError, type SecretBox } from '../../common/secret-box.js';
 import { pspSecretContext, type PspSecretField } from '../../psp/payment-service-provider.entity.js';
 import type { CollectionConnector, CollectionRequest, ConfirmOutcome, RequestOutcome } from './collection-connector.js';
@@ -36,7 +37,7 @@ type Sent = Answer | { failure: 'unavailable' | 'unknown'; reason: string };
 /** Seconds of margin before a finite token expiry, as openIMIS does. */
 const EXPIRY_MARGIN_S = 60;
 /** Connection errors raised before any byte of the request could have been processed. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', EGRESS_REFUSED]);
 
 /**
  * Qmoney's HTTP API (openimis-mobile-payments.md §8): POST /login (Basic), /getMoney and
@@ -50,8 +51,10 @@ export class QmoneyConnector implements CollectionConnector {
     private readonly settings: QmoneySettings,
     private readonly secrets: SecretBox,
     private readonly tokens: QmoneyTokenCache,
+    /** Egress.http: the egress policy's got. */
+    http: Got,
   ) {
-    this.http = outboundHttp.extend({
+    this.http = http.extend({
       ...outboundContext('qmoney', settings.pspName ?? 'qmoney'),
       prefixUrl: settings.baseUrl,
       timeout: { request: settings.timeoutMs },
