@@ -15,7 +15,7 @@ runMain('seed:demo', async () => {
   readDotEnv();
   const config = loadConfig();
   // As SEED_DEMO: the demo users' passwords are published, so never on a production database.
-  if (config.nodeEnv === 'production') throw new ConfigError('NODE_ENV=production: the demo data is refused when NODE_ENV=production: its users have published passwords');
+  if (config.nodeEnv === 'production') throw new ConfigError('NODE_ENV=production: the demo data is refused there, its users have published passwords');
   const log = createLogger(config.logLevel);
   const db = await openDatabase(config, log);
   try {

@@ -1,9 +1,9 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import type { Got } from 'got';
+import got, { type Got } from 'got';
 import { BadInputError } from '../common/domain-error.js';
 import type { Container } from '../container.js';
-import { outboundHttp } from '../observability/outbound-http.js';
+import { outboundHooks } from '../observability/outbound-http.js';
 
 /**
  * The one egress policy for every outbound call Hela makes to a URL an admin (or the operator) set:
@@ -98,14 +98,14 @@ export class Egress {
   readonly policy: EgressPolicy;
   /**
    * got for every outbound client: the connect-time checks, and no redirects. Extend it; never use bare got.
-   * Built on outboundHttp, which times each call (give it outboundContext) for the metrics.
+   * With outboundHooks, which time each call (give it outboundContext) for the metrics.
    */
   readonly http: Got;
 
   constructor(container: Container | { config: { outbound: EgressPolicy } }) {
     this.policy = container.config.outbound;
     const policy = this.policy;
-    this.http = outboundHttp.extend({
+    this.http = got.extend({ hooks: outboundHooks }, {
       dnsLookup: guardedLookup(policy),
       followRedirect: false,
       hooks: {

@@ -1,4 +1,4 @@
-import got, { type RequestError } from 'got';
+import type { Hooks, RequestError } from 'got';
 import { outboundCallSeconds } from './process-metrics.js';
 
 /** Who a call goes to: a kind of counterpart and the configured channel, PSP or bank it belongs to. */
@@ -7,7 +7,7 @@ export interface OutboundContext {
   channel: string;
 }
 
-/** got's `context` option for a call through `outboundHttp`: what its metrics are labelled with. */
+/** got's `context` option for a call through Egress.http: what its metrics are labelled with. */
 export function outboundContext(counterpart: string, channel: string): { context: { outbound: OutboundContext } } {
   return { context: { outbound: { counterpart, channel } } };
 }
@@ -23,28 +23,27 @@ function observe(options: { context: object }, outcome: string): void {
 }
 
 /**
- * The got every connector calls counterparts with: it times each call into
- * `hela_outbound_call_duration_seconds`. Traces of these calls (and the W3C traceparent header) come
- * from the OpenTelemetry HTTP instrumentation when tracing is on (tracing.ts), not from here.
+ * got hooks that time each outbound call into `hela_outbound_call_duration_seconds`, labelled by the
+ * call's outboundContext. Egress.http (the got every connector calls counterparts with) carries them.
+ * Traces of these calls (and the W3C traceparent header) come from the OpenTelemetry HTTP
+ * instrumentation when tracing is on (tracing.ts), not from here.
  */
-export const outboundHttp = got.extend({
-  hooks: {
-    beforeRequest: [
-      (options) => {
-        started.set(options, process.hrtime.bigint());
-      },
-    ],
-    afterResponse: [
-      (response) => {
-        observe(response.request.options, `${Math.floor(response.statusCode / 100)}xx`);
-        return response;
-      },
-    ],
-    beforeError: [
-      (error: RequestError) => {
-        if (!error.response) observe(error.options, error.code === 'ETIMEDOUT' ? 'timeout' : (error.code ?? 'error'));
-        return error;
-      },
-    ],
-  },
-});
+export const outboundHooks: Partial<Hooks> = {
+  beforeRequest: [
+    (options) => {
+      started.set(options, process.hrtime.bigint());
+    },
+  ],
+  afterResponse: [
+    (response) => {
+      observe(response.request.options, `${Math.floor(response.statusCode / 100)}xx`);
+      return response;
+    },
+  ],
+  beforeError: [
+    (error: RequestError) => {
+      if (!error.response) observe(error.options, error.code === 'ETIMEDOUT' ? 'timeout' : (error.code ?? 'error'));
+      return error;
+    },
+  ],
+};

@@ -4,7 +4,8 @@ import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { expect } from 'chai';
 import type { App } from '../../src/app.js';
-import { outboundContext, outboundHttp } from '../../src/observability/outbound-http.js';
+import { Egress } from '../../src/http/egress.js';
+import { outboundContext } from '../../src/observability/outbound-http.js';
 import { startTracing, type Tracing } from '../../src/observability/tracing-switch.js';
 import { createInsuredFamily, createExternalPsp } from '../helpers/openimis.js';
 import { capturedLog, raw, startSecondApp } from '../helpers/second-app.js';
@@ -92,7 +93,7 @@ describe('OpenTelemetry traces (in-memory exporter)', function () {
       const { port } = counterpart.address() as { port: number };
       const tracer = trace.getTracer('test');
       const parent = tracer.startSpan('work');
-      await context.with(trace.setSpan(context.active(), parent), () => outboundHttp.get(`http://127.0.0.1:${port}/x`, outboundContext('test', 'test')));
+      await context.with(trace.setSpan(context.active(), parent), () => app.container.get(Egress).http.get(`http://127.0.0.1:${port}/x`, outboundContext('test', 'test')));
       parent.end();
       const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(received ?? '');
       expect(match, received).to.not.equal(null);
