@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { SecretKeys } from './common/secret-box.js';
 
 /**
@@ -69,6 +70,12 @@ export interface Config {
   seedDemo: boolean;
   /** Token buckets per principal and operation class (src/rate-limits); `perMinute` 0 turns a class off. */
   rateLimits: Record<'psp' | 'otp' | 'default' | 'anonymous', RateLimit>;
+  /** GET /metrics: on a listener of its own at `port`, and on the main port only behind `token`; off with neither. */
+  metrics: { port?: number; token?: string };
+  /** How long /readyz answers 503 on SIGTERM before the server stops taking requests (a load balancer's drain time). */
+  shutdownDelayMs: number;
+  /** OpenTelemetry traces, exported over OTLP; off unless an endpoint is set (the SDK reads the other OTEL_* variables). */
+  tracing: { otlpEndpoint?: string };
 }
 
 /** A bucket holds up to `burst` calls and refills at `perMinute`. */
@@ -80,6 +87,11 @@ export interface RateLimit {
 type Env = Record<string, string | undefined>;
 
 export class ConfigError extends Error {}
+
+/** A local `.env` (see .env.example) fills in what the environment does not set; every entry point reads it. */
+export function readDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
 
 function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
@@ -105,6 +117,23 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** A postgres:// or postgresql:// URL with a database name; the message never repeats the value (it holds a password). */
+function postgresUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  // No host is fine: postgresql:///hela?host=/var/run/postgresql reaches a Unix socket.
+  if (!url || !['postgres:', 'postgresql:'].includes(url.protocol) || url.pathname.length < 2) {
+    throw new ConfigError(`${name} must be a PostgreSQL URL such as postgresql://user:password@host:5432/hela: correct it, or unset it to use the embedded database`);
+  }
+  return raw;
 }
 
 /** "EXAMPLE:token1,OTHER:token2" → { EXAMPLE: 'token1', OTHER: 'token2' }. */
@@ -148,7 +177,7 @@ function decodeKey(name: string, raw: string): Buffer {
 function secret(env: Env, name: string, production: boolean): string | undefined {
   const raw = env[name];
   if (raw) return raw;
-  if (production) throw new ConfigError(`${name} is required when NODE_ENV=production`);
+  if (production) throw new ConfigError(`${name} is required when NODE_ENV=production: set it to a random key (openssl rand -hex 32) and keep it across restarts`);
   return undefined;
 }
 
@@ -165,6 +194,9 @@ export function loadConfig(env: Env = process.env): Config {
   const jwtSecret = secret(env, 'JWT_SECRET', production) ?? randomBytes(32).toString('hex');
   if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
   const secretKey = secret(env, 'SECRET_KEY', production);
+  const databaseUrl = postgresUrl(env, 'DATABASE_URL');
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters (openssl rand -hex 16)');
   const adminUsername = env.ADMIN_USERNAME || 'admin';
   if (!/^[\w.@+-]{3,150}$/.test(adminUsername)) {
     throw new ConfigError('ADMIN_USERNAME must be 3 to 150 letters, digits or . @ + - _');
@@ -178,7 +210,7 @@ export function loadConfig(env: Env = process.env): Config {
     nodeEnv,
     host: env.HOST || '127.0.0.1',
     port: int(env, 'PORT', 4000, 0, 65_535),
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl,
     dataDir: env.DATA_DIR || './data',
     dbPoolMax: int(env, 'DB_POOL_MAX', 10, 1),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
@@ -243,5 +275,8 @@ export function loadConfig(env: Env = process.env): Config {
       default: { perMinute: int(env, 'RATE_LIMIT_DEFAULT_PER_MINUTE', 1200), burst: int(env, 'RATE_LIMIT_DEFAULT_BURST', 300, 1) },
       anonymous: { perMinute: int(env, 'RATE_LIMIT_ANONYMOUS_PER_MINUTE', 300), burst: int(env, 'RATE_LIMIT_ANONYMOUS_BURST', 60, 1) },
     },
+    metrics: { port: env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 0, 65_535) : undefined, token: metricsToken },
+    shutdownDelayMs: int(env, 'SHUTDOWN_DELAY_MS', production ? 5_000 : 0, 0, 120_000),
+    tracing: { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || undefined },
   });
 }

@@ -3,6 +3,7 @@ import type { RequestCredentials } from '../auth/auth-cookies.js';
 import type { Role } from '../auth/role.js';
 import type { DomainError } from '../common/domain-error.js';
 import type { Logger } from '../logger.js';
+import type { GraphqlOutcome } from '../observability/graphql-metrics.plugin.js';
 
 export interface AuthUser {
   id: string;
@@ -34,4 +35,6 @@ export interface Context {
   auditEntity?: { type: string; id: string };
   /** Set by a resolver whose service already wrote the audit event (in its own statement): no second one. */
   auditRecorded?: boolean;
+  /** Filled as the request runs (one object, shared by Apollo's copies of the context): operation, outcome code. */
+  readonly outcome: GraphqlOutcome;
 }

@@ -15,6 +15,8 @@ import { hideSchemaDetails } from './hide-schema-details.js';
 import { queryLimits } from './limits.js';
 import { stringSizeLimit } from './string-size-limit.js';
 import { rateLimitedStatus } from '../rate-limits/rate-limited-status.js';
+import { graphqlMetrics } from '../observability/graphql-metrics.plugin.js';
+import { inOperationSpan } from '../observability/graphql-span.js';
 
 export async function createApollo(schema: GraphQLSchema, config: Config, log: Logger): Promise<ApolloServer<Context>> {
   const production = config.nodeEnv === 'production';
@@ -35,6 +37,7 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
       logUnexpectedErrors,
       cookieMutationOrigin(config.corsOrigins),
       rateLimitedStatus,
+      graphqlMetrics,
       stringSizeLimit(config.limits.stringBytes, !production),
       ...(limits.plugins as ApolloServerPlugin<Context>[]), // armor is typed against Apollo's CJS build
       ...(production ? [hideSchemaDetails as ApolloServerPlugin<Context>] : []),
@@ -49,7 +52,13 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
 
 /** `/graphql`, plus `/api/graphql` where openIMIS clients look for it. */
 export function graphqlRoutes(apollo: ApolloServer<Context>, orm: MikroORM, auth: AuthService): Route[] {
-  const handle = (request: HttpRequest) => executeGraphql(apollo, request, createContext(request, orm, auth));
+  const handle = async (request: HttpRequest): Promise<HttpResponse> => {
+    const prepared = createContext(request, orm, auth);
+    const { context } = prepared;
+    const response = await inOperationSpan(context.outcome, () => executeGraphql(apollo, request, prepared));
+    const { operation, operationName, code } = context.outcome;
+    return { ...response, logFields: { operation, operationName, userId: context.user?.id, code } };
+  };
   return ['/graphql', '/api/graphql'].flatMap((path) => [
     { method: 'POST' as const, path, handle },
     { method: 'GET' as const, path, handle },
@@ -67,6 +76,7 @@ class RequestContext implements Context {
   user?: Context['user'];
   authError?: Context['authError'];
   retryAfterSeconds?: number;
+  readonly outcome: Context['outcome'] = {};
 
   constructor(private readonly orm: MikroORM, readonly requestId: string, readonly log: Logger, readonly http: Context['http'], readonly clientAddress?: string) {}
 

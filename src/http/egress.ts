@@ -3,6 +3,7 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
 import got, { type Got } from 'got';
 import { BadInputError } from '../common/domain-error.js';
 import type { Container } from '../container.js';
+import { outboundHooks } from '../observability/outbound-http.js';
 
 /**
  * The one egress policy for every outbound call Hela makes to a URL an admin (or the operator) set:
@@ -95,13 +96,16 @@ function guardedLookup(policy: EgressPolicy): LookupFunction {
 
 export class Egress {
   readonly policy: EgressPolicy;
-  /** got for every outbound client: the connect-time checks, and no redirects. Extend it; never use bare got. */
+  /**
+   * got for every outbound client: the connect-time checks, and no redirects. Extend it; never use bare got.
+   * With outboundHooks, which time each call (give it outboundContext) for the metrics.
+   */
   readonly http: Got;
 
   constructor(container: Container | { config: { outbound: EgressPolicy } }) {
     this.policy = container.config.outbound;
     const policy = this.policy;
-    this.http = got.extend({
+    this.http = got.extend({ hooks: outboundHooks }, {
       dnsLookup: guardedLookup(policy),
       followRedirect: false,
       hooks: {

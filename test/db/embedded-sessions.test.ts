@@ -114,6 +114,7 @@ describe('Hela on the embedded database survives pg_dump against the URL it prin
     expect(me.errors).to.equal(undefined);
     expect(me.data.me.username).to.equal(testEnv.ADMIN_USERNAME);
     expect((await fetch(`${hela.url}/healthz`)).status).to.equal(200);
+    expect((await fetch(`${hela.url}/readyz`)).status).to.equal(200);
   }
 
   it('after a real pg_dump (whatever its exit status) GraphQL and /healthz still work', async function () {
@@ -136,17 +137,18 @@ describe('Hela on the embedded database survives pg_dump against the URL it prin
     await stillServes();
   });
 
-  it("answers /healthz with 503 while the application's own tables cannot be read", async () => {
+  it("answers /readyz with 503 while the application's own tables cannot be read (/healthz, liveness, stays 200)", async () => {
     const admin = await client(databaseUrl);
     try {
       await admin.query('alter table users rename to users_away');
-      const down = await fetch(`${hela.url}/healthz`);
+      const down = await fetch(`${hela.url}/readyz`);
       expect(down.status).to.equal(503);
-      expect(await down.json()).to.deep.equal({ status: 'database unavailable' });
+      expect(((await down.json()) as { checks: Record<string, string> }).checks.database).to.equal('unavailable');
+      expect((await fetch(`${hela.url}/healthz`)).status).to.equal(200);
     } finally {
       await admin.query('alter table users_away rename to users');
       await admin.end();
     }
-    expect((await fetch(`${hela.url}/healthz`)).status).to.equal(200);
+    expect((await fetch(`${hela.url}/readyz`)).status).to.equal(200);
   });
 });

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { startArgs } from '../../scripts/build.js';
+import { startArgs } from '../../scripts/build.mjs';
 
-/** Hela as `npm start` runs it (compiled, plain node, its own process group); build it first with scripts/build.ts. */
+/** Hela as `npm start` runs it (compiled, plain node, its own process group); build it first with scripts/build.mjs. */
 export interface HelaProcess {
   child: ChildProcess;
   /** Everything written to stdout and stderr so far. */

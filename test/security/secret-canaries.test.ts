@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { build } from '../../scripts/build.js';
+import { build } from '../../scripts/build.mjs';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded.js';
 import { graphqlAt, killHelaProcess, loginAt, startHelaProcess, stopHelaProcess, type HelaProcess } from '../helpers/hela-process.js';
 
@@ -12,6 +12,7 @@ const CANARIES = {
   SECRET_KEY_PREVIOUS: 'deadbeef'.repeat(8),
   BANK_STATEMENT_TOKENS: 'canary-bank-statement-token-6c0a',
   DATABASE_PASSWORD: 'canary-database-password-2f88',
+  METRICS_TOKEN: 'canary-metrics-token-5e19',
 };
 
 /** What a careless log line could show of each: the value itself, and a key also as base64. */
@@ -24,6 +25,7 @@ function forms(): Record<string, string[]> {
     SECRET_KEY_PREVIOUS: hexKey(CANARIES.SECRET_KEY_PREVIOUS),
     BANK_STATEMENT_TOKENS: [CANARIES.BANK_STATEMENT_TOKENS],
     DATABASE_URL: [CANARIES.DATABASE_PASSWORD],
+    METRICS_TOKEN: [CANARIES.METRICS_TOKEN],
   };
 }
 
@@ -42,7 +44,7 @@ describe('secrets stay out of the logs: Hela started with a canary in every secr
 
   it('covers every secret variable .env.example lists', () => {
     const listed = [...readFileSync('.env.example', 'utf8').matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
-    const secretLooking = listed.filter((name) => /SECRET|PASSWORD|(^|_)KEY(_|$)|^BANK_STATEMENT_TOKENS$|^DATABASE_URL$/.test(name));
+    const secretLooking = listed.filter((name) => /SECRET|PASSWORD|(^|_)KEY(_|$)|^BANK_STATEMENT_TOKENS$|^DATABASE_URL$|^METRICS_TOKEN$/.test(name));
     expect(secretLooking.filter((name) => !(name in forms())), 'secret variables without a canary').to.deep.equal([]);
   });
 
@@ -60,6 +62,7 @@ describe('secrets stay out of the logs: Hela started with a canary in every secr
       SECRET_KEY: CANARIES.SECRET_KEY,
       SECRET_KEY_PREVIOUS: CANARIES.SECRET_KEY_PREVIOUS,
       BANK_STATEMENT_TOKENS: `EXAMPLE:${CANARIES.BANK_STATEMENT_TOKENS}`,
+      METRICS_TOKEN: CANARIES.METRICS_TOKEN,
       SEED_DEMO: 'true',
       QMONEY_SIMULATOR_PORT: '0',
     });
@@ -75,6 +78,8 @@ describe('secrets stay out of the logs: Hela started with a canary in every secr
       body: ':20:NOT-A-STATEMENT\n',
     });
     expect(upload.status).to.be.within(400, 499);
+    expect((await fetch(`${hela.url}/metrics`, { headers: { authorization: `Bearer ${CANARIES.METRICS_TOKEN}` } })).status).to.equal(200);
+    expect((await fetch(`${hela.url}/metrics`, { headers: { authorization: `Bearer ${CANARIES.METRICS_TOKEN}-wrong` } })).status).to.equal(401);
     expect(await stopHelaProcess(hela, 'SIGTERM')).to.equal(0);
 
     const output = hela.output();

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { build } from '../../scripts/build.js';
+import { build } from '../../scripts/build.mjs';
 import { freePort, graphqlAt as graphql, killHelaProcess, loginAt as login, startHelaProcess, stopHelaProcess as stop, type HelaProcess } from '../helpers/hela-process.js';
 
 /**

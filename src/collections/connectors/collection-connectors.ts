@@ -28,6 +28,6 @@ export class CollectionConnectors {
     }
     // A changed PSP (new password, new URL) gets a new login rather than another PSP's token.
     const tokenKey = `${psp.uuid}@${psp.updatedAt.getTime()}`;
-    return new QmoneyConnector({ pspUuid: psp.uuid, tokenKey, baseUrl, account, loginUsername, pinSealed, loginPasswordSealed, basicTokenSealed, timeoutMs: psp.timeoutMs }, this.psps.secrets, this.qmoneyTokens, this.egress.http);
+    return new QmoneyConnector({ pspUuid: psp.uuid, tokenKey, baseUrl, account, loginUsername, pinSealed, loginPasswordSealed, basicTokenSealed, timeoutMs: psp.timeoutMs, pspName: psp.name }, this.psps.secrets, this.qmoneyTokens, this.egress.http);
   }
 }

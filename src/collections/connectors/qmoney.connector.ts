@@ -1,5 +1,6 @@
 import { RequestError, type Got } from 'got';
 import { EGRESS_REFUSED } from '../../http/egress.js';
+import { outboundContext } from '../../observability/outbound-http.js';
 import { SecretOpenError, type SecretBox } from '../../common/secret-box.js';
 import { pspSecretContext, type PspSecretField } from '../../psp/payment-service-provider.entity.js';
 import type { CollectionConnector, CollectionRequest, ConfirmOutcome, RequestOutcome } from './collection-connector.js';
@@ -17,6 +18,8 @@ export interface QmoneySettings {
   loginPasswordSealed: string;
   basicTokenSealed: string;
   timeoutMs: number;
+  /** The PSP's name, for the outbound-call metrics. */
+  pspName?: string;
 }
 
 interface CachedToken {
@@ -52,6 +55,7 @@ export class QmoneyConnector implements CollectionConnector {
     http: Got,
   ) {
     this.http = http.extend({
+      ...outboundContext('qmoney', settings.pspName ?? 'qmoney'),
       prefixUrl: settings.baseUrl,
       timeout: { request: settings.timeoutMs },
       retry: { limit: 0 },

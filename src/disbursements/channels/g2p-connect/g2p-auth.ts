@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Got } from 'got';
+import { outboundContext } from '../../../observability/outbound-http.js';
 import type { G2pChannelRuntime } from './g2p-connect.types.js';
 
 /**
@@ -58,7 +59,7 @@ export class BearerTokenCache {
     if (auth.scope) form.scope = auth.scope;
     let response;
     try {
-      response = await this.http.post(auth.tokenUrl, { form, timeout: { request: apiTimeoutMs }, retry: { limit: 0 }, throwHttpErrors: false, responseType: 'text' });
+      response = await this.http.post(auth.tokenUrl, { ...outboundContext('g2p-oauth', channel.name), form, timeout: { request: apiTimeoutMs }, retry: { limit: 0 }, throwHttpErrors: false, responseType: 'text' });
     } catch (error) {
       throw new G2pAuthError(`the token endpoint did not answer: ${(error as Error).message}`);
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RequestError, type Got } from 'got';
+import { outboundContext } from '../../../observability/outbound-http.js';
 import type { Container } from '../../../container.js';
 import { EGRESS_REFUSED, Egress } from '../../../http/egress.js';
 import { BearerTokenCache, G2pAuthError } from './g2p-auth.js';
@@ -137,6 +138,7 @@ export class G2pConnectClient {
     );
     try {
       const response = await this.http.post(url, {
+        ...outboundContext('g2p-connect', channel.name),
         body: signed.body,
         headers: { 'content-type': 'application/json', ...signed.headers, ...(authorization ? { authorization } : {}) },
         timeout: { request: apiTimeoutMs },

@@ -1,4 +1,5 @@
 import { HTTPError, RequestError, TimeoutError, type Got } from 'got';
+import { outboundContext } from '../../../observability/outbound-http.js';
 import type { BankConnector, BankPayment, BlockFundsResult, FundsAvailability, PaymentAcknowledgement } from '../bank-connector.js';
 import { BankUnavailableError } from '../bank-connector.js';
 import type * as Wire from './example-bank.wire.js';
@@ -56,7 +57,7 @@ export class ExampleBankConnector implements BankConnector {
 
   private async post<T>(path: string, json: unknown): Promise<T> {
     try {
-      return await this.http.post(`${this.baseUrl}/${path}`, { json, timeout: { request: this.timeoutMs }, retry: { limit: 0 } }).json<T>();
+      return await this.http.post(`${this.baseUrl}/${path}`, { ...outboundContext('sponsor-bank', this.bankCode), json, timeout: { request: this.timeoutMs }, retry: { limit: 0 } }).json<T>();
     } catch (error) {
       if (error instanceof TimeoutError) {
         throw new BankUnavailableError(this.bankCode, 'TIMEOUT', `Example Bank did not answer ${path} within ${this.timeoutMs} ms`);
