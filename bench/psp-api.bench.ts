@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { build, startArgs } from '../scripts/build.js';
+import { build, startArgs } from '../scripts/build.mjs';
 import { AuthService } from '../src/auth/auth.service.js';
 import { Role } from '../src/auth/role.js';
 import { UserService } from '../src/auth/user.service.js';

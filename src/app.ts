@@ -1,7 +1,7 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthService } from './auth/auth.service.js';
 import { ensureFirstAdmin } from './auth/bootstrap-admin.js';
+import { SessionRevocations } from './auth/session-revocations.js';
 import type { Config } from './config.js';
 import { Container } from './container.js';
 import { openDatabase } from './db/database.js';
@@ -13,13 +13,22 @@ import { createApollo, graphqlRoutes } from './graphql/graphql.route.js';
 import { buildHelaSchema } from './graphql/schema.js';
 import type { Route } from './http/route.js';
 import { startBackground } from './jobs/background.js';
+import { CorsPolicy } from './http/cors.js';
+import { listen } from './http/listen.js';
 import { createHttpServer } from './http/server.js';
+import { startOpsServer } from './observability/ops-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { describeDemo, seedDemoData } from './registry/demo-data.js';
+import { JobQueue } from './jobs/job-queue.js';
+import { Metrics } from './observability/metrics.js';
+import { metricsRoute } from './observability/metrics.route.js';
+import { probeRoutes, Readiness } from './observability/probes.js';
 
 export interface App {
   /** Base URL the server listens on, e.g. http://127.0.0.1:4000 */
   url: string;
+  /** The METRICS_PORT listener's /metrics, when one is configured. */
+  metricsUrl?: string;
   container: Container;
   close(): Promise<void>;
 }
@@ -34,10 +43,16 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     for (const startable of started.reverse()) await startable.stop();
   };
   try {
+    const revocations = container.get(SessionRevocations);
+    await revocations.start();
+    started.push(revocations);
     const schema = await buildHelaSchema(container);
     const apollo = await createApollo(schema, config, log);
+    const readiness = new Readiness(db.orm, db.migrations, container.get(JobQueue));
+    const metrics = container.get(Metrics);
     const routes: Route[] = [
-      healthRoute(container),
+      ...probeRoutes(readiness),
+      ...(config.metrics.token ? [metricsRoute(metrics, config.metrics.token)] : []),
       ...graphqlRoutes(apollo, db.orm, container.get(AuthService)),
       ...routeFactories.flatMap((factory) => factory(container)),
     ];
@@ -51,15 +66,21 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     await ensureFirstAdmin(container);
     const background = await startBackground(container, backgroundWorkers);
     started.push({ start: async () => {}, stop: () => background.stop() }); // stopped first: workers before simulators
-    const server = createHttpServer(routes, config.limits.bodyBytes, log);
-    await listen(server, config.port, config.host);
+    const ops = await startOpsServer(container, readiness, metrics);
+    if (ops) started.push(ops);
+    const server = createHttpServer(routes, config.limits.bodyBytes, log, config.corsOrigins.length ? new CorsPolicy(config.corsOrigins) : undefined);
+    await listen(server, config.port, config.host, 'PORT');
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}`;
-    log.info({ url: `${url}/graphql` }, 'Hela is serving GraphQL');
+    log.info({ url: `${url}/graphql`, metrics: ops?.url ?? (config.metrics.token ? `${url}/metrics` : undefined) }, 'Hela is serving GraphQL');
     return {
       url,
+      metricsUrl: ops?.url,
       container,
       async close() {
+        // /readyz answers 503 from now on; a load balancer that polls it stops sending before the server closes.
+        readiness.draining = true;
+        if (config.shutdownDelayMs) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
         // Requests in flight finish; idle keep-alive connections would otherwise hold close() open.
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
@@ -74,39 +95,4 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     await db.close();
     throw error;
   }
-}
-
-const HEALTH_TIMEOUT_MS = 3_000;
-
-/** 200 only when the database answers a query. */
-function healthRoute(container: Container): Route {
-  return {
-    method: 'GET',
-    path: '/healthz',
-    async handle() {
-      let timer: NodeJS.Timeout | undefined;
-      // A database that hangs rather than refuses must not hang the probe too.
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('health check timed out')), HEALTH_TIMEOUT_MS);
-      });
-      try {
-        await Promise.race([container.orm.em.getConnection().execute('select 1'), timeout]);
-        return { status: 200, body: { status: 'ok' } };
-      } catch {
-        return { status: 503, body: { status: 'database unavailable' } };
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-  };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { SecretKeys } from './common/secret-box.js';
 
 /**
@@ -14,14 +15,21 @@ export interface Config {
   dataDir: string;
   dbPoolMax: number;
   logLevel: string;
-  jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number; clockSkewSeconds: number };
+  /** `issuer` and `audience` go into every access token as `iss` / `aud` and are checked on every one. */
+  jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number; clockSkewSeconds: number };
+  /**
+   * Browser origins besides Hela's own that may call it with credentials (CORS), e.g. an openIMIS front
+   * end on another host. Cookie-authenticated mutations from any other origin are refused.
+   */
+  corsOrigins: string[];
   bcryptCost: number;
   login: { maxFailures: number; lockSeconds: number };
   admin: { username: string; password?: string };
   /** AES-256-GCM key (32 bytes, base64 or hex) for secrets at rest: PSP PINs, channel keys. */
   /** SECRET_KEY seals; SECRET_KEY_PREVIOUS keys still open values sealed before a rotation (re-sealed at start). */
   secretKeys: SecretKeys;
-  limits: { bodyBytes: number; depth: number; cost: number; aliases: number; tokens: number; directives: number };
+  /** `stringBytes`: the largest single string value a GraphQL request may carry (src/graphql/string-size-limit.ts). */
+  limits: { bodyBytes: number; stringBytes: number; depth: number; cost: number; aliases: number; tokens: number; directives: number };
   otp: { ttlSeconds: number; maxAttempts: number };
   workers: { enabled: boolean };
   /** pg-boss: its own connection pool, beside the ORM's. */
@@ -42,6 +50,8 @@ export interface Config {
   /** In-process partner simulators for the demo; `qmoneyPort` 0 picks a free port. */
   simulators: { enabled: boolean; qmoneyPort: number };
   exampleBank: { url: string; timeoutMs: number };
+  /** The egress policy of every outbound call (src/http/egress.ts): loopback and private addresses only when allowed. */
+  outbound: { allowPrivate: boolean };
   sponsorBank: {
     /** Bearer tokens banks present on POST /banks/:bankCode/statements, by bank code. */
     statementTokens: Record<string, string>;
@@ -60,6 +70,12 @@ export interface Config {
   seedDemo: boolean;
   /** Token buckets per principal and operation class (src/rate-limits); `perMinute` 0 turns a class off. */
   rateLimits: Record<'psp' | 'otp' | 'default' | 'anonymous', RateLimit>;
+  /** GET /metrics: on a listener of its own at `port`, and on the main port only behind `token`; off with neither. */
+  metrics: { port?: number; token?: string };
+  /** How long /readyz answers 503 on SIGTERM before the server stops taking requests (a load balancer's drain time). */
+  shutdownDelayMs: number;
+  /** OpenTelemetry traces, exported over OTLP; off unless an endpoint is set (the SDK reads the other OTEL_* variables). */
+  tracing: { otlpEndpoint?: string };
 }
 
 /** A bucket holds up to `burst` calls and refills at `perMinute`. */
@@ -71,6 +87,11 @@ export interface RateLimit {
 type Env = Record<string, string | undefined>;
 
 export class ConfigError extends Error {}
+
+/** A local `.env` (see .env.example) fills in what the environment does not set; every entry point reads it. */
+export function readDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
 
 function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
@@ -98,6 +119,23 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
+/** A postgres:// or postgresql:// URL with a database name; the message never repeats the value (it holds a password). */
+function postgresUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  // No host is fine: postgresql:///hela?host=/var/run/postgresql reaches a Unix socket.
+  if (!url || !['postgres:', 'postgresql:'].includes(url.protocol) || url.pathname.length < 2) {
+    throw new ConfigError(`${name} must be a PostgreSQL URL such as postgresql://user:password@host:5432/hela: correct it, or unset it to use the embedded database`);
+  }
+  return raw;
+}
+
 /** "EXAMPLE:token1,OTHER:token2" → { EXAMPLE: 'token1', OTHER: 'token2' }. */
 function tokenMap(env: Env, name: string): Record<string, string> {
   const raw = env[name];
@@ -108,6 +146,22 @@ function tokenMap(env: Env, name: string): Record<string, string> {
     return [code, token] as const;
   });
   return Object.fromEntries(entries);
+}
+
+/** "https://a.example, http://localhost:3000" → normalised origins (scheme://host[:port]). */
+function origins(env: Env, name: string): string[] {
+  return (env[name] ?? '').split(',').map((raw) => raw.trim()).filter(Boolean).map((raw) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError(`${name} must be comma-separated origins such as https://imis.example.org, got "${raw}"`);
+    }
+    if (!['http:', 'https:'].includes(url.protocol) || url.origin !== raw.replace(/\/$/, '').toLowerCase()) {
+      throw new ConfigError(`${name} must be comma-separated origins (scheme://host[:port], no path), got "${raw}"`);
+    }
+    return url.origin;
+  });
 }
 
 function decodeKey(name: string, raw: string): Buffer {
@@ -123,8 +177,15 @@ function decodeKey(name: string, raw: string): Buffer {
 function secret(env: Env, name: string, production: boolean): string | undefined {
   const raw = env[name];
   if (raw) return raw;
-  if (production) throw new ConfigError(`${name} is required when NODE_ENV=production`);
+  if (production) throw new ConfigError(`${name} is required when NODE_ENV=production: set it to a random key (openssl rand -hex 32) and keep it across restarts`);
   return undefined;
+}
+
+/** The demo users' passwords are published (docs/demo.md): on a production database they would be real accounts anyone can use. */
+function demoSeeding(env: Env, production: boolean): boolean {
+  const seed = bool(env, 'SEED_DEMO', false);
+  if (seed && production) throw new ConfigError('SEED_DEMO=true is refused when NODE_ENV=production: the demo users have published passwords');
+  return seed;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -133,6 +194,9 @@ export function loadConfig(env: Env = process.env): Config {
   const jwtSecret = secret(env, 'JWT_SECRET', production) ?? randomBytes(32).toString('hex');
   if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
   const secretKey = secret(env, 'SECRET_KEY', production);
+  const databaseUrl = postgresUrl(env, 'DATABASE_URL');
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters (openssl rand -hex 16)');
   const adminUsername = env.ADMIN_USERNAME || 'admin';
   if (!/^[\w.@+-]{3,150}$/.test(adminUsername)) {
     throw new ConfigError('ADMIN_USERNAME must be 3 to 150 letters, digits or . @ + - _');
@@ -146,17 +210,20 @@ export function loadConfig(env: Env = process.env): Config {
     nodeEnv,
     host: env.HOST || '127.0.0.1',
     port: int(env, 'PORT', 4000, 0, 65_535),
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl,
     dataDir: env.DATA_DIR || './data',
     dbPoolMax: int(env, 'DB_POOL_MAX', 10, 1),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     jwt: {
       secret: jwtSecret,
-      accessTtlSeconds: int(env, 'JWT_ACCESS_TTL_SECONDS', 86_400, 1),
+      issuer: env.JWT_ISSUER || 'hela',
+      audience: env.JWT_AUDIENCE || 'hela-api',
+      accessTtlSeconds: int(env, 'JWT_ACCESS_TTL_SECONDS', 900, 1),
       refreshTtlSeconds: int(env, 'JWT_REFRESH_TTL_SECONDS', 30 * 86_400, 1),
       // A large leeway would quietly disable expiry (RFC 7519 §4.1.4: "a few minutes" at most).
       clockSkewSeconds: int(env, 'JWT_CLOCK_SKEW_SECONDS', 60, 0, 300),
     },
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
     bcryptCost: int(env, 'BCRYPT_COST', 12, 4, 31),
     login: { maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1), lockSeconds: int(env, 'LOGIN_LOCK_SECONDS', 300, 1) },
     admin: { username: adminUsername, password: adminPassword },
@@ -166,8 +233,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     limits: {
       bodyBytes: int(env, 'MAX_BODY_BYTES', 1_048_576, 1024),
+      stringBytes: int(env, 'GRAPHQL_MAX_STRING_BYTES', 65_536, 256),
       depth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 1),
-      cost: int(env, 'GRAPHQL_MAX_COST', 5000, 1),
+      cost: int(env, 'GRAPHQL_MAX_COST', 10_000, 1),
       aliases: int(env, 'GRAPHQL_MAX_ALIASES', 15, 1),
       tokens: int(env, 'GRAPHQL_MAX_TOKENS', 2000, 1),
       directives: int(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 1),
@@ -185,6 +253,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     simulators: { enabled: bool(env, 'SIMULATORS_ENABLED', !production), qmoneyPort: int(env, 'QMONEY_SIMULATOR_PORT', nodeEnv === 'test' ? 0 : 4010) },
     exampleBank: { url: env.EXAMPLE_BANK_URL || 'http://127.0.0.1:8003', timeoutMs: int(env, 'EXAMPLE_BANK_TIMEOUT_MS', 10_000, 1) },
+    outbound: { allowPrivate: bool(env, 'OUTBOUND_ALLOW_PRIVATE', !production) },
     sponsorBank: {
       statementTokens: tokenMap(env, 'BANK_STATEMENT_TOKENS'),
       statementMaxBytes: int(env, 'BANK_STATEMENT_MAX_BYTES', 256 * 1024 * 1024, 1024),
@@ -198,7 +267,7 @@ export function loadConfig(env: Env = process.env): Config {
       failureWindowSeconds: int(env, 'ROUTING_FAILURE_WINDOW_SECONDS', 300, 1),
       failureThreshold: int(env, 'ROUTING_FAILURE_THRESHOLD', 5, 1),
     },
-    seedDemo: bool(env, 'SEED_DEMO', false),
+    seedDemo: demoSeeding(env, production),
     // Why these defaults: .env.example, "Rate limits".
     rateLimits: {
       psp: { perMinute: int(env, 'RATE_LIMIT_PSP_PER_MINUTE', 120), burst: int(env, 'RATE_LIMIT_PSP_BURST', 60, 1) },
@@ -206,5 +275,8 @@ export function loadConfig(env: Env = process.env): Config {
       default: { perMinute: int(env, 'RATE_LIMIT_DEFAULT_PER_MINUTE', 1200), burst: int(env, 'RATE_LIMIT_DEFAULT_BURST', 300, 1) },
       anonymous: { perMinute: int(env, 'RATE_LIMIT_ANONYMOUS_PER_MINUTE', 300), burst: int(env, 'RATE_LIMIT_ANONYMOUS_BURST', 60, 1) },
     },
+    metrics: { port: env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 0, 65_535) : undefined, token: metricsToken },
+    shutdownDelayMs: int(env, 'SHUTDOWN_DELAY_MS', production ? 5_000 : 0, 0, 120_000),
+    tracing: { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || undefined },
   });
 }

@@ -6,9 +6,10 @@ export type { Logger };
  * Structured JSON logs (to stdout unless a destination is given). Anything that might carry a
  * secret is redacted by path, so a careless `log.info({ input })` cannot leak a password, PIN, OTP or token.
  */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export function createLogger(level: string, destination?: DestinationStream, mixin?: () => Record<string, string>): Logger {
   const options = {
     level,
+    ...(mixin ? { mixin } : {}),
     base: { service: 'hela' },
     redact: {
       paths: [

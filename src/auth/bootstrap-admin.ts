@@ -1,17 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import type { Container } from '../container.js';
+import { StartupError } from '../startup/startup-error.js';
 import { AuthService } from './auth.service.js';
 import { Role } from './role.js';
 import { User } from './user.entity.js';
 
 /**
  * On first start (no admin at all) creates one from ADMIN_USERNAME / ADMIN_PASSWORD. Without a
- * password one is generated and printed once: it is not stored anywhere but as a bcrypt hash.
+ * password one is generated and printed once: it is not stored anywhere but as a bcrypt hash. Not in
+ * production, where stdout is JSON logs (and a password must never be in a log): there it must be set.
  */
 export async function ensureFirstAdmin(container: Container): Promise<void> {
   const em = container.orm.em.fork();
   if (await em.count(User, { roles: { $contains: [Role.ADMIN] } })) return;
   const { username, password } = container.config.admin;
+  if (!password && container.config.nodeEnv === 'production') {
+    throw new StartupError('ADMIN_PASSWORD: there is no administrator yet: set ADMIN_PASSWORD (8 to 72 bytes) for this first start; it is used only to create the first one');
+  }
   const chosen = password ?? randomBytes(12).toString('base64url');
   const passwordHash = await container.get(AuthService).passwords.hash(chosen);
   em.create(User, { username, roles: [Role.ADMIN], passwordHash });

@@ -8,6 +8,8 @@ import { ormConfig } from './mikro-orm.config.js';
 export interface Database {
   orm: MikroORM;
   url: string;
+  /** Migrations recorded as applied once this process applied what was pending: /readyz checks they still are. */
+  migrations: number;
   close(): Promise<void>;
 }
 
@@ -23,8 +25,10 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     log.info({ dataDir: config.dataDir, url }, 'embedded PostgreSQL (PGlite) started; other processes (npm run worker) connect with DATABASE_URL set to this url');
   }
   const orm = await MikroORM.init(ormConfig(url, config.dbPoolMax));
+  let migrations: number;
   try {
     await orm.migrator.up();
+    migrations = (await orm.migrator.getExecuted()).length;
   } catch (error) {
     await orm.close(true);
     await embedded?.stop();
@@ -33,6 +37,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   return {
     orm,
     url,
+    migrations,
     async close() {
       await orm.close(true);
       await embedded?.stop();

@@ -196,7 +196,9 @@ export class BatchWorker implements BackgroundWorker {
   /**
    * After a refusal that may pass (a NACK, a 4xx, a transient batch `rjct`): the batch is sent again after a
    * backoff, same reference ids, its payments PENDING again; or, after the configured attempts, ERROR.
-   * Conditional on the batch still being where the refusal found it, with the same message_id.
+   * Conditional on the batch still being where the refusal found it, with the same message_id. A callback's
+   * refusal may overtake the payer's own ack of the send (the payer calls back before our HTTP response is
+   * read), so it also takes a batch still SENDING; the sender's later ACK update then matches nothing.
    */
   private async resend(batch: ClaimedBatch, from: 'SENDING' | 'SENT', refusal: { code: string; message: string; httpStatus?: number }): Promise<void> {
     const { maxSendAttempts, retryBaseSeconds } = this.container.config.disbursements;
@@ -206,7 +208,7 @@ export class BatchWorker implements BackgroundWorker {
       `update disbursement_batches set status = $3, lease_until = null, last_error = $4,
               next_attempt_at = case when $3 = 'RETRY' then now() + make_interval(secs => $5) end, updated_at = now()
         where id = $1 and message_id = $2 and status = any($6::text[])`,
-      [batch.id, batch.message_id, giveUp ? 'ERROR' : 'RETRY', `${refusal.code}: ${refusal.message}`, delay, from === 'SENDING' ? ['SENDING'] : ['SENT', 'UNKNOWN']],
+      [batch.id, batch.message_id, giveUp ? 'ERROR' : 'RETRY', `${refusal.code}: ${refusal.message}`, delay, from === 'SENDING' ? ['SENDING'] : ['SENDING', 'SENT', 'UNKNOWN']],
     );
     if (!moved.rowCount) return;
     await this.db.query(`update disbursement_payments set status = 'PENDING', updated_at = now() where batch_id = $1 and status = 'SENT'`, [batch.id]);

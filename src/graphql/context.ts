@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestCredentials } from '../auth/auth-cookies.js';
 import type { Role } from '../auth/role.js';
 import type { DomainError } from '../common/domain-error.js';
 import type { Logger } from '../logger.js';
+import type { GraphqlOutcome } from '../observability/graphql-metrics.plugin.js';
 
 export interface AuthUser {
   id: string;
@@ -15,6 +17,14 @@ export interface Context {
   user?: AuthUser;
   /** Why a presented token was refused; surfaced only when an operation needs authentication. */
   authError?: DomainError;
+  /** What the HTTP request carried (see auth/auth-cookies.ts), and the cookies the response sets. */
+  http: {
+    credentials: RequestCredentials;
+    origin?: string;
+    host?: string;
+    secureCookies: boolean;
+    setCookies: string[];
+  };
   requestId: string;
   log: Logger;
   /** The TCP peer's address (never X-Forwarded-For): what anonymous calls are rate limited by. */
@@ -25,4 +35,6 @@ export interface Context {
   auditEntity?: { type: string; id: string };
   /** Set by a resolver whose service already wrote the audit event (in its own statement): no second one. */
   auditRecorded?: boolean;
+  /** Filled as the request runs (one object, shared by Apollo's copies of the context): operation, outcome code. */
+  readonly outcome: GraphqlOutcome;
 }

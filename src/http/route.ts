@@ -19,8 +19,10 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | string[]>;
   body?: string | Buffer | object;
+  /** Added to the request's log line (e.g. GraphQL's operation, user id and outcome code); never a secret. */
+  logFields?: Record<string, string | undefined>;
 }
 
 /** A plain REST endpoint beside GraphQL: health, partner callbacks, bank statement uploads. */
@@ -28,6 +30,8 @@ export interface Route {
   method: 'GET' | 'POST';
   /** Exact, or with `:name` segments such as `/g2p/:channelId/on-disburse`. */
   path: string;
+  /** Probes and scrapes: their request lines are logged at debug, not info. */
+  quiet?: boolean;
   /** Overrides the server's body limit for this route (e.g. bulk CSV uploads). */
   maxBodyBytes?: number;
   handle(request: HttpRequest): Promise<HttpResponse>;

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
+import { httpRequestSeconds } from '../observability/process-metrics.js';
+import type { CorsPolicy } from './cors.js';
 import type { HttpRequest, HttpResponse, Route } from './route.js';
 
 export class PayloadTooLargeError extends Error {}
@@ -26,7 +28,7 @@ const REQUEST_ID = /^[\w.:-]{1,64}$/;
  * A small HTTP front: body size limit (413 before anything is parsed), request ids, JSON logs,
  * and dispatch to routes. GraphQL is one route among them.
  */
-export function createHttpServer(routes: Route[], bodyLimit: number, log: Logger): Server {
+export function createHttpServer(routes: Route[], bodyLimit: number, log: Logger, cors?: CorsPolicy): Server {
   const compiled = routes.map(compile);
   return createServer((req, res) => {
     const header = req.headers['x-request-id'];
@@ -36,17 +38,26 @@ export function createHttpServer(routes: Route[], bodyLimit: number, log: Logger
     // A silent logger's children are silent too: skip building one per request.
     const reqLog = log.level === 'silent' ? log : log.child({ requestId });
     const url = parseUrl(req.url);
-    const handled = url ? handle(req, url, compiled, bodyLimit, requestId, reqLog) : Promise.resolve(BAD_URL);
+    const origin = req.headers.origin;
+    const matched: Matched = {};
+    let handled: Promise<HttpResponse>;
+    if (!url) handled = Promise.resolve(BAD_URL);
+    else if (req.method === 'OPTIONS' && cors) handled = Promise.resolve(cors.preflight(origin));
+    else handled = handle(req, url, compiled, bodyLimit, requestId, reqLog, matched);
     handled
-      .catch((error) => {
+      .catch((error): HttpResponse => {
         reqLog.error({ err: error }, 'request failed');
         return { status: 500, body: { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
       })
       .then((response) => {
-        send(res, response);
+        send(res, cors ? { ...response, headers: { ...cors.headers(origin), ...response.headers } } : response);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        // The route's pattern, never the path itself: a path can hold ids.
+        httpRequestSeconds.observe({ route: matched.route?.path ?? 'unmatched', method: req.method ?? 'GET', status: response.status }, seconds);
         // One line per request. The path only: a query string may carry a token or a GraphQL document.
-        const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
-        reqLog.info({ method: req.method, path: url?.pathname, status: response.status, ms }, 'request');
+        const line = { method: req.method, path: url?.pathname, status: response.status, ms: Math.round(seconds * 1e5) / 100, ...response.logFields };
+        if (matched.route?.quiet) reqLog.debug(line, 'request');
+        else reqLog.info(line, 'request');
       });
   });
 }
@@ -67,12 +78,18 @@ function parseUrl(raw = '/'): RequestUrl | undefined {
   }
 }
 
-async function handle(req: IncomingMessage, url: RequestUrl, routes: CompiledRoute[], bodyLimit: number, requestId: string, log: Logger): Promise<HttpResponse> {
+/** The route a request was dispatched to, for its metrics and log line. */
+interface Matched {
+  route?: Route;
+}
+
+async function handle(req: IncomingMessage, url: RequestUrl, routes: CompiledRoute[], bodyLimit: number, requestId: string, log: Logger, matched: Matched): Promise<HttpResponse> {
   const method = req.method ?? 'GET';
   const pathMatches = routes.filter((r) => r.pattern.test(url.pathname));
   if (pathMatches.length === 0) return { status: 404, body: { error: 'Not found' } };
   const match = pathMatches.find((r) => r.route.method === method || (method === 'HEAD' && r.route.method === 'GET'));
   if (!match) return { status: 405, headers: { allow: [...new Set(pathMatches.map((r) => r.route.method))].join(', ') }, body: { error: 'Method not allowed' } };
+  matched.route = match.route;
   let body: Buffer;
   const limit = match.route.maxBodyBytes ?? bodyLimit;
   try {

@@ -1,8 +1,15 @@
 import { PgBoss, type Job, type Queue, type SendOptions, type WorkOptions } from 'pg-boss';
+import type { Pool } from 'pg';
 import type { Container } from '../container.js';
 import type { Logger } from '../logger.js';
 
 export type { Job };
+
+/** PGlite says so in version(), also when reached over DATABASE_URL from another process. */
+async function isEmbedded(orm: Container['orm']): Promise<boolean> {
+  const [{ version }] = await orm.em.getConnection().execute<Array<{ version: string }>>('select version() as version');
+  return version.includes('PGlite');
+}
 
 /**
  * pg-boss in its own schema (`pgboss`) on the application's database, on a small pool of its own.
@@ -18,6 +25,15 @@ export class JobQueue {
     this.log = container.log.child({ component: 'jobs' });
   }
 
+  get started(): boolean {
+    return this.boss !== undefined;
+  }
+
+  /** pg-boss's connection pool, for the pool metrics; undefined while stopped. */
+  pool(): Pick<Pool, 'totalCount' | 'idleCount' | 'waitingCount'> | undefined {
+    return (this.boss?.getDb() as { pool?: Pool } | undefined)?.pool;
+  }
+
   /** Declares a queue; must be called before `start`. */
   define(name: string, options: Omit<Queue, 'name'> = {}): void {
     this.queues.set(name, options);
@@ -30,6 +46,12 @@ export class JobQueue {
       connectionString: orm.config.get('clientUrl'),
       schema: 'pgboss',
       max: config.jobs.poolMax,
+      // The embedded PGlite serves every connection in one session: while a transaction is open (a bulk
+      // import can hold one for a minute) every other query waits its turn, so the workers' polls fill the
+      // pool and the next checkout waits for a free connection. pg-boss's default 10 s limit on that wait
+      // turned each long import into "job queue error" stacks. Waiting is how this database works, not a
+      // fault: no limit there, as in the ORM's pool. Real PostgreSQL keeps the 10 s.
+      ...((await isEmbedded(orm)) ? { connectionTimeoutMillis: 0 } : {}),
       application_name: 'hela-jobs',
       supervise: config.workers.enabled,
       schedule: config.workers.enabled,
@@ -49,12 +71,12 @@ export class JobQueue {
   }
 
   send(name: string, data: object, options: SendOptions = {}): Promise<string | null> {
-    return this.started().send(name, data, options);
+    return this.running().send(name, data, options);
   }
 
   /** Enqueues many jobs in one round trip. */
   async sendMany(name: string, jobs: { data: object; singletonKey?: string; startAfter?: Date }[]): Promise<void> {
-    if (jobs.length) await this.started().insert(name, jobs);
+    if (jobs.length) await this.running().insert(name, jobs);
   }
 
   /**
@@ -64,12 +86,12 @@ export class JobQueue {
    */
   async work<T extends object>(name: string, concurrency: number, handler: (job: Job<T>) => Promise<void>): Promise<void> {
     const options: WorkOptions = { batchSize: Math.max(2, concurrency), burstWhenBatchFull: true, pollingIntervalSeconds: 0.5 };
-    await this.started().work<T>(name, options, async (jobs) => {
+    await this.running().work<T>(name, options, async (jobs) => {
       await Promise.all(jobs.map((job) => handler(job)));
     });
   }
 
-  private started(): PgBoss {
+  private running(): PgBoss {
     if (!this.boss) throw new Error('the job queue is not started');
     return this.boss;
   }

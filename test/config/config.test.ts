@@ -35,10 +35,27 @@ describe('configuration (src/config.ts) @smoke', () => {
       [{ ADMIN_USERNAME: 'a b' }, /ADMIN_USERNAME/],
       [{ RATE_LIMIT_PSP_BURST: '0' }, /RATE_LIMIT_PSP_BURST/],
       [{ RATE_LIMIT_OTP_PER_MINUTE: '-1' }, /RATE_LIMIT_OTP_PER_MINUTE/],
+      [{ DATABASE_URL: 'localhost:5432/hela' }, /DATABASE_URL must be a PostgreSQL URL/],
+      [{ DATABASE_URL: 'mysql://db/hela' }, /DATABASE_URL/],
+      [{ DATABASE_URL: 'postgresql://db:5432' }, /DATABASE_URL/],
+      [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN/],
+      [{ METRICS_PORT: 'ninety' }, /METRICS_PORT/],
+      [{ SHUTDOWN_DELAY_MS: '-5' }, /SHUTDOWN_DELAY_MS/],
     ];
     for (const [env, message] of cases) {
       expect(() => loadConfig(env), JSON.stringify(env)).to.throw(ConfigError, message);
     }
+  });
+
+  it('accepts PostgreSQL URLs (a Unix socket too), and drains 5 s before closing in production only', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql:///hela?host=/var/run/postgresql' }).databaseUrl).to.equal('postgresql:///hela?host=/var/run/postgresql');
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/hela' }).databaseUrl).to.equal('postgres://u:p@db:5432/hela');
+    expect(loadConfig({}).shutdownDelayMs).to.equal(0);
+    expect(loadConfig(PRODUCTION).shutdownDelayMs).to.equal(5_000);
+    expect(loadConfig({}).metrics).to.deep.equal({ port: undefined, token: undefined });
+    expect(loadConfig({ METRICS_PORT: '9464' }).metrics.port).to.equal(9464);
+    expect(loadConfig({}).tracing.otlpEndpoint).to.equal(undefined);
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.otlpEndpoint).to.equal('http://collector:4318');
   });
 
   it('requires real secrets in production and turns the simulators off there', () => {

@@ -146,6 +146,22 @@ describe('disbursements: what payers reply, applied item by item', () => {
       expect((await batches(cycleId))[0].attempts).to.be.greaterThan(1);
     });
 
+    it('a transient rjct callback that overtakes the payer\'s ack (it calls back before it answers the send): the batch is still sent again and paid once', async () => {
+      sim.setFault('batch-rjct');
+      sim.setBatchRejectReason('rjct.message_ts.invalid');
+      sim.setDelay(1_500); // the refusal's callback goes out at once; the ack of the send comes 1.5 s later
+      const channelId = await createChannel(sim.url, { batchSize: 10 });
+      const { cycleId } = await approvedCycle(channelId, 2);
+      expectData(await send({ cycleId }));
+      const [batch] = await batches(cycleId);
+      await eventually(async () => expect((await integrationErrors({ batchId: batch.id })).map((e) => e.code)).to.include('rjct.message_ts.invalid'), 40_000);
+      sim.setFault('none');
+      sim.setDelay(0);
+      const rows = await allFinal(cycleId);
+      expect(rows.map((p) => p.status)).to.deep.equal(['PAID', 'PAID']);
+      for (const p of rows) expect(sim.ledger.get(p.id)).to.include({ timesPaid: 1, attempts: 1, transactionId: batch.id });
+    });
+
     it('a rjct callback with no message finds its batch by the echoed message_id; one that names no batch is acked and recorded', async () => {
       const { channelId, cycleId, batch } = await sentCycle(sim, 2);
       const anonymous = await postCallback(channelId, { header: rejectedHeader('rjct.errors.too_many') });

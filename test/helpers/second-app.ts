@@ -34,7 +34,7 @@ export async function raw(url: string, init: RequestInit = {}): Promise<RawRespo
 }
 
 /** A logger at `level` whose JSON lines are kept in `lines`, to assert on what gets logged. */
-export function capturedLog(level = 'debug'): { log: Logger; lines: string[] } {
+export function capturedLog(level = 'debug', mixin?: () => Record<string, string>): { log: Logger; lines: string[] } {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -42,5 +42,5 @@ export function capturedLog(level = 'debug'): { log: Logger; lines: string[] } {
       done();
     },
   });
-  return { log: createLogger(level, sink), lines };
+  return { log: createLogger(level, sink, mixin), lines };
 }

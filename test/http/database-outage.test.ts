@@ -45,14 +45,17 @@ describe('when the database stops answering @smoke', () => {
     await app?.close();
   });
 
-  it('GET /healthz answers 200 while the database answers, then 503', async () => {
-    const healthy = await raw(`${app!.url}/healthz`);
-    expect(healthy.status).to.equal(200);
-    expect(healthy.json).to.deep.equal({ status: 'ok' });
+  it('GET /readyz answers 200 while the database answers, then 503 naming the database; /healthz (liveness) stays 200', async () => {
+    const ready = await raw(`${app!.url}/readyz`);
+    expect(ready.status).to.equal(200);
+    expect(ready.json).to.deep.equal({ status: 'ready', checks: { draining: 'no', jobs: 'started', database: 'ok' } });
     await relay.cut();
-    const response = await raw(`${app!.url}/healthz`);
+    const response = await raw(`${app!.url}/readyz`);
     expect(response.status).to.equal(503);
-    expect(response.json).to.deep.equal({ status: 'database unavailable' });
+    expect(response.json).to.deep.equal({ status: 'not ready', checks: { draining: 'no', jobs: 'started', database: 'unavailable' } });
+    const live = await raw(`${app!.url}/healthz`);
+    expect(live.status).to.equal(200);
+    expect(live.json).to.deep.equal({ status: 'ok' });
   });
 
   it('GraphQL masks the failure as INTERNAL_SERVER_ERROR and logs its detail with the request id', async () => {

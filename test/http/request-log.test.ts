@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { App } from '../../src/app.js';
 import { testApp } from '../hooks.js';
 import { capturedLog, raw, startSecondApp } from '../helpers/second-app.js';
-import { createUser, Role } from '../helpers/users.js';
+import { createUser, login, Role } from '../helpers/users.js';
 
 const CANARY_PASSWORD = 'Canary-Pa55word-7f3e';
 const CANARY_TOKEN = 'canary.jwt.token-91c2';
@@ -46,7 +46,21 @@ describe('request logs: one JSON line per request with a request id, never a sec
       expect(entry).to.not.have.any.keys('body', 'query', 'variables', 'headers', 'url');
     }
     expect(requests[0]).to.include({ requestId: 'req-canary-login', method: 'POST', status: 200 });
+    // The operation (its root field), the caller and the outcome code, for GraphQL requests.
+    expect(requests[0]).to.include({ operation: 'tokenAuth', code: 'OK' });
+    expect(requests[2]).to.include({ operation: 'me', code: 'UNAUTHENTICATED' }).and.not.have.property('userId');
+    expect(requests[4]).to.include({ operation: '(invalid)', code: 'BAD_USER_INPUT' });
     expect(new Set(requests.map((entry) => entry.requestId)).size).to.equal(5);
+  });
+
+  it('names the signed-in user by id', async () => {
+    const user = await createUser([Role.ACCOUNTANT]);
+    const { token } = await login(user.username);
+    const before = lines.length;
+    await raw(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ me { id } }' }) });
+    const line = lines.slice(before).map((entry) => JSON.parse(entry)).find((entry) => entry.msg === 'request');
+    expect(line).to.include({ operation: 'me', code: 'OK', userId: user.id });
+    expect(JSON.stringify(line)).to.not.include(user.username);
   });
 
   it('stores neither the password nor the tokens in the database (a grep over every table)', async () => {

@@ -1,5 +1,6 @@
 import { BadInputError } from '../../common/domain-error.js';
 import type { Container } from '../../container.js';
+import { Egress } from '../../http/egress.js';
 import { PspKind, type PaymentServiceProvider } from '../../psp/payment-service-provider.entity.js';
 import { PspService } from '../../psp/psp.service.js';
 import type { CollectionConnector } from './collection-connector.js';
@@ -8,10 +9,12 @@ import { QmoneyConnector, type QmoneyTokenCache } from './qmoney.connector.js';
 /** Builds the connector a PSP row describes; Qmoney access tokens are shared process-wide. */
 export class CollectionConnectors {
   private readonly psps: PspService;
+  private readonly egress: Egress;
   private readonly qmoneyTokens: QmoneyTokenCache = new Map();
 
   constructor(container: Container) {
     this.psps = container.get(PspService);
+    this.egress = container.get(Egress);
   }
 
   /** `psp` must have its sealed secrets loaded (PspService.findCurrent does). */
@@ -25,6 +28,6 @@ export class CollectionConnectors {
     }
     // A changed PSP (new password, new URL) gets a new login rather than another PSP's token.
     const tokenKey = `${psp.uuid}@${psp.updatedAt.getTime()}`;
-    return new QmoneyConnector({ pspUuid: psp.uuid, tokenKey, baseUrl, account, loginUsername, pinSealed, loginPasswordSealed, basicTokenSealed, timeoutMs: psp.timeoutMs }, this.psps.secrets, this.qmoneyTokens);
+    return new QmoneyConnector({ pspUuid: psp.uuid, tokenKey, baseUrl, account, loginUsername, pinSealed, loginPasswordSealed, basicTokenSealed, timeoutMs: psp.timeoutMs, pspName: psp.name }, this.psps.secrets, this.qmoneyTokens, this.egress.http);
   }
 }

@@ -1,4 +1,6 @@
-import got, { RequestError, type Got } from 'got';
+import { RequestError, type Got } from 'got';
+import { EGRESS_REFUSED } from '../../http/egress.js';
+import { outboundContext } from '../../observability/outbound-http.js';
 import { SecretOpenError, type SecretBox } from '../../common/secret-box.js';
 import { pspSecretContext, type PspSecretField } from '../../psp/payment-service-provider.entity.js';
 import type { CollectionConnector, CollectionRequest, ConfirmOutcome, RequestOutcome } from './collection-connector.js';
@@ -16,6 +18,8 @@ export interface QmoneySettings {
   loginPasswordSealed: string;
   basicTokenSealed: string;
   timeoutMs: number;
+  /** The PSP's name, for the outbound-call metrics. */
+  pspName?: string;
 }
 
 interface CachedToken {
@@ -33,7 +37,7 @@ type Sent = Answer | { failure: 'unavailable' | 'unknown'; reason: string };
 /** Seconds of margin before a finite token expiry, as openIMIS does. */
 const EXPIRY_MARGIN_S = 60;
 /** Connection errors raised before any byte of the request could have been processed. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', EGRESS_REFUSED]);
 
 /**
  * Qmoney's HTTP API (openimis-mobile-payments.md §8): POST /login (Basic), /getMoney and
@@ -47,8 +51,11 @@ export class QmoneyConnector implements CollectionConnector {
     private readonly settings: QmoneySettings,
     private readonly secrets: SecretBox,
     private readonly tokens: QmoneyTokenCache,
+    /** Egress.http: the egress policy's got. */
+    http: Got,
   ) {
-    this.http = got.extend({
+    this.http = http.extend({
+      ...outboundContext('qmoney', settings.pspName ?? 'qmoney'),
       prefixUrl: settings.baseUrl,
       timeout: { request: settings.timeoutMs },
       retry: { limit: 0 },

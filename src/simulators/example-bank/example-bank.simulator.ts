@@ -44,7 +44,10 @@ export class ExampleBankSimulator {
 
   async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject); // a port in use fails the start instead of crashing the process
+      this.server!.listen(port, '127.0.0.1', () => resolve());
+    });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }

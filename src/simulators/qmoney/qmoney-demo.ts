@@ -3,6 +3,7 @@ import { User } from '../../auth/user.entity.js';
 import type { Container } from '../../container.js';
 import { PaymentServiceProvider, PspKind } from '../../psp/payment-service-provider.entity.js';
 import { PspService } from '../../psp/psp.service.js';
+import { portProblem } from '../../startup/startup-error.js';
 import type { Startable } from '../startable.js';
 import { QmoneySimulator } from './qmoney.simulator.js';
 
@@ -41,7 +42,9 @@ export function qmoneySimulatorStartable(container: Container): Startable | unde
   });
   return {
     async start() {
-      const url = await simulator.start(simulators.qmoneyPort, host);
+      const url = await simulator.start(simulators.qmoneyPort, host).catch((error: unknown) => {
+        throw portProblem(error, 'QMONEY_SIMULATOR_PORT', simulators.qmoneyPort, host) ?? error;
+      });
       container.get(QmoneySimulatorHost).simulator = simulator;
       container.log.info({ url, outbox: `${url}/outbox` }, 'Qmoney simulator started');
       if (container.config.seedDemo) await upsertDemoPsps(container, url);

@@ -3,6 +3,7 @@ import { BankConnectorFactory } from '../../../src/disbursements/sponsor-bank/ba
 import { ExampleBankConnector } from '../../../src/disbursements/sponsor-bank/example-bank/example-bank.connector.js';
 import { writeCamt053 } from '../../../src/disbursements/sponsor-bank/camt053/camt053.writer.js';
 import { utcToday } from '../../../src/disbursements/sponsor-bank/sponsor-bank.dates.js';
+import { Egress } from '../../../src/http/egress.js';
 import type { ExampleBankSimulator } from '../../../src/simulators/example-bank/example-bank.simulator.js';
 import { testApp } from '../../hooks.js';
 import { expectCode, expectData, gql } from '../../helpers/graphql.js';
@@ -138,7 +139,7 @@ describe('Bank statements as banks send them: many per file, multi-part, camt.05
   });
 
   it('refuses statements for accounts that are not sponsor accounts, of another bank, or of a second bank in one file; the rest applies', async () => {
-    testApp().container.get(BankConnectorFactory).register(new ExampleBankConnector(sim.url, 300, 'OTHERBANK'));
+    testApp().container.get(BankConnectorFactory).register(new ExampleBankConnector(testApp().container.get(Egress).http, sim.url, 300, 'OTHERBANK'));
     const other = await programmeAt(sim, '10.00', 'OTHERBANK');
     const text = [statementFor(p, [['D', ids[0], '100.00']]), statementFor(p, [], { account: 'NOT-A-SPONSOR-ACCOUNT' }), statementFor(other, [])].join('');
     const viaBank = await postStatement(text);

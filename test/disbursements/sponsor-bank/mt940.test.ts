@@ -72,6 +72,7 @@ describe('MT940 parser @smoke', () => {
     expect(parseAmount('1234.56', ',', 'GMD')).to.be.a('string');
     expect(parseAmount('500', ',', 'EUR')).to.match(/no decimal comma/);
     expect(parseAmount(',5', ',', 'EUR')).to.be.a('string');
+    expect(parseAmount('1,00', ',', 'XYZ')).to.match(/not an ISO 4217 currency/);
     expect([formatAmount(1000n, ',', 'JPY'), formatAmount(1234n, ',', 'KWD'), formatAmount(5n, '.', 'GMD')]).to.deep.equal(['1000,', '1,234', '0.05']);
   });
 

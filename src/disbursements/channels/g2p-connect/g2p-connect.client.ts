@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import got, { RequestError } from 'got';
+import { RequestError, type Got } from 'got';
+import { outboundContext } from '../../../observability/outbound-http.js';
 import type { Container } from '../../../container.js';
+import { EGRESS_REFUSED, Egress } from '../../../http/egress.js';
 import { BearerTokenCache, G2pAuthError } from './g2p-auth.js';
 import { buildDisburseRequest, buildTxnStatusRequest, type Envelope, G2pMessageError } from './g2p-messages.js';
 import { type Ack, batchRejection, describeRejection, isAck, isObject, parseAck, parseDisburseResponse, parseTxnStatusResponse } from './g2p-replies.js';
@@ -8,7 +10,7 @@ import { counterpartVerifyOptions, receivedSignature, signEnvelope, verifyEnvelo
 import type { DisburseBatch, DisburseOutcome, G2pChannelRuntime, StatusOutcome, StatusQuery } from './g2p-connect.types.js';
 
 /** Connection never established: nothing reached the receiver, so the send is definitely not processed. */
-const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', EGRESS_REFUSED]);
 
 type Exchange =
   | { kind: 'response'; status: number; body: string; headers: Record<string, string | string[] | undefined>; sentSignature?: string }
@@ -21,9 +23,13 @@ type Exchange =
  * Outcomes separate "definitely not processed" (REJECTED) from "maybe processed" (UNKNOWN).
  */
 export class G2pConnectClient {
-  readonly tokens = new BearerTokenCache();
+  readonly tokens: BearerTokenCache;
+  private readonly http: Got;
 
-  constructor(_container?: Container) {}
+  constructor(container: Container) {
+    this.http = container.get(Egress).http;
+    this.tokens = new BearerTokenCache(this.http);
+  }
 
   async disburse(channel: G2pChannelRuntime, batch: DisburseBatch, now = new Date()): Promise<DisburseOutcome> {
     const messageId = randomUUID();
@@ -131,7 +137,8 @@ export class G2pConnectClient {
       envelope,
     );
     try {
-      const response = await got.post(url, {
+      const response = await this.http.post(url, {
+        ...outboundContext('g2p-connect', channel.name),
         body: signed.body,
         headers: { 'content-type': 'application/json', ...signed.headers, ...(authorization ? { authorization } : {}) },
         timeout: { request: apiTimeoutMs },

@@ -1,4 +1,5 @@
-import got, { HTTPError, RequestError, TimeoutError } from 'got';
+import { HTTPError, RequestError, TimeoutError, type Got } from 'got';
+import { outboundContext } from '../../../observability/outbound-http.js';
 import type { BankConnector, BankPayment, BlockFundsResult, FundsAvailability, PaymentAcknowledgement } from '../bank-connector.js';
 import { BankUnavailableError } from '../bank-connector.js';
 import type * as Wire from './example-bank.wire.js';
@@ -10,6 +11,8 @@ import type * as Wire from './example-bank.wire.js';
  */
 export class ExampleBankConnector implements BankConnector {
   constructor(
+    /** Egress.http: the egress policy's got. */
+    private readonly http: Got,
     private readonly baseUrl: string,
     private readonly timeoutMs: number,
     /** Another code lets one more bank run the Example Bank's software (tests use it as a second bank). */
@@ -54,7 +57,7 @@ export class ExampleBankConnector implements BankConnector {
 
   private async post<T>(path: string, json: unknown): Promise<T> {
     try {
-      return await got.post(`${this.baseUrl}/${path}`, { json, timeout: { request: this.timeoutMs }, retry: { limit: 0 } }).json<T>();
+      return await this.http.post(`${this.baseUrl}/${path}`, { ...outboundContext('sponsor-bank', this.bankCode), json, timeout: { request: this.timeoutMs }, retry: { limit: 0 } }).json<T>();
     } catch (error) {
       if (error instanceof TimeoutError) {
         throw new BankUnavailableError(this.bankCode, 'TIMEOUT', `Example Bank did not answer ${path} within ${this.timeoutMs} ms`);

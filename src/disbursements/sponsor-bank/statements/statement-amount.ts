@@ -1,4 +1,4 @@
-import { minorUnits } from './minor-units.js';
+import { isCurrency, minorUnits } from '../../../common/currency.js';
 
 /** At most 15 significant digits, as both MT940 (15d) and ISO 20022 amounts allow. */
 const MAX_DIGITS = 15;
@@ -14,6 +14,7 @@ export function parseAmount(text: string, separator: ',' | '.', currency: string
   const at = text.indexOf(separator);
   const whole = at < 0 ? text : text.slice(0, at);
   const fraction = at < 0 ? '' : text.slice(at + 1);
+  if (!isCurrency(currency)) return `"${currency}" is not an ISO 4217 currency code`;
   if (separator === ',' && at < 0) return `amount "${text}" has no decimal comma`;
   if (!/^\d+$/.test(whole) || !/^\d*$/.test(fraction)) return `amount "${text}" is not digits with one decimal ${separator === ',' ? 'comma' : 'point'}`;
   const decimals = minorUnits(currency);
