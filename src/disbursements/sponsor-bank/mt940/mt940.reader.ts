@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import { parseAmount } from '../statements/statement-amount.js';
 import { StatementAssembler } from '../statements/statement-assembler.js';
 import { nearestDate, swiftDate } from '../statements/statement-dates.js';
@@ -15,11 +16,17 @@ const END = /^-(?:XXX|\})?\s*(?:\{5:.*)?$/;
 const BLOCK = /^\{[1-5]:/;
 /** Rabobank's first line. */
 const RABOBANK_PREAMBLE = /^:940:\s*$/;
-// SOH/ETX framing and other C0 controls (tab excepted), and a byte-order mark.
+// SOH/ETX framing and other C0 controls (tab excepted), and a byte-order mark: removed from the text as it comes.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufeff]/;
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufeff]/g;
+const HASH_FLUSH = 1 << 16;
+
+/** Text without framing control characters (checked once per chunk: most have none). */
+export function withoutControls(text: string): string {
+  return CONTROL.test(text) ? text.replace(CONTROLS, '') : text;
+}
 const BALANCE = /^([CD])(\d{6})([A-Z]{3})([\d,]+)$/;
 // value date, entry date (MMDD or four spaces), mark, funds code, amount, type (N/F/S + 3, spaces kept), references
 const STATEMENT_LINE = /^(\d{6})(\d{4}| {4})?(RC|RD|C|D)([A-Z])?(\d[\d,]*)([NFS][A-Z0-9 ]{3})(.*)$/;
@@ -57,14 +64,19 @@ export class Mt940Reader {
   /** A statement was refused: its remaining lines are skipped until the next :20:. */
   private skipping = false;
   private readonly assembler: StatementAssembler;
+  /** The statement's lines as read (framing dropped, line ends normalised) are its content hash. */
+  private hash?: Hash;
+  private hashParts: string[] = [];
+  private hashLength = 0;
 
   constructor(sink: StatementSink) {
-    this.assembler = new StatementAssembler(sink);
+    this.assembler = new StatementAssembler(sink, false);
   }
 
+  /** One line, its control characters already removed (`withoutControls`). */
   push(raw: string): void {
     this.lineNo++;
-    let line = CONTROL.test(raw) ? raw.replace(CONTROLS, '') : raw;
+    let line = raw;
     if (BLOCK.test(line)) {
       // SWIFT blocks {1:…}{2:…}{4: — the statement text follows "{4:" when it is on the same line.
       const block4 = line.indexOf('{4:');
@@ -73,16 +85,45 @@ export class Mt940Reader {
     }
     const text = line.charCodeAt(0) === 0x3a /* : */ ? line : line.trimStart();
     const tag = text.charCodeAt(0) === 0x3a ? TAG.exec(text) : null;
-    if (tag && (text === line || KNOWN_TAGS.has(tag[1]))) return this.startField(tag[1], tag[2]);
+    if (tag && (text === line || KNOWN_TAGS.has(tag[1]))) {
+      this.startField(tag[1], tag[2]);
+      return this.hashLine(text);
+    }
     if (text === '') {
       // Blank lines inside :86: keep the bank's layout (ASN writes six lines, some empty); elsewhere they are noise.
-      if (this.field?.tag === '86' && !this.skipping) this.field.lines.push('');
+      if (this.field?.tag === '86' && !this.skipping) {
+        this.field.lines.push('');
+        this.hashLine('');
+      }
       return;
     }
     if (END.test(text)) return this.endMessage();
     if (RABOBANK_PREAMBLE.test(text)) return;
     if (!this.field || this.skipping) return; // bank preamble lines (ABNANL2A, 940, 0000 01INGBNL2A…) or a refused statement
-    this.field.lines.push(line.trimEnd());
+    const kept = line.trimEnd();
+    this.field.lines.push(kept);
+    this.hashLine(kept);
+  }
+
+  private hashLine(line: string): void {
+    if (!this.statement || this.skipping) return;
+    this.hashParts.push(line, '\n');
+    this.hashLength += line.length + 1;
+    if (this.hashLength > HASH_FLUSH) this.flushHash();
+  }
+
+  private flushHash(): void {
+    this.hash ??= createHash('sha256');
+    this.hash.update(this.hashParts.join(''));
+    this.hashParts = [];
+    this.hashLength = 0;
+  }
+
+  private contentHash(): string {
+    this.flushHash();
+    const digest = this.hash!.digest('hex');
+    this.hash = undefined;
+    return digest;
   }
 
   end(): void {
@@ -103,6 +144,9 @@ export class Mt940Reader {
     if (tag === '20') {
       this.closeStatement(`truncated: a new :20: at line ${this.lineNo} before the :62F: closing balance`);
       this.skipping = false;
+      this.hash = undefined;
+      this.hashParts = [];
+      this.hashLength = 0;
       this.statement = { header: { format: 'MT940', line: this.lineNo }, begun: false, narrated: false };
     } else if (!this.statement && !this.skipping) {
       this.skipping = true;
@@ -124,7 +168,7 @@ export class Mt940Reader {
     this.statement = undefined;
     if (!statement) return;
     if (!statement.closing) return this.refuse(new Mt940FormatError(truncated, statement.header.line), statement);
-    this.assembler.end(statement.closing, statement.closingLine!);
+    this.assembler.end(statement.closing, statement.closingLine!, this.contentHash());
   }
 
   private flushField(): void {

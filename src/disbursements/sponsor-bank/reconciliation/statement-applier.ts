@@ -61,6 +61,8 @@ interface Chain {
   last?: StatementSummary;
   results: StatementResult[];
   refusal?: DomainError;
+  /** A part's entries are being staged (a COPY may be open on the connection). */
+  staging: boolean;
 }
 
 type Event =
@@ -162,7 +164,7 @@ export class StatementApplier implements AsyncStatementSink {
     this.chain = undefined;
     if (!chain) return;
     // A COPY still in flight cannot take a ROLLBACK after it: then the connection is dropped, which rolls back.
-    if (this.current?.writer) return chain.client.release(true);
+    if (chain.staging) return chain.client.release(true);
     await chain.client.query('rollback').catch(() => {});
     chain.client.release();
   }
@@ -172,10 +174,10 @@ export class StatementApplier implements AsyncStatementSink {
     const chain = this.chain;
     const continuing = chain?.last !== undefined && continues(chain.last, header);
     if (chain && !continuing) await this.closeChain();
-    const broken = this.brokenPart;
+    const before = this.brokenPart;
     this.brokenPart = undefined;
-    if (!continuing && broken && header.opening.intermediate && (!broken.account || broken.account === header.account)) {
-      if (!statement.refused) refuse(statement, new StatementChainError(`Not applied: the part before it in this file was refused (${broken.error.message})`, header.line));
+    if (!continuing && before && header.opening.intermediate && (!before.account || before.account === header.account)) {
+      if (!statement.refused) refuse(statement, new StatementChainError(`Not applied: the part before it in this file was refused (${before.error.message})`, header.line));
       return;
     }
     if (statement.refused) {
@@ -201,6 +203,7 @@ export class StatementApplier implements AsyncStatementSink {
       }
     }
     statement.writer = this.context.embedded ? new InsertStaging(current.client) : new CopyStaging(current.client);
+    current.staging = true;
   }
 
   private async completed(statement: Statement, summary: StatementSummary): Promise<void> {
@@ -209,6 +212,7 @@ export class StatementApplier implements AsyncStatementSink {
     await this.stage(statement);
     await statement.writer!.finish();
     statement.writer = undefined;
+    chain.staging = false;
     chain.last = summary;
     if (chain.refusal) {
       refuse(statement, this.chainRefused(chain));
@@ -225,6 +229,7 @@ export class StatementApplier implements AsyncStatementSink {
       statement.rows = [];
       await statement.writer.finish();
       statement.writer = undefined;
+      statement.chain!.staging = false;
     }
     const chain = this.chain;
     this.brokenPart = { account: refusal.header.account, error: refusal.error };
@@ -244,7 +249,7 @@ export class StatementApplier implements AsyncStatementSink {
 
   private async openChain(account: SponsorBankAccount): Promise<Chain> {
     const client = await this.context.bulk.connect();
-    const chain: Chain = { client, account, results: [] };
+    const chain: Chain = { client, account, results: [], staging: false };
     this.chain = chain;
     await client.query('begin');
     // One reconciliation per account at a time: a disbursement can never be paid by two statements at once.

@@ -22,7 +22,11 @@ export class StatementAssembler {
   private hashParts: string[] = [];
   private hashLength = 0;
 
-  constructor(private readonly sink: StatementSink) {}
+  /** `hashEntries` false: the reader hashes what it read itself (MT940 its lines) and hands the hash to `end`. */
+  constructor(
+    private readonly sink: StatementSink,
+    private readonly hashEntries = true,
+  ) {}
 
   get open(): boolean {
     return this.header !== undefined;
@@ -40,10 +44,10 @@ export class StatementAssembler {
     this.header = header;
     this.credits = this.debits = 0n;
     this.count = 0;
-    this.hash = createHash('sha256');
+    this.hash = this.hashEntries ? createHash('sha256') : undefined;
     this.hashParts = [];
     this.hashLength = 0;
-    this.addHash(`${header.format}|${header.reference}|${header.account}|${header.statementNumber}|${header.sequenceNumber}|${balanceKey(header.opening)}\n`);
+    if (this.hashEntries) this.addHash(`${header.format}|${header.reference}|${header.account}|${header.statementNumber}|${header.sequenceNumber}|${balanceKey(header.opening)}\n`);
     this.sink.begin(header);
   }
 
@@ -51,11 +55,11 @@ export class StatementAssembler {
     this.count = entry.sequence;
     if (entry.mark === 'C' || entry.mark === 'RD') this.credits += entry.amountMinor;
     else this.debits += entry.amountMinor;
-    this.addHash(`${entry.valueDate}|${entry.entryDate ?? ''}|${entry.mark}|${entry.amountMinor}|${entry.transactionType}|${entry.customerReference}|${entry.bankReference}|${entry.supplementary ?? ''}|${entry.counterpartyName ?? ''}|${entry.returnReason ?? ''}|${entry.narratives.join('\u001f')}\n`);
+    if (this.hashEntries) this.addHash(`${entry.valueDate}|${entry.entryDate ?? ''}|${entry.mark}|${entry.amountMinor}|${entry.transactionType}|${entry.customerReference}|${entry.bankReference}|${entry.supplementary ?? ''}|${entry.counterpartyName ?? ''}|${entry.returnReason ?? ''}|${entry.narratives.join('\u001f')}\n`);
     this.sink.entry(entry);
   }
 
-  end(closing: StatementBalance, line: number): void {
+  end(closing: StatementBalance, line: number, readHash?: string): void {
     const header = this.header!;
     const expected = signedBalance(header.opening) + this.credits - this.debits;
     if (expected !== signedBalance(closing)) {
@@ -64,9 +68,12 @@ export class StatementAssembler {
       this.header = undefined;
       return this.sink.refuse({ header, error, closing, computedClosing: expected });
     }
-    this.addHash(balanceKey(closing));
-    this.flushHash();
-    const contentHash = this.hash!.digest('hex');
+    let contentHash = readHash;
+    if (!contentHash) {
+      this.addHash(balanceKey(closing));
+      this.flushHash();
+      contentHash = this.hash!.digest('hex');
+    }
     this.header = undefined;
     this.sink.end({ ...header, closing, entryCount: this.count, credits: this.credits, debits: this.debits, contentHash });
   }

@@ -1,5 +1,5 @@
 import { Camt053Reader } from '../camt053/camt053.reader.js';
-import { Mt940Reader } from '../mt940/mt940.reader.js';
+import { Mt940Reader, withoutControls } from '../mt940/mt940.reader.js';
 import { StatementEncodingError } from './statement.errors.js';
 import { LineSplitter, textChunks, type StatementInput } from './statement-text.js';
 import type { StatementEntry, StatementFormat, StatementHeader, StatementRefusal, StatementSink, StatementSummary } from './statement.types.js';
@@ -27,7 +27,7 @@ function readerFor(format: StatementFormat, sink: StatementSink): FormatReader {
   let failed = false;
   const lines = new LineSplitter((line) => mt940.push(line));
   return {
-    write: (chunk) => failed || lines.push(chunk),
+    write: (chunk) => failed || lines.push(withoutControls(chunk)),
     end: () => {
       if (failed) return;
       lines.end();
