@@ -52,6 +52,11 @@ export interface Config {
     backoffBaseMs: number;
     paymentBatchSize: number;
   };
+  /**
+   * The per-counterpart circuit breaker (src/disbursements/channels/channel-health.ts): `failureThreshold`
+   * failed calls in a row open it; it then refuses calls for `openSeconds`, after which one probe call decides.
+   */
+  circuitBreaker: { failureThreshold: number; openSeconds: number };
   /** A payout channel with `failureThreshold` integration errors within the window is skipped by routing. */
   routing: { failureWindowSeconds: number; failureThreshold: number };
   /** Load the demo data (users, products, families, idle policies) at start; idempotent. */
@@ -190,6 +195,10 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: int(env, 'SPONSOR_BANK_MAX_ATTEMPTS', 5, 1),
       backoffBaseMs: int(env, 'SPONSOR_BANK_BACKOFF_MS', 60_000, 0),
       paymentBatchSize: int(env, 'SPONSOR_BANK_PAYMENT_BATCH_SIZE', 500, 1),
+    },
+    circuitBreaker: {
+      failureThreshold: int(env, 'CIRCUIT_BREAKER_FAILURE_THRESHOLD', 5, 1),
+      openSeconds: int(env, 'CIRCUIT_BREAKER_OPEN_SECONDS', 30, 1),
     },
     routing: {
       failureWindowSeconds: int(env, 'ROUTING_FAILURE_WINDOW_SECONDS', 300, 1),

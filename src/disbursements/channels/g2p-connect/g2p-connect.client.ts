@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import got, { RequestError } from 'got';
+import { NEVER_CONNECTED } from '../../../common/outbound.js';
 import type { Container } from '../../../container.js';
 import { BearerTokenCache, G2pAuthError } from './g2p-auth.js';
 import {
@@ -15,9 +16,6 @@ import {
 } from './g2p-messages.js';
 import { counterpartVerifyOptions, signEnvelope, verifyEnvelope } from './g2p-signing.js';
 import type { DisburseBatch, DisburseOutcome, G2pChannelRuntime, PaymentResult, StatusOutcome, StatusQuery } from './g2p-connect.types.js';
-
-/** Connection never established: nothing reached the receiver, so the send is definitely not processed. */
-const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 type Exchange =
   | { kind: 'response'; status: number; body: string; headers: Record<string, string | string[] | undefined> }
@@ -157,7 +155,7 @@ export class G2pConnectClient {
       return { kind: 'response', status: response.statusCode, body: response.body, headers: response.headers };
     } catch (error) {
       const code = error instanceof RequestError ? error.code : undefined;
-      if (code && NOT_DELIVERED.has(code)) return { kind: 'not-sent', code: 'err.service.unavailable', message: `the receiver is unreachable (${code})` };
+      if (code && NEVER_CONNECTED.has(code)) return { kind: 'not-sent', code: 'err.service.unavailable', message: `the receiver is unreachable (${code})` };
       if (code === 'ETIMEDOUT') return { kind: 'lost', message: `no answer within ${apiTimeoutMs} ms` };
       return { kind: 'lost', message: `the connection failed: ${(error as Error).message}` };
     }

@@ -1,0 +1,6 @@
+/**
+ * Connection errors raised before any byte of a request could reach the counterpart: nothing was
+ * processed, so the call may be made again. Every other failure after the request started (timeout,
+ * ECONNRESET, a cut or unreadable answer) may have been acted on: its outcome is unknown.
+ */
+export const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
