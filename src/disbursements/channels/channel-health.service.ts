@@ -126,12 +126,24 @@ export class ChannelHealthService {
   }
 
   private async row(channel: string): Promise<BreakerRow | undefined> {
-    const [row] = await this.execute<BreakerRow>(
+    const [row] = await this.execute<Record<keyof BreakerRow, any>>(
       `select state, consecutive_failures, last_failure_at, last_failure, opened_at, opened_until, probe_until, now() as now
          from channel_breakers where channel = ?`,
       [channel],
     );
-    return row;
+    if (!row) return undefined;
+    // Raw rows carry timestamps as the driver gives them (a string on some connections).
+    const date = (value: unknown) => (value === null ? null : new Date(value as string | Date));
+    return {
+      state: row.state,
+      consecutive_failures: Number(row.consecutive_failures),
+      last_failure: row.last_failure,
+      last_failure_at: date(row.last_failure_at),
+      opened_at: date(row.opened_at),
+      opened_until: date(row.opened_until),
+      probe_until: date(row.probe_until),
+      now: date(row.now)!,
+    };
   }
 
   private execute<T>(sql: string, params: unknown[]): Promise<T[]> {
