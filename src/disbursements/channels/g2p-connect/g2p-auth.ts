@@ -55,7 +55,7 @@ export class BearerTokenCache {
     if (auth.scope) form.scope = auth.scope;
     let response;
     try {
-      response = await got.post(auth.tokenUrl, { form, timeout: { request: apiTimeoutMs }, retry: { limit: 0 }, throwHttpErrors: false, responseType: 'text' });
+      response = await got.post(auth.tokenUrl, { form, timeout: { request: apiTimeoutMs }, retry: { limit: 0 }, followRedirect: false, throwHttpErrors: false, responseType: 'text' });
     } catch (error) {
       throw new G2pAuthError(`the token endpoint did not answer: ${(error as Error).message}`);
     }

@@ -57,7 +57,7 @@ export class ExampleBankConnector implements BankConnector {
   private async post<T>(path: string, json: unknown): Promise<T> {
     let response;
     try {
-      response = await got.post(`${this.baseUrl}/${path}`, { json, timeout: { request: this.timeoutMs }, retry: { limit: 0 }, throwHttpErrors: false, responseType: 'text' });
+      response = await got.post(`${this.baseUrl}/${path}`, { json, timeout: { request: this.timeoutMs }, retry: { limit: 0 }, followRedirect: false, throwHttpErrors: false, responseType: 'text' });
     } catch (error) {
       if (error instanceof TimeoutError) throw this.failure('TIMEOUT', `Example Bank did not answer ${path} within ${this.timeoutMs} ms`);
       if (error instanceof RequestError && NEVER_CONNECTED.has(error.code)) throw this.failure('UNREACHABLE', `Example Bank is unreachable (${error.code})`);
