@@ -53,10 +53,12 @@ export interface Config {
     paymentBatchSize: number;
   };
   /**
-   * The per-counterpart circuit breaker (src/disbursements/channels/channel-health.ts): `failureThreshold`
+   * The per-counterpart circuit breaker (src/disbursements/channels/channel-health.service.ts): `failureThreshold`
    * failed calls in a row open it; it then refuses calls for `openSeconds`, after which one probe call decides.
    */
   circuitBreaker: { failureThreshold: number; openSeconds: number };
+  /** The G2P Bridge API for OpenG2P PBMS (src/g2p-bridge-api): body limit of its calls (a batch of disbursements). */
+  g2pBridge: { maxBodyBytes: number };
   /** A payout channel with `failureThreshold` integration errors within the window is skipped by routing. */
   routing: { failureWindowSeconds: number; failureThreshold: number };
   /** Load the demo data (users, products, families, idle policies) at start; idempotent. */
@@ -200,6 +202,7 @@ export function loadConfig(env: Env = process.env): Config {
       failureThreshold: int(env, 'CIRCUIT_BREAKER_FAILURE_THRESHOLD', 5, 1),
       openSeconds: int(env, 'CIRCUIT_BREAKER_OPEN_SECONDS', 30, 1),
     },
+    g2pBridge: { maxBodyBytes: int(env, 'G2P_BRIDGE_MAX_BODY_BYTES', 8 * 1024 * 1024, 1024) },
     routing: {
       failureWindowSeconds: int(env, 'ROUTING_FAILURE_WINDOW_SECONDS', 300, 1),
       failureThreshold: int(env, 'ROUTING_FAILURE_THRESHOLD', 5, 1),

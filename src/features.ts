@@ -39,6 +39,12 @@ import { statementRoutes } from './disbursements/sponsor-bank/reconciliation/sta
 import { PayoutRoutingRule } from './disbursements/routing/payout-routing-rule.entity.js';
 import { RoutingResolver } from './disbursements/routing/routing.resolver.js';
 import { SponsorBankWorker } from './disbursements/sponsor-bank/envelopes/sponsor-bank.worker.js';
+import { BridgeDisbursement } from './g2p-bridge-api/bridge-disbursement.entity.js';
+import { BridgeEnvelope } from './g2p-bridge-api/bridge-envelope.entity.js';
+import { BridgeMessage } from './g2p-bridge-api/bridge-message.entity.js';
+import { bridgeRoutes } from './g2p-bridge-api/bridge.route.js';
+import { PbmsClient } from './g2p-bridge-api/pbms-client.entity.js';
+import { PbmsClientResolver } from './g2p-bridge-api/pbms-client.resolver.js';
 import { Family } from './registry/family.entity.js';
 import { FamilyResolver } from './registry/family.resolver.js';
 import { Insuree } from './registry/insuree.entity.js';
@@ -61,6 +67,7 @@ export const entities = [
   PayoutChannel, Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
   SponsorBankAccount, DisbursementEnvelope, Disbursement, BankStatement, ReconciliationError, PayoutRoutingRule,
   ChannelBreaker,
+  PbmsClient, BridgeEnvelope, BridgeDisbursement, BridgeMessage,
 ];
 
 export const resolvers = [
@@ -68,10 +75,10 @@ export const resolvers = [
   FamilyResolver, InsureeResolver, ProductResolver, PolicyResolver, PremiumResolver,
   PayoutChannelResolver, DisbursementResolver,
   MutationLogResolver, PspResolver, CollectionResolver, PspApiResolver, TransactionResolver,
-  EnvelopeResolver, ReconciliationResolver, RoutingResolver,
+  EnvelopeResolver, ReconciliationResolver, RoutingResolver, PbmsClientResolver,
 ] as const;
 
-export const routeFactories: RouteFactory[] = [disbursementRoutes, statementRoutes];
+export const routeFactories: RouteFactory[] = [disbursementRoutes, statementRoutes, bridgeRoutes];
 
 /** Started after the database (and demo data), stopped on close. */
 export const startables: StartableFactory[] = [qmoneySimulatorStartable];
