@@ -109,7 +109,8 @@ export class BatchWorker implements BackgroundWorker {
       return;
     }
     // A channel whose breaker is open is not called: the batch waits, its attempts untouched, and the worker moves on.
-    const admission = await this.health.admit(channelHealthKey.g2pChannel(channel.id), probeSeconds(channel));
+    const breaker = channelHealthKey.g2pChannel(channel.id);
+    const admission = await this.health.admit(breaker, probeSeconds(channel));
     if (!admission.admitted) return this.deferSend(batchId, admission);
     const batch = await this.claim(batchId, channel);
     if (!batch) return;
@@ -127,7 +128,7 @@ export class BatchWorker implements BackgroundWorker {
       transactionId: batchId,
       items: items.rows.map((r) => ({ ...r, payeeName: r.payeeName ?? undefined })),
     });
-    await this.health.record(channelHealthKey.g2pChannel(channel.id), disburseFailure(outcome));
+    await this.health.record(breaker, disburseFailure(outcome));
     await this.record(channel, batch, outcome);
   }
 

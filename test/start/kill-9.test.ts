@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { expect } from 'chai';
 import { PolicyStatus } from '../../src/registry/policy-status.js';
 import { ProductService } from '../../src/registry/product.service.js';
 import { testApp, testEnv } from '../hooks.js';
+import { exited, freePort } from '../helpers/child-processes.js';
 import { createExternalPsp, sql } from '../helpers/openimis.js';
 import { PASSWORD, Role, tokenFor } from '../helpers/users.js';
 
@@ -21,17 +21,6 @@ interface Started {
   child: ChildProcess;
   url: string;
   output: () => string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function startHela(port: number): Promise<Started> {
@@ -57,10 +46,6 @@ async function startHela(port: number): Promise<Started> {
   }
   child.kill('SIGKILL');
   throw new Error(`Hela did not come up within 60 s:\n${output}`);
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 async function graphql(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<any> {

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { build, startArgs } from '../../scripts/build.js';
+import { freePort } from '../helpers/child-processes.js';
 
 /**
  * `npm start` as a user runs it (built, then the compiled dist/src/main.js under plain node, no
@@ -17,17 +17,6 @@ interface Started {
   child: ChildProcess;
   output: () => string;
   url: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function start(dataDir: string, port: number): Promise<Started> {

@@ -102,15 +102,12 @@ export class EnvelopePipeline {
       await this.flag(em, envelope, (error as Error).message);
       return 'NEEDS_ATTENTION';
     }
-    // A bank that keeps failing is not called at all until its breaker lets a probe through; no attempt is used up.
-    const breaker = channelHealthKey.sponsorBank(connector.bankCode);
-    const admission = await this.health.admit(breaker, PROBE_SECONDS);
-    if (!admission.admitted) {
-      envelope.nextAttemptAt = admission.retryAt;
-      await em.flush();
-      return 'BANK_CIRCUIT_OPEN';
+    const waitsForScheduleDate = envelope.blockStatus === BlockStatus.BLOCKED && envelope.scheduleDate > today;
+    if (!waitsForScheduleDate) {
+      const guarded = await this.throughBreaker(em, envelope, connector);
+      if (!guarded) return 'BANK_CIRCUIT_OPEN';
+      connector = guarded;
     }
-    connector = reportingHealth(connector, (failure) => this.health.record(breaker, failure));
     if (envelope.blockStatus !== BlockStatus.BLOCKED) {
       if (envelope.fundsStatus !== FundsStatus.FUNDS_AVAILABLE && !(await this.checkFunds(em, envelope, connector))) return 'FUNDS_PENDING';
       if (!(await this.blockFunds(em, envelope, connector))) return 'BLOCK_PENDING';
@@ -122,6 +119,19 @@ export class EnvelopePipeline {
     }
     if (!(await this.resolveUnknownDispatches(em, envelope, connector))) return 'SHIPPING_PENDING';
     return (await this.ship(em, envelope, connector)) ? 'SHIPPED' : 'SHIPPING_PENDING';
+  }
+
+  /**
+   * The connector, reporting every call to the bank's circuit breaker; undefined while the breaker is
+   * open: the bank is not called at all, and the envelope waits for the breaker without using an attempt.
+   */
+  private async throughBreaker(em: EntityManager, envelope: DisbursementEnvelope, connector: BankConnector): Promise<BankConnector | undefined> {
+    const breaker = channelHealthKey.sponsorBank(connector.bankCode);
+    const admission = await this.health.admit(breaker, PROBE_SECONDS);
+    if (admission.admitted) return reportingHealth(connector, (failure) => this.health.record(breaker, failure));
+    envelope.nextAttemptAt = admission.retryAt;
+    await em.flush();
+    return undefined;
   }
 
   private async checkFunds(em: EntityManager, envelope: DisbursementEnvelope, connector: BankConnector): Promise<boolean> {
