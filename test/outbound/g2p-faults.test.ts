@@ -186,10 +186,13 @@ describe('outbound faults: G2P Connect payer behind a fault proxy', function () 
   });
 
   it('every outgoing message is signed with the channel key (an altered body fails), expires within 5 minutes, has a unique message_id; reference ids survive a resend', async () => {
-    for (const signatureMode of ['BODY_FIELD', 'HEADER'] as const) {
+    const modes = await Promise.all((['BODY_FIELD', 'HEADER'] as const).map(async (signatureMode) => {
       const { proxy, channelId } = await faultyChannel({ kind: 'reset-before' }, { input: { signatureMode } });
       const { cycleId } = await approvedCycle(channelId, 2);
       expectData(await send({ cycleId }));
+      return { signatureMode, proxy, channelId, cycleId };
+    }));
+    for (const { signatureMode, proxy, channelId, cycleId } of modes) {
       await allFinal(cycleId);
       const settings = expectData(await gql('query($id: ID!) { payoutChannel(id: $id) { g2pConnect { signingPublicKey digestAlgorithm } } }', { id: channelId }, await admin())).payoutChannel.g2pConnect;
       const verifyOptions = { mode: signatureMode, digest: settings.digestAlgorithm, publicKey: settings.signingPublicKey };
