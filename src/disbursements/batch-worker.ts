@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AuditResult } from '../audit/audit-event.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { backoffDelay } from '../common/backoff.js';
+import { isUuid } from '../common/uuid.js';
 import type { Container } from '../container.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import type { BackgroundWorker } from '../jobs/background-worker.js';
@@ -9,10 +10,11 @@ import type { Logger } from '../logger.js';
 import { BulkDb } from './bulk-db.js';
 import { ChannelDirectory, type ChannelHandle } from './channel-directory.js';
 import { type Admission, channelHealthKey, ChannelHealthService } from './channels/channel-health.service.js';
-import type { DisburseOutcome, PaymentResult, StatusOutcome } from './channels/g2p-connect/g2p-connect.types.js';
+import type { DisburseOutcome, ParsedCallback, PaymentResult, SkippedItem, StatusOutcome } from './channels/g2p-connect/g2p-connect.types.js';
 import { G2pConnectClient } from './channels/g2p-connect/g2p-connect.client.js';
+import { describeRejection } from './channels/g2p-connect/g2p-replies.js';
 import { IntegrationErrors } from './integration-errors.js';
-import { applyPaymentResults, completeBatches } from './payment-results.js';
+import { applyReplyItems, completeBatches, failBatch } from './payment-results.js';
 import { SEND_QUEUE, STATUS_QUEUE } from './send.service.js';
 
 /** Longest wait between status queries that keep failing. */
@@ -95,7 +97,11 @@ export class BatchWorker implements BackgroundWorker {
 
   /** One batch, one disburse call: claim → call (no transaction open) → record the outcome. */
   async send(batchId: string): Promise<void> {
-    const head = await this.db.query<{ channel_id: string }>(`select channel_id from disbursement_batches where id = $1 and status in ('QUEUED', 'RETRY')`, [batchId]);
+    const head = await this.db.query<{ channel_id: string; scheduled_date: string }>(
+      `select b.channel_id, to_char(c.scheduled_date, 'YYYY-MM-DD') as scheduled_date
+         from disbursement_batches b join programme_cycles c on c.id = b.cycle_id where b.id = $1 and b.status in ('QUEUED', 'RETRY')`,
+      [batchId],
+    );
     if (!head.rowCount) return;
     const channel = await this.channels.find(head.rows[0].channel_id);
     if (!channel) return;
@@ -126,6 +132,7 @@ export class BatchWorker implements BackgroundWorker {
     }
     const outcome = await this.client.disburse(channel.runtime, {
       transactionId: batchId,
+      scheduledDate: head.rows[0].scheduled_date,
       items: items.rows.map((r) => ({ ...r, payeeName: r.payeeName ?? undefined })),
     });
     await this.health.record(breaker, disburseFailure(outcome));
@@ -169,7 +176,7 @@ export class BatchWorker implements BackgroundWorker {
         if (!sent.rowCount) return; // a sweep declared the call lost meanwhile; its status query decides
         await this.audited(batch, outcome.kind === 'ACK' ? 'sent' : 'settled');
         // Results first (sync mode), so a settled payment is written once, PENDING → PAID/FAILED.
-        if (outcome.kind === 'SETTLED') await applyPaymentResults(this.db, channel.id, outcome.results);
+        if (outcome.kind === 'SETTLED') await applyReplyItems(this.db, this.errors, { channelId: channel.id, batchId: batch.id, operation: 'disburse' }, outcome);
         await this.db.query(`update disbursement_payments set status = 'SENT', updated_at = now() where batch_id = $1 and status = 'PENDING'`, [batch.id]);
         const done = await completeBatches(this.db, [batch.id]);
         if (!done.length) await this.queueStatus(batch.id, poll);
@@ -177,17 +184,19 @@ export class BatchWorker implements BackgroundWorker {
       }
       case 'REJECTED': {
         await this.errors.record({ channelId: channel.id, batchId: batch.id, operation: 'disburse', httpStatus: outcome.httpStatus, code: outcome.code, message: outcome.message });
-        const { maxSendAttempts, retryBaseSeconds } = this.container.config.disbursements;
-        const giveUp = batch.attempts >= maxSendAttempts;
-        const delay = backoffDelay(batch.attempts, retryBaseSeconds);
-        await this.db.query(
-          `update disbursement_batches set status = $3, lease_until = null, last_error = $4,
-                  next_attempt_at = case when $3 = 'RETRY' then now() + make_interval(secs => $5) end, updated_at = now()
-            where ${mine}`,
-          [batch.id, batch.message_id, giveUp ? 'ERROR' : 'RETRY', `${outcome.code}: ${outcome.message}`, delay],
-        );
-        await this.audited(batch, giveUp ? 'error' : 'retry', { code: outcome.code, httpStatus: outcome.httpStatus });
-        if (!giveUp) await this.jobs.send(SEND_QUEUE, { batchId: batch.id }, { singletonKey: batch.id, startAfter: Math.ceil(delay) });
+        await this.resend(batch, 'SENDING', outcome);
+        return;
+      }
+      case 'BATCH_FAILED': {
+        await this.errors.record({ channelId: channel.id, batchId: batch.id, operation: 'disburse', httpStatus: outcome.httpStatus, code: outcome.code, message: outcome.message });
+        const sent = await this.db.query(`update disbursement_batches set status = 'SENT', sent_at = now(), lease_until = null, last_error = $3, updated_at = now() where ${mine}`, [
+          batch.id,
+          batch.message_id,
+          `${outcome.code}: ${outcome.message}`,
+        ]);
+        if (!sent.rowCount) return;
+        await failBatch(this.db, batch.id, outcome);
+        await this.audited(batch, 'failed', { code: outcome.code, httpStatus: outcome.httpStatus });
         return;
       }
       case 'UNKNOWN': {
@@ -202,6 +211,48 @@ export class BatchWorker implements BackgroundWorker {
         await this.queueStatus(batch.id, poll);
       }
     }
+  }
+
+  /**
+   * After a refusal that may pass (a NACK, a 4xx, a transient batch `rjct`): the batch is sent again after a
+   * backoff, same reference ids, its payments PENDING again; or, after the configured attempts, ERROR.
+   * Conditional on the batch still being where the refusal found it, with the same message_id.
+   */
+  private async resend(batch: ClaimedBatch, from: 'SENDING' | 'SENT', refusal: { code: string; message: string; httpStatus?: number }): Promise<void> {
+    const { maxSendAttempts, retryBaseSeconds } = this.container.config.disbursements;
+    const giveUp = batch.attempts >= maxSendAttempts;
+    const delay = backoffDelay(batch.attempts, retryBaseSeconds);
+    const moved = await this.db.query(
+      `update disbursement_batches set status = $3, lease_until = null, last_error = $4,
+              next_attempt_at = case when $3 = 'RETRY' then now() + make_interval(secs => $5) end, updated_at = now()
+        where id = $1 and message_id = $2 and status = any($6::text[])`,
+      [batch.id, batch.message_id, giveUp ? 'ERROR' : 'RETRY', `${refusal.code}: ${refusal.message}`, delay, from === 'SENDING' ? ['SENDING'] : ['SENT', 'UNKNOWN']],
+    );
+    if (!moved.rowCount) return;
+    await this.db.query(`update disbursement_payments set status = 'PENDING', updated_at = now() where batch_id = $1 and status = 'SENT'`, [batch.id]);
+    await this.audited(batch, giveUp ? 'error' : 'retry', { code: refusal.code, httpStatus: refusal.httpStatus });
+    if (!giveUp) await this.jobs.send(SEND_QUEUE, { batchId: batch.id }, { singletonKey: batch.id, startAfter: Math.ceil(delay) });
+  }
+
+  /**
+   * An on-disburse callback refusing a whole message (header `rjct`, no item). The batch is the one its
+   * transaction_id names or, failing that, the one whose message_id the header echoes (as OpenG2P's bridge
+   * echoes the request's). A final reason fails its payments; any other sends it again.
+   */
+  async applyBatchRejection(channelId: string, callback: ParsedCallback): Promise<void> {
+    const rejection = callback.batchRejection!;
+    const reason = describeRejection(rejection);
+    const transactionId = callback.transactionId && isUuid(callback.transactionId) ? callback.transactionId : null;
+    const { rows } = await this.db.query<ClaimedBatch>(
+      `select id, channel_id, attempts, message_id from disbursement_batches where channel_id = $1 and (id = $2::uuid or message_id = $3) limit 1`,
+      [channelId, transactionId, callback.messageId],
+    );
+    const batch = rows[0];
+    const named = `transaction_id ${callback.transactionId ?? '(none)'}, header.message_id ${callback.messageId}`;
+    await this.errors.record({ channelId, batchId: batch?.id, operation: 'callback', code: reason.code, message: batch ? reason.message : `${reason.message}; the rejection names no batch of this channel (${named})` });
+    if (!batch) return;
+    if (!rejection.final) return this.resend(batch, 'SENT', reason);
+    if (await failBatch(this.db, batch.id, reason)) await this.audited(batch, 'failed', { code: reason.code });
   }
 
   /**
@@ -238,7 +289,7 @@ export class BatchWorker implements BackgroundWorker {
     await this.db.query('update disbursement_batches set status_failures = 0 where id = $1 and status_failures > 0', [batchId]);
     if (outcome.kind === 'ACK') {
       await this.db.query('update disbursement_batches set status_query_id = $2 where id = $1', [batchId, outcome.messageId]);
-    } else if (await this.applyStatusAnswer(channelId, batchId, outcome.results)) {
+    } else if (await this.applyStatusAnswer(channelId, batchId, outcome, 'status')) {
       return;
     }
     // ACK (results come by callback) or not final yet: ask again after the channel's interval.
@@ -253,11 +304,11 @@ export class BatchWorker implements BackgroundWorker {
   /**
    * What a status answer (sync response or on-status callback) means for one batch: for an UNKNOWN
    * batch, no item at all means the payer never got the message, so it is queued to be sent again
-   * (same transaction and reference ids); otherwise the results apply. True when the batch needs no
-   * more polling.
+   * (same transaction and reference ids); otherwise the results apply (items it could not use are
+   * recorded, and are items all the same). True when the batch needs no more polling.
    */
-  async applyStatusAnswer(channelId: string, batchId: string, results: PaymentResult[]): Promise<boolean> {
-    if (results.length === 0) {
+  async applyStatusAnswer(channelId: string, batchId: string, answer: { results: PaymentResult[]; skipped: SkippedItem[] }, operation: 'status' | 'callback'): Promise<boolean> {
+    if (answer.results.length === 0 && answer.skipped.length === 0) {
       const requeued = await this.db.query(
         `update disbursement_batches set status = 'QUEUED', next_attempt_at = null, updated_at = now() where id = $1 and status = 'UNKNOWN'`,
         [batchId],
@@ -265,7 +316,7 @@ export class BatchWorker implements BackgroundWorker {
       if (requeued.rowCount) await this.jobs.send(SEND_QUEUE, { batchId }, { singletonKey: batchId });
       return requeued.rowCount !== 0;
     }
-    await applyPaymentResults(this.db, channelId, results);
+    await applyReplyItems(this.db, this.errors, { channelId, batchId, operation }, answer);
     return (await this.db.query(`select 1 from disbursement_batches where id = $1 and status = 'COMPLETED'`, [batchId])).rowCount !== 0;
   }
 

@@ -5,12 +5,14 @@ import { DomainError } from '../common/domain-error.js';
 import type { Container } from '../container.js';
 import type { HttpRequest, HttpResponse, Route } from '../http/route.js';
 import { callbackAckResponse, G2pCallbackError, verifyAndParseCallback } from './channels/g2p-connect/g2p-callbacks.js';
+import type { ParsedCallback } from './channels/g2p-connect/g2p-connect.types.js';
+import { describeRejection } from './channels/g2p-connect/g2p-replies.js';
 import { BatchWorker } from './batch-worker.js';
 import { BulkDb } from './bulk-db.js';
 import { ChannelDirectory } from './channel-directory.js';
 import { EntitlementIntakeService } from './entitlement-intake.service.js';
 import { IntegrationErrors } from './integration-errors.js';
-import { applyPaymentResults } from './payment-results.js';
+import { applyReplyItems } from './payment-results.js';
 
 const BEARER = /^bearer\s+(\S+)$/i;
 const STATUS_FOR_CODE: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400, NOT_FOUND: 404, CONFLICT: 409 };
@@ -41,7 +43,8 @@ async function uploadEntitlements(container: Container, request: HttpRequest): P
 
 /**
  * Verifies (when the channel requires it) and applies a payer callback; answers the spec's ack. A
- * refused callback changes nothing and is recorded as an integration error.
+ * refused callback changes nothing and is recorded as an integration error; so is each item of an
+ * accepted one that could not be used.
  */
 async function callback(container: Container, request: HttpRequest, kind: 'on-disburse' | 'on-status'): Promise<HttpResponse> {
   const channelId = request.params.channelId;
@@ -49,10 +52,7 @@ async function callback(container: Container, request: HttpRequest, kind: 'on-di
   if (!channel) return { status: 404, body: { error: 'unknown payout channel' } };
   try {
     const parsed = verifyAndParseCallback(channel.runtime, request.headers, request.body, kind);
-    const worker = container.get(BatchWorker);
-    const batchId = kind === 'on-status' && parsed.transactionId ? await worker.batchOfStatusQuery(channel.id, parsed.transactionId) : undefined;
-    if (batchId) await worker.applyStatusAnswer(channel.id, batchId, parsed.results);
-    else await applyPaymentResults(container.get(BulkDb), channel.id, parsed.results);
+    await applyCallback(container, channel.id, parsed);
     const answer = callbackAckResponse(parsed);
     return { status: answer.status, body: answer.body };
   } catch (failure) {
@@ -61,6 +61,19 @@ async function callback(container: Container, request: HttpRequest, kind: 'on-di
     const answer = callbackAckResponse(failure);
     return { status: answer.status, body: answer.body };
   }
+}
+
+async function applyCallback(container: Container, channelId: string, parsed: ParsedCallback): Promise<void> {
+  const worker = container.get(BatchWorker);
+  if (parsed.batchRejection && parsed.kind === 'on-disburse') return worker.applyBatchRejection(channelId, parsed);
+  if (parsed.batchRejection) {
+    // A refused status query tells nothing about any payment; the poller asks again.
+    const { code, message } = describeRejection(parsed.batchRejection);
+    return container.get(IntegrationErrors).record({ channelId, operation: 'callback', code, message: `the payer rejected a status query: ${message}` });
+  }
+  const batchId = parsed.kind === 'on-status' && parsed.transactionId ? await worker.batchOfStatusQuery(channelId, parsed.transactionId) : undefined;
+  if (batchId) await worker.applyStatusAnswer(channelId, batchId, parsed, 'callback');
+  else await applyReplyItems(container.get(BulkDb), container.get(IntegrationErrors), { channelId, batchId: parsed.kind === 'on-disburse' ? parsed.transactionId : undefined, operation: 'callback' }, parsed);
 }
 
 function error(status: number, code: string, message: string): HttpResponse {

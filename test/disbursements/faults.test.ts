@@ -6,17 +6,10 @@ import { expectData, gql } from '../helpers/graphql.js';
 import { admin, createFamily, newChfId } from '../helpers/registry.js';
 import {
   addEntitlements, allFinal, approve, approvedCycle, batches, createChannel, createCycle, createFamilies, createProgramme, enrol, eventually,
-  manager, payments, send,
+  integrationErrors as errorsOf, manager, payments, send,
 } from '../helpers/disbursements.js';
 
-async function integrationErrors(batchId: string) {
-  const response = await gql(
-    'query($b: ID!) { integrationErrors(batchId: $b) { items { batchId operation httpStatus code message occurredAt } } }',
-    { b: batchId },
-    await admin(),
-  );
-  return expectData(response).integrationErrors.items as Array<{ operation: string; httpStatus: number | null; code: string; message: string }>;
-}
+const integrationErrors = (batchId: string) => errorsOf({ batchId });
 
 function postCallback(channelId: string, path: string, body: unknown) {
   return fetch(`${testApp().url}/g2p/${channelId}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

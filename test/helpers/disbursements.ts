@@ -149,9 +149,27 @@ export async function payments(cycleId: string): Promise<PaymentRow[]> {
   return expectData(response).disbursementPayments.items;
 }
 
-export async function batches(cycleId: string): Promise<Array<{ id: string; status: string; attempts: number; lastError: string | null }>> {
-  const response = await gql('query($c: ID!) { disbursementBatches(cycleId: $c) { items { id status attempts lastError } } }', { c: cycleId }, await manager());
+export async function batches(cycleId: string): Promise<Array<{ id: string; status: string; attempts: number; lastError: string | null; messageId: string | null }>> {
+  const response = await gql('query($c: ID!) { disbursementBatches(cycleId: $c) { items { id status attempts lastError messageId } } }', { c: cycleId }, await manager());
   return expectData(response).disbursementBatches.items;
+}
+
+export interface IntegrationErrorRow {
+  batchId: string | null;
+  operation: string;
+  httpStatus: number | null;
+  code: string;
+  message: string;
+}
+
+/** The admin's `integrationErrors` view, of one batch or one channel. */
+export async function integrationErrors(filter: { batchId?: string; channelId?: string }): Promise<IntegrationErrorRow[]> {
+  const response = await gql(
+    'query($b: ID, $c: ID) { integrationErrors(batchId: $b, channelId: $c) { items { batchId operation httpStatus code message occurredAt } } }',
+    { b: filter.batchId, c: filter.channelId },
+    await admin(),
+  );
+  return expectData(response).integrationErrors.items;
 }
 
 /** Polls until `check` passes (workers and callbacks are asynchronous); fails with its last error. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { callbackAckResponse, G2pCallbackError, verifyAndParseCallback } from '../../src/disbursements/channels/g2p-connect/g2p-callbacks.js';
+import { buildCallbackAck, callbackAckResponse, G2pCallbackError, verifyAndParseCallback } from '../../src/disbursements/channels/g2p-connect/g2p-callbacks.js';
 import { generateSigningKeyPair } from '../../src/disbursements/channels/g2p-connect/g2p-signing.js';
 import type { DisburseBatch, G2pChannelRuntime, G2pConnectConfig, ParsedCallback } from '../../src/disbursements/channels/g2p-connect/g2p-connect.types.js';
 
@@ -92,6 +92,35 @@ export async function startCallbackReceiver(channelFor: () => G2pChannelRuntime)
     async waitFor(count: number) {
       while (received.length + errors.length < count) await new Promise<void>((resolve) => waiters.push(resolve));
     },
+    stop: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+export interface RecordedRequest {
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: any;
+}
+
+/** A receiver on loopback that records each request as it arrived (path, headers, parsed body) and acks it. */
+export async function startWireRecorder() {
+  const received: RecordedRequest[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString()) });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(buildCallbackAck({})));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
     stop: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

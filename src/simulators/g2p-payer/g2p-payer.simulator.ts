@@ -7,6 +7,7 @@ import { generateSigningKeyPair, signEnvelope, verifyEnvelope } from '../../disb
 import type { DigestAlgorithm, SignatureMode } from '../../disbursements/channels/g2p-connect/g2p-connect.types.js';
 import { isValidFa } from '../../disbursements/channels/payee-fa.js';
 import { G2pPayerLedger, type LedgerEntry } from './g2p-payer.ledger.js';
+import { bridgeDisburseReply, bridgeItemStatus, bridgeStatusReply, type BridgeValidators, loadBridgeValidators } from './openg2p-bridge.profile.js';
 
 interface ReceivedItem {
   entry: LedgerEntry;
@@ -23,12 +24,24 @@ interface ReceivedItem {
  * - POST /oauth2/client/token: client credentials (authz spec).
  * Idempotent on reference_id; rejects invalid payee FAs (rjct.payee_fa.invalid) and a deterministic
  * share of the rest (`rejectRatio`); faults and delays are switchable at run time.
+ * The `openg2p-bridge` profile answers as OpenG2P's cash-transfer bridge instead (openg2p-bridge.profile.ts).
  */
-/** garbage: HTML 200; http500: 500 before processing; http500-after-processing: pays, then answers 500; nack: NACK ack, nothing processed. */
-export type G2pPayerFault = 'none' | 'garbage' | 'http500' | 'http500-after-processing' | 'nack';
+/**
+ * garbage: HTML 200; http500: 500 before processing; http500-after-processing: pays, then answers 500; nack: NACK ack,
+ * nothing processed; batch-rjct: every disburse and status message is refused as a whole (header rjct with
+ * `batchRejectReason`, no item; sync in the response, async in the callback after an ACK), nothing processed.
+ */
+export type G2pPayerFault = 'none' | 'garbage' | 'http500' | 'http500-after-processing' | 'nack' | 'batch-rjct';
+
+/** default: the spec, strictly; openg2p-bridge: OpenG2P's g2p-cash-transfer-bridge, validated with its own OpenAPI. */
+export type G2pPayerProfile = 'default' | 'openg2p-bridge';
+export const G2P_PAYER_PROFILES: readonly G2pPayerProfile[] = ['default', 'openg2p-bridge'];
 
 export interface G2pPayerSimulatorOptions {
   port?: number;
+  profile?: G2pPayerProfile;
+  /** The bridge's openapi.json for the openg2p-bridge profile; default: under G2P_SPECS_DIR or ../shared/specs/g2p-connect. */
+  bridgeOpenApiPath?: string;
   /** Accepted static bearer tokens; with neither tokens nor clients, no Authorization is required. */
   bearerTokens?: string[];
   oauthClients?: Array<{ clientId: string; clientSecret: string }>;
@@ -48,10 +61,13 @@ export interface G2pPayerSimulatorOptions {
   /** Answer txn_status as a bare list, as OpenG2P's bridge does. */
   statusAsList?: boolean;
   fault?: G2pPayerFault;
+  /** MsgHeaderStatusReasonCode of the batch-rjct fault; default rjct.errors.too_many. */
+  batchRejectReason?: string;
 }
 
 export interface G2pPayerSimulator {
   url: string;
+  profile: G2pPayerProfile;
   /** Our signing public key (base64 raw), for Hela's counterpartPublicKey. */
   publicKey: string;
   ledger: G2pPayerLedger;
@@ -60,6 +76,7 @@ export interface G2pPayerSimulator {
   setDelay(ms: number): void;
   setSettleDelay(ms: number): void;
   setFault(fault: G2pPayerFault): void;
+  setBatchRejectReason(reasonCode: string): void;
   setStatusAsList(asList: boolean): void;
   /** Resolves once every scheduled settlement and callback has finished. */
   idle(): Promise<void>;
@@ -82,7 +99,10 @@ function unitHash(text: string): number {
   return (hash >>> 0) / 2 ** 32;
 }
 
+/** Rejects with G2pPayerProfileUnavailable when the openg2p-bridge profile cannot run here. */
 export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions = {}): Promise<G2pPayerSimulator> {
+  const profile = options.profile ?? 'default';
+  const bridge = profile === 'openg2p-bridge' ? await loadBridgeValidators(options.bridgeOpenApiPath) : undefined;
   const keys = generateSigningKeyPair();
   const ledger = new G2pPayerLedger();
   const stats = { requests: 0, callbacksSent: 0, callbackFailures: 0, tokensIssued: 0, unauthorized: 0, badSignatures: 0 };
@@ -91,12 +111,15 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
     delayMs: options.responseDelayMs ?? 0,
     settleDelayMs: options.settleDelayMs ?? 0,
     fault: options.fault ?? ('none' as G2pPayerFault),
+    batchRejectReason: options.batchRejectReason ?? 'rjct.errors.too_many',
     statusAsList: options.statusAsList ?? false,
   };
   const senderId = options.senderId ?? 'payer.simulator.local';
   const signatureMode = options.signatureMode ?? 'BODY_FIELD';
   const digest = options.digest ?? 'SHA256_SORTED_JSON';
   const issuedTokens = new Map<string, number>();
+  /** payee_fa per reference, which the bridge's status items echo (kept only in this profile). */
+  const bridgePayees = new Map<string, string>();
   const correlations = new Map<string, string>();
   const pending = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
@@ -235,6 +258,7 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
     if (items.some((item: any) => typeof item?.reference_id !== 'string' || !item.reference_id || item.reference_id.length > 99)) {
       return err(400, 'err.request.bad', 'every disbursement needs a reference_id of at most 99 characters');
     }
+    if (state.fault === 'batch-rjct') return refuseMessage(header, sync, { path: CALLBACK_PATHS.onDisburse, message: { transaction_id: message.transaction_id, disbursements_status: [] } });
     const now = Date.now();
     const entries: ReceivedItem[] = items.map((item: any) => {
       const { entry, duplicate } = ledger.receive(
@@ -276,6 +300,25 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
     return ack(correlationId);
   }
 
+  /**
+   * The batch-rjct fault: the whole message refused (header rjct, a reason code, no item), nothing recorded. The
+   * on-disburse callback names the transaction with an empty list; the on-status one carries no message at all.
+   */
+  function refuseMessage(header: any, sync: boolean, callbackWith: { path: string; message?: unknown }): Reply {
+    const rejected = (action: string) => ({
+      ...buildCallbackHeader({ action, now: new Date(), status: 'rjct', senderId, receiverId: header.sender_id, totalCount: header.total_count, completedCount: 0 }),
+      status_reason_code: state.batchRejectReason,
+      status_reason_message: `simulated refusal of the whole message (${state.batchRejectReason})`,
+    });
+    if (sync) {
+      const body = signed(rejected('on-search'), undefined);
+      return { status: 200, body: body.body, headers: body.headers };
+    }
+    const senderUri = typeof header.sender_uri === 'string' ? header.sender_uri.replace(/\/+$/, '') : undefined;
+    if (senderUri) track(() => callback(`${senderUri}${callbackWith.path}`, rejected('on-disburse'), callbackWith.message), state.settleDelayMs);
+    return ack(randomUUID());
+  }
+
   function txnStatus(req: IncomingMessage, raw: Buffer, sync: boolean): Reply {
     const read = readEnvelope(req, raw);
     if ('status' in read) return read;
@@ -284,6 +327,7 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
     if (typeof message.transaction_id !== 'string' || typeof request !== 'object' || request === null) {
       return err(400, 'err.request.bad', 'message.transaction_id and txnstatus_request are required');
     }
+    if (state.fault === 'batch-rjct') return refuseMessage(header, sync, { path: CALLBACK_PATHS.onStatus });
     let referenceIds: string[];
     if (request.attribute_type === 'reference_id_list' && Array.isArray(request.attribute_value)) referenceIds = request.attribute_value.map(String);
     else if (request.attribute_type === 'transaction_id' && typeof request.attribute_value === 'string') referenceIds = ledger.referencesOf(request.attribute_value);
@@ -318,9 +362,49 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
     return ack(correlationId);
   }
 
+  /** The bridge's sync disburse: validated, recorded, answered `rcvd` at once; its payment backend settles later. */
+  function bridgeDisburse(validators: BridgeValidators, req: IncomingMessage, raw: Buffer): Reply {
+    const read = validators.read('/disburse/sync/disburse', raw, req.headers['content-type']);
+    if (!read.ok) return json(422, { detail: read.detail });
+    const request = read.body;
+    request.message.transaction_id ||= randomUUID();
+    const now = Date.now();
+    const received = (request.message.disbursements as any[]).map((item) => {
+      const { entry, duplicate } = ledger.receive({ referenceId: item.reference_id, transactionId: request.message.transaction_id, amount: item.amount, currency: item.currency_code ?? '' }, now);
+      bridgePayees.set(item.reference_id, item.payee_fa);
+      return { entry, duplicate, payeeFa: item.payee_fa as string };
+    });
+    track(async () => received.forEach(({ entry, duplicate, payeeFa }) => !duplicate && settleEntry(entry, payeeFa)), state.settleDelayMs);
+    return json(200, bridgeDisburseReply(request, senderId, new Date()));
+  }
+
+  /** The bridge's sync status: by reference_id_list (a bare list, unknown references left out) or transaction_id. */
+  function bridgeStatus(validators: BridgeValidators, req: IncomingMessage, raw: Buffer): Reply {
+    const read = validators.read('/disburse/sync/txn/status', raw, req.headers['content-type']);
+    if (!read.ok) return json(422, { detail: read.detail });
+    const request = read.body;
+    const { attribute_type: type, attribute_value: value } = request.message.txnstatus_request;
+    const byList = type === 'reference_id_list';
+    if (byList !== Array.isArray(value)) return httpError(400, 'GCTB-PMS-350', `attribute_value is supposed to be a ${byList ? 'list' : 'string'}.`);
+    const references: string[] = byList ? value.filter((id: string) => ledger.get(id)) : ledger.referencesOf(value);
+    const statuses = references.map((id) => bridgeItemStatus(ledger.get(id)!, bridgePayees.get(id)));
+    return json(200, bridgeStatusReply(request, byList ? statuses : { transaction_id: value, disbursements_status: statuses }, senderId, new Date()));
+  }
+
+  function bridgeRoute(validators: BridgeValidators, req: IncomingMessage, raw: Buffer, path: string): Reply {
+    if (!authorized(req)) {
+      stats.unauthorized++;
+      return httpError(401, 'G2P-AUT-401', 'Unauthorized');
+    }
+    if (path === '/disburse/sync/disburse') return bridgeDisburse(validators, req, raw);
+    if (path === '/disburse/sync/txn/status') return bridgeStatus(validators, req, raw);
+    return json(404, { detail: 'Not Found' });
+  }
+
   function route(req: IncomingMessage, raw: Buffer): Reply {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (req.method !== 'POST') return httpError(405, 'err.request.bad', 'use POST');
+    if (bridge && path !== '/oauth2/client/token') return bridgeRoute(bridge, req, raw, path);
     switch (path) {
       case '/oauth2/client/token':
         return issueToken(raw);
@@ -369,6 +453,7 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
 
   return {
     url: `http://127.0.0.1:${port}`,
+    profile,
     publicKey: keys.publicKey,
     ledger,
     stats,
@@ -376,6 +461,7 @@ export async function startG2pPayerSimulator(options: G2pPayerSimulatorOptions =
     setDelay: (ms) => (state.delayMs = ms),
     setSettleDelay: (ms) => (state.settleDelayMs = ms),
     setFault: (fault) => (state.fault = fault),
+    setBatchRejectReason: (reasonCode) => (state.batchRejectReason = reasonCode),
     setStatusAsList: (asList) => (state.statusAsList = asList),
     async idle() {
       while (pending.size > 0) await Promise.all([...pending]);

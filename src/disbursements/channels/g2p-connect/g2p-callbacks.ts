@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { buildAck, G2pProtocolError, MAX_ID_LENGTH, parseDisburseResponse, parseTxnStatusResponse } from './g2p-messages.js';
+import { buildAck, MAX_ID_LENGTH } from './g2p-messages.js';
+import { batchRejection, G2pProtocolError, isObject, parseDisburseResponse, parseTxnStatusResponse } from './g2p-replies.js';
 import { counterpartVerifyOptions, verifyEnvelope } from './g2p-signing.js';
 import type { G2pChannelRuntime, ParsedCallback } from './g2p-connect.types.js';
 
@@ -26,6 +27,10 @@ type Headers = Record<string, string | string[] | undefined>;
 
 /** Verifies the signature (when the channel requires it) and extracts per-payment results. Throws G2pCallbackError. */
 export function verifyAndParseCallback(channel: G2pChannelRuntime, headers: Headers, rawBody: Buffer | string, expected?: ParsedCallback['kind']): ParsedCallback {
+  const contentType = String(headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (contentType && contentType !== 'application/json' && !contentType.endsWith('+json')) {
+    throw new G2pCallbackError('err.request.bad', `a callback is application/json, not ${contentType}`);
+  }
   let body: any;
   try {
     body = JSON.parse(rawBody.toString());
@@ -42,15 +47,21 @@ export function verifyAndParseCallback(channel: G2pChannelRuntime, headers: Head
   }
   if (header.is_msg_encrypted === true) throw new G2pCallbackError('err.encryption.invalid', 'encrypted messages are not supported on this channel', messageId);
   const message = body.message;
-  const kind: ParsedCallback['kind'] = message && typeof message === 'object' && 'txnstatus_response' in message ? 'on-status' : 'on-disburse';
+  const kind: ParsedCallback['kind'] = !isObject(message) ? (expected ?? 'on-disburse') : 'txnstatus_response' in message ? 'on-status' : 'on-disburse';
   if (expected && kind !== expected) throw new G2pCallbackError('err.request.bad', `expected an ${expected} callback, got ${kind}`, messageId);
+  // `message` is optional on callbacks: a header `rjct` alone refuses the whole message, and is acked like any other.
+  const rejection = batchRejection(header, message);
+  if (rejection) {
+    const transactionId = isObject(message) && typeof message.transaction_id === 'string' ? message.transaction_id : undefined;
+    return { kind, results: [], skipped: [], batchRejection: rejection, messageId, correlationId: transactionId ?? messageId, transactionId };
+  }
   try {
     if (kind === 'on-status') {
-      const parsed = parseTxnStatusResponse(message);
-      return { kind, results: parsed.results, messageId, correlationId: parsed.correlationId ?? messageId, transactionId: parsed.transactionId };
+      const { results, skipped, correlationId, transactionId } = parseTxnStatusResponse(message);
+      return { kind, results, skipped, messageId, correlationId: correlationId ?? messageId, transactionId };
     }
-    const parsed = parseDisburseResponse(message);
-    return { kind, results: parsed.results, messageId, correlationId: parsed.transactionId ?? messageId, transactionId: parsed.transactionId };
+    const { results, skipped, transactionId } = parseDisburseResponse(message);
+    return { kind, results, skipped, messageId, correlationId: transactionId ?? messageId, transactionId };
   } catch (error) {
     if (error instanceof G2pProtocolError) throw new G2pCallbackError('err.request.bad', error.message, messageId);
     throw error;

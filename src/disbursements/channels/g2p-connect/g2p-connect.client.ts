@@ -3,22 +3,13 @@ import got, { RequestError } from 'got';
 import { NEVER_CONNECTED } from '../../../common/outbound.js';
 import type { Container } from '../../../container.js';
 import { BearerTokenCache, G2pAuthError } from './g2p-auth.js';
-import {
-  type Ack,
-  buildDisburseRequest,
-  buildTxnStatusRequest,
-  type Envelope,
-  G2pMessageError,
-  isAck,
-  parseAck,
-  parseDisburseResponse,
-  parseTxnStatusResponse,
-} from './g2p-messages.js';
-import { counterpartVerifyOptions, signEnvelope, verifyEnvelope } from './g2p-signing.js';
-import type { DisburseBatch, DisburseOutcome, G2pChannelRuntime, PaymentResult, StatusOutcome, StatusQuery } from './g2p-connect.types.js';
+import { buildDisburseRequest, buildTxnStatusRequest, type Envelope, G2pMessageError } from './g2p-messages.js';
+import { type Ack, batchRejection, describeRejection, isAck, isObject, parseAck, parseDisburseResponse, parseTxnStatusResponse } from './g2p-replies.js';
+import { counterpartVerifyOptions, receivedSignature, signEnvelope, verifyEnvelope } from './g2p-signing.js';
+import type { DisburseBatch, DisburseOutcome, G2pChannelRuntime, StatusOutcome, StatusQuery } from './g2p-connect.types.js';
 
 type Exchange =
-  | { kind: 'response'; status: number; body: string; headers: Record<string, string | string[] | undefined> }
+  | { kind: 'response'; status: number; body: string; headers: Record<string, string | string[] | undefined>; sentSignature?: string }
   | { kind: 'not-sent'; code: string; message: string }
   | { kind: 'lost'; message: string };
 
@@ -70,12 +61,17 @@ export class G2pConnectClient {
       return { kind: 'REJECTED', messageId, httpStatus, code: ack.errorCode ?? ack.ackStatus, message: ack.errorMessage ?? `the receiver answered ${ack.ackStatus}` };
     }
     if (channel.config.mode !== 'SYNC') return { kind: 'UNKNOWN', messageId, httpStatus, message: 'the receiver answered without an ack' };
-    const synced = this.readSyncResponse(channel, exchange, body, (message) => parseDisburseResponse(message).results);
-    if ('error' in synced) return { kind: 'UNKNOWN', messageId, httpStatus, message: synced.error };
-    if (synced.headerStatus === 'rjct' && synced.results.length === 0) {
-      return { kind: 'REJECTED', messageId, httpStatus, code: synced.reasonCode ?? 'rjct', message: synced.reasonMessage ?? 'the receiver rejected the message' };
+    const refused = refusedSignature(channel, exchange, body);
+    if (refused) return { kind: 'UNKNOWN', messageId, httpStatus, message: refused };
+    const { header, message } = isObject(body) ? body : {};
+    const rejection = batchRejection(header, message);
+    if (rejection) return { kind: rejection.final ? 'BATCH_FAILED' : 'REJECTED', messageId, httpStatus, ...describeRejection(rejection) };
+    try {
+      const { results, skipped } = parseDisburseResponse(message);
+      return { kind: 'SETTLED', messageId, results, skipped };
+    } catch (error) {
+      return { kind: 'UNKNOWN', messageId, httpStatus, message: (error as Error).message };
     }
-    return { kind: 'SETTLED', messageId, results: synced.results };
   }
 
   async status(channel: G2pChannelRuntime, query: StatusQuery, now = new Date()): Promise<StatusOutcome> {
@@ -102,29 +98,20 @@ export class G2pConnectClient {
         return { kind: 'ERROR', messageId, httpStatus, message: (error as Error).message };
       }
     }
-    const synced = this.readSyncResponse(channel, exchange, body, (message) => parseTxnStatusResponse(message).results);
-    if ('error' in synced) return { kind: 'ERROR', messageId, httpStatus, message: synced.error };
-    return { kind: 'RESULTS', messageId, results: synced.results };
-  }
-
-  /** A sync response `{signature, header, message}`: verify when the channel requires it, then parse. */
-  private readSyncResponse(
-    channel: G2pChannelRuntime,
-    exchange: Extract<Exchange, { kind: 'response' }>,
-    body: any,
-    parse: (message: unknown) => PaymentResult[],
-  ): { results: PaymentResult[]; headerStatus?: string; reasonCode?: string; reasonMessage?: string } | { error: string } {
-    const { signing } = channel.config;
-    if (signing.verifyCallbacks) {
-      const verified = verifyEnvelope(counterpartVerifyOptions(signing), exchange.headers, exchange.body, body);
-      if (!verified.ok) return { error: `the response signature is not valid: ${verified.reason}` };
+    const refused = refusedSignature(channel, exchange, body);
+    if (refused) return { kind: 'ERROR', messageId, httpStatus, message: refused };
+    // A refused query says nothing about the batch (above all not "never received"): nothing learnt.
+    const reply = isObject(body) ? body : {};
+    const rejection = batchRejection(reply.header, reply.message);
+    if (rejection) {
+      const { code, message } = describeRejection(rejection);
+      return { kind: 'ERROR', messageId, httpStatus, message: `the payer rejected the status query: ${code}: ${message}` };
     }
-    const header = body?.header ?? {};
     try {
-      const results = body?.message === undefined && header.status === 'rjct' ? [] : parse(body?.message);
-      return { results, headerStatus: header.status, reasonCode: header.status_reason_code, reasonMessage: header.status_reason_message };
+      const { results, skipped } = parseTxnStatusResponse(reply.message);
+      return { kind: 'RESULTS', messageId, results, skipped };
     } catch (error) {
-      return { error: (error as Error).message };
+      return { kind: 'ERROR', messageId, httpStatus, message: (error as Error).message };
     }
   }
 
@@ -152,7 +139,7 @@ export class G2pConnectClient {
         responseType: 'text',
       });
       if (response.statusCode === 401) this.tokens.invalidate(channel);
-      return { kind: 'response', status: response.statusCode, body: response.body, headers: response.headers };
+      return { kind: 'response', status: response.statusCode, body: response.body, headers: response.headers, sentSignature: signed.signature };
     } catch (error) {
       const code = error instanceof RequestError ? error.code : undefined;
       if (code && NEVER_CONNECTED.has(code)) return { kind: 'not-sent', code: 'err.service.unavailable', message: `the receiver is unreachable (${code})` };
@@ -177,11 +164,53 @@ function errorCodeForStatus(status: number): string {
   return 'err.request.bad';
 }
 
-/** Uses the spec's HttpErrorResponse `{errors:[{code,message}]}` or an ERR ack when present. */
+export const ECHOED_SIGNATURE =
+  "the reply's signature is the one Hela sent with the request, copied back (as OpenG2P's bridge does): this payer does not sign its replies, so they cannot be verified; turn verifyCallbacks off on the channel to accept them unverified";
+
+/**
+ * Why a sync reply is not accepted as the counterpart's, when the channel verifies replies (undefined: it is).
+ * A copy of our own signature is named as such rather than reported as a forgery.
+ */
+function refusedSignature(channel: G2pChannelRuntime, exchange: Extract<Exchange, { kind: 'response' }>, body: unknown): string | undefined {
+  const { signing } = channel.config;
+  if (!signing.verifyCallbacks) return undefined;
+  const options = counterpartVerifyOptions(signing);
+  const received = receivedSignature(options.mode, exchange.headers, body);
+  if (received !== undefined && received === exchange.sentSignature) return ECHOED_SIGNATURE;
+  const verified = verifyEnvelope(options, exchange.headers, exchange.body, body);
+  return verified.ok ? undefined : `the response signature is not valid: ${verified.reason}`;
+}
+
+const DETAILS_SHOWN = 3;
+
+/**
+ * What the receiver said was wrong: FastAPI's 422 `{detail:[{loc, msg}]}` (OpenG2P's bridge: which field it
+ * refused), the spec's HttpErrorResponse `{errors:[{code, message}]}`, or an ERR ack.
+ */
 function describeHttpError(exchange: { status: number; body: string }): string {
   const body = parseJson(exchange.body) as any;
-  const detail = body?.errors?.[0]?.message ?? body?.message?.error?.message;
-  return `HTTP ${exchange.status}${typeof detail === 'string' ? `: ${detail.slice(0, 300)}` : ''}`;
+  const detail = fastApiDetail(body?.detail) ?? errorList(body?.errors) ?? body?.message?.error?.message;
+  return `HTTP ${exchange.status}${typeof detail === 'string' ? `: ${detail.slice(0, 600)}` : ''}`;
+}
+
+function fastApiDetail(detail: unknown): string | undefined {
+  if (typeof detail === 'string') return detail;
+  if (!Array.isArray(detail) || detail.length === 0) return undefined;
+  const shown = detail.slice(0, DETAILS_SHOWN).map((entry: any) => {
+    const loc = Array.isArray(entry?.loc) ? entry.loc.join('.') : '?';
+    return `${loc}: ${typeof entry?.msg === 'string' ? entry.msg : 'invalid'}`;
+  });
+  return more(shown, detail.length);
+}
+
+function errorList(errors: unknown): string | undefined {
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  const shown = errors.slice(0, DETAILS_SHOWN).map((e: any) => [e?.code, e?.message].filter((part) => typeof part === 'string' && part).join(': '));
+  return more(shown, errors.length);
+}
+
+function more(shown: string[], total: number): string {
+  return `${shown.join('; ')}${total > shown.length ? ` (and ${total - shown.length} more)` : ''}`;
 }
 
 function parseJson(text: string): unknown {

@@ -17,6 +17,8 @@
 export interface DisburseBatch {
   transactionId: string;
   items: DisburseItem[];
+  /** The cycle's scheduled date (YYYY-MM-DD): every item's scheduled_timestamp, or now once that day has begun. */
+  scheduledDate?: string;
 }
 
 export interface DisburseItem {
@@ -40,17 +42,38 @@ export interface PaymentResult {
   reasonMessage?: string;
 }
 
+/** A reply item Hela could not use (null, no reference_id, unknown status, or not one of our payments); the others still apply. */
+export interface SkippedItem {
+  /** 1-based position in the reply's list, when known. */
+  position?: number;
+  referenceId?: string;
+  code: 'hela.reply.item_null' | 'hela.reply.item_invalid' | 'hela.reply.unknown_status' | 'hela.reply.unknown_reference';
+  reason: string;
+}
+
+/**
+ * A reply whose header says `rjct` (or the OpenG2P bridge's `fail`) and that carries no item: the payer refused
+ * the whole message. `final` reason codes fail every payment of the batch; the others (and none) mean "send again".
+ */
+export interface BatchRejection {
+  reasonCode?: string;
+  reasonMessage?: string;
+  final: boolean;
+}
+
 /**
  * What one disburse call established:
  * - ACK: accepted, results follow by callback (or status poll);
- * - SETTLED: sync mode, the response carried per-item results;
- * - REJECTED: definitely not processed (NACK/ERR ack, 4xx, connection refused): nothing paid, may be resent;
+ * - SETTLED: sync mode, the response carried per-item results (and perhaps items it could not use);
+ * - REJECTED: definitely not processed (NACK/ERR ack, 4xx, connection refused, a transient batch `rjct`): may be resent;
+ * - BATCH_FAILED: the payer refused the whole batch for good (a final batch `rjct` reason code): every payment FAILED;
  * - UNKNOWN: maybe processed (timeout, 5xx, garbage): resolve with a status query, never resend blindly.
  */
 export type DisburseOutcome =
   | { kind: 'ACK'; messageId: string; correlationId?: string }
-  | { kind: 'SETTLED'; messageId: string; correlationId?: string; results: PaymentResult[] }
+  | { kind: 'SETTLED'; messageId: string; correlationId?: string; results: PaymentResult[]; skipped: SkippedItem[] }
   | { kind: 'REJECTED'; messageId: string; httpStatus?: number; code: string; message: string }
+  | { kind: 'BATCH_FAILED'; messageId: string; httpStatus?: number; code: string; message: string }
   | { kind: 'UNKNOWN'; messageId: string; httpStatus?: number; message: string };
 
 export type StatusQuery = { referenceIds: string[] } | { transactionId: string };
@@ -60,13 +83,16 @@ export type StatusQuery = { referenceIds: string[] } | { transactionId: string }
  * call back /disburse/txn/on-status; ERROR: transport or protocol failure (nothing learnt).
  */
 export type StatusOutcome =
-  | { kind: 'RESULTS'; messageId: string; results: PaymentResult[] }
+  | { kind: 'RESULTS'; messageId: string; results: PaymentResult[]; skipped: SkippedItem[] }
   | { kind: 'ACK'; messageId: string; correlationId?: string }
   | { kind: 'ERROR'; messageId: string; httpStatus?: number; message: string };
 
 export interface ParsedCallback {
   kind: 'on-disburse' | 'on-status';
   results: PaymentResult[];
+  skipped: SkippedItem[];
+  /** Set when the callback refuses the whole message (header `rjct`, no item). */
+  batchRejection?: BatchRejection;
   messageId: string;
   /** For on-status: the correlation id of the answered query; for on-disburse: the transaction id. */
   correlationId: string;

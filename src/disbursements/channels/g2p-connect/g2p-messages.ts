@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { positiveAmount } from '../../../common/money.js';
 import { isValidFa } from '../payee-fa.js';
-import type { DisburseBatch, G2pChannelRuntime, G2pMode, PaymentResult, StatusQuery } from './g2p-connect.types.js';
+import type { DisburseBatch, G2pChannelRuntime, G2pMode, StatusQuery } from './g2p-connect.types.js';
+import type { Ack } from './g2p-replies.js';
 
 /**
- * G2P Connect message shapes (disburse_core_api_v1.0.0, patched per reference §12). Builders produce
- * spec-valid envelopes (RFC 3339 timestamps, decimal-string amounts, upper-case currency, ISO 639-3
- * locale, ids ≤ 99 chars); parsers accept what real receivers send (txn_status as object or list).
+ * G2P Connect messages Hela builds (disburse_core_api_v1.0.0, patched per reference §12), valid against the
+ * spec and against OpenG2P's cash-transfer bridge: RFC 3339 timestamps, decimal-string amounts, upper-case
+ * currency, ISO 639-3 locale, ids ≤ 99 chars, and a scheduled_timestamp on every disbursement (the bridge
+ * requires it). Replies are read in g2p-replies.ts.
  */
 export const G2P_VERSION = '1.0.0';
 export const MAX_ID_LENGTH = 99;
@@ -15,11 +17,6 @@ export const MAX_BATCH_ITEMS = 1000;
 /** An outgoing message we refuse to build (our data is wrong): never sent. */
 export class G2pMessageError extends Error {
   override name = 'G2pMessageError';
-}
-
-/** A counterpart's message that is not G2P Connect (garbage, missing fields, unknown status). */
-export class G2pProtocolError extends Error {
-  override name = 'G2pProtocolError';
 }
 
 export interface Envelope<H = Record<string, unknown>, M = Record<string, unknown>> {
@@ -92,12 +89,26 @@ function wireCurrency(currency: string, referenceId: string): string {
   return upper;
 }
 
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A cycle's scheduled date as `scheduled_timestamp`: that day's midnight UTC while it is ahead, else now
+ * (a payer may refuse a schedule in the past: rjct.schedule_ts.invalid). No date: now, an immediate payment.
+ */
+export function scheduledTimestamp(scheduledDate: string | undefined, now: Date): string {
+  if (scheduledDate === undefined) return rfc3339(now);
+  const midnight = DATE.test(scheduledDate) ? Date.parse(`${scheduledDate}T00:00:00Z`) : Number.NaN;
+  if (Number.isNaN(midnight)) throw new G2pMessageError(`the scheduled date ${JSON.stringify(scheduledDate)} is not YYYY-MM-DD`);
+  return rfc3339(midnight > now.getTime() ? new Date(midnight) : now);
+}
+
 /** One batch → one DisburseRequest envelope (unsigned; the client signs the serialised body). */
 export function buildDisburseRequest(channel: G2pChannelRuntime, batch: DisburseBatch, now: Date, messageId: string = randomUUID()): Envelope {
   const { config } = channel;
   checkId(batch.transactionId, 'transaction_id');
   if (batch.items.length === 0) throw new G2pMessageError('a batch needs at least one payment');
   if (batch.items.length > MAX_BATCH_ITEMS) throw new G2pMessageError(`a batch holds at most ${MAX_BATCH_ITEMS} payments, got ${batch.items.length}`);
+  const scheduled = scheduledTimestamp(batch.scheduledDate, now);
   const seen = new Set<string>();
   const disbursements = batch.items.map((item) => {
     checkId(item.referenceId, 'reference_id');
@@ -116,6 +127,7 @@ export function buildDisburseRequest(channel: G2pChannelRuntime, batch: Disburse
     disbursement.payer_fa = config.payerFa;
     if (config.payerName) disbursement.payer_name = config.payerName;
     disbursement.reference_id = item.referenceId;
+    disbursement.scheduled_timestamp = scheduled;
     return disbursement;
   });
   const action = config.actions.disburse ?? defaultActions(config.mode).disburse;
@@ -148,89 +160,6 @@ export function buildTxnStatusRequest(channel: G2pChannelRuntime, query: StatusQ
         locale: channel.config.locale,
       },
     },
-  };
-}
-
-export interface Ack {
-  ackStatus: 'ACK' | 'NACK' | 'ERR';
-  correlationId?: string;
-  timestamp?: string;
-  errorCode?: string;
-  errorMessage?: string;
-}
-
-function isObject(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The synchronous ack `{message:{ack_status, timestamp, correlation_id, error?}}`. */
-export function parseAck(body: unknown): Ack {
-  const message = isObject(body) ? body.message : undefined;
-  if (!isObject(message) || !['ACK', 'NACK', 'ERR'].includes(message.ack_status)) {
-    throw new G2pProtocolError('the response is not a G2P Connect ack (message.ack_status must be ACK, NACK or ERR)');
-  }
-  const error = isObject(message.error) ? message.error : undefined;
-  return {
-    ackStatus: message.ack_status,
-    correlationId: typeof message.correlation_id === 'string' ? message.correlation_id : undefined,
-    timestamp: typeof message.timestamp === 'string' ? message.timestamp : undefined,
-    errorCode: typeof error?.code === 'string' ? error.code : undefined,
-    errorMessage: typeof error?.message === 'string' ? error.message : undefined,
-  };
-}
-
-export function isAck(body: unknown): boolean {
-  return isObject(body) && isObject(body.message) && 'ack_status' in body.message;
-}
-
-/** rcvd/pdng → PENDING, succ → PAID, rjct (and the OpenG2P bridge's `fail`) → FAILED with the reason. */
-export function mapItemStatus(item: unknown): PaymentResult {
-  if (!isObject(item) || typeof item.reference_id !== 'string' || !item.reference_id) {
-    throw new G2pProtocolError('a disbursement status has no reference_id');
-  }
-  const base = { referenceId: item.reference_id };
-  switch (item.status) {
-    case 'rcvd':
-    case 'pdng':
-      return { ...base, status: 'PENDING' };
-    case 'succ':
-      return { ...base, status: 'PAID' };
-    case 'rjct':
-    case 'fail':
-      return {
-        ...base,
-        status: 'FAILED',
-        reasonCode: typeof item.status_reason_code === 'string' ? item.status_reason_code : 'rjct.unspecified',
-        ...(typeof item.status_reason_message === 'string' ? { reasonMessage: item.status_reason_message.slice(0, 999) } : {}),
-      };
-    default:
-      throw new G2pProtocolError(`disbursement ${item.reference_id} has an unknown status ${JSON.stringify(item.status)}`);
-  }
-}
-
-/** DisburseResponse `{transaction_id, disbursements_status[]}` (on-disburse, sync disburse). */
-export function parseDisburseResponse(message: unknown): { transactionId?: string; results: PaymentResult[] } {
-  if (!isObject(message) || !Array.isArray(message.disbursements_status)) {
-    throw new G2pProtocolError('the message is not a DisburseResponse (disbursements_status must be a list)');
-  }
-  return {
-    transactionId: typeof message.transaction_id === 'string' ? message.transaction_id : undefined,
-    results: message.disbursements_status.map(mapItemStatus),
-  };
-}
-
-/** TxnStatusResponse; `txn_status` is a DisburseResponse object per the spec or a bare list (OpenG2P bridge). */
-export function parseTxnStatusResponse(message: unknown): { transactionId?: string; correlationId?: string; results: PaymentResult[] } {
-  const response = isObject(message) ? message.txnstatus_response : undefined;
-  if (!isObject(message) || !isObject(response) || response.txn_status === undefined) {
-    throw new G2pProtocolError('the message is not a TxnStatusResponse (txnstatus_response.txn_status is missing)');
-  }
-  const status = response.txn_status;
-  const results = Array.isArray(status) ? status.map(mapItemStatus) : parseDisburseResponse(status).results;
-  return {
-    transactionId: typeof message.transaction_id === 'string' ? message.transaction_id : undefined,
-    correlationId: typeof message.correlation_id === 'string' ? message.correlation_id : undefined,
-    results,
   };
 }
 

@@ -35,6 +35,8 @@ export type VerifyResult = { ok: true; keyId?: string } | { ok: false; code: 'er
 export interface SignedBody {
   body: string;
   headers: Record<string, string>;
+  /** The signature sent (body field or header), so a reply that merely copies it can be told apart. */
+  signature?: string;
 }
 
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -116,19 +118,30 @@ function signingString(created: number, expires: number, digest: string): string
   return `(created): ${created}\n(expires): ${expires}\ndigest: ${digest}`;
 }
 
+/**
+ * The body's `signature` when it carries none (NONE, HEADER): OpenG2P's bridge requires the key (string or
+ * null) and the spec types it as a string, so an empty string is the one value both accept.
+ */
+const UNSIGNED = '';
+
 /** Serialises an envelope and signs it as the channel says; returns the exact bytes to send and extra headers. */
 export function signEnvelope(options: SignOptions, envelope: { header: unknown; message?: unknown }): SignedBody {
-  if (options.mode === 'NONE') return { body: JSON.stringify(envelope), headers: {} };
+  const unsigned = () => JSON.stringify({ signature: UNSIGNED, header: envelope.header, message: envelope.message });
+  if (options.mode === 'NONE') return { body: unsigned(), headers: {} };
   if (!options.privateKeyPem) throw new Error('signing is enabled but the channel has no private key');
   const created = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const expires = created + (options.ttlSeconds ?? 300);
   const keyId = `${options.senderId}|${options.keyId}|ed25519`;
-  const body = options.mode === 'HEADER' ? JSON.stringify({ header: envelope.header, message: envelope.message }) : undefined;
+  const body = options.mode === 'HEADER' ? unsigned() : undefined;
   const digest = digestLine(options.digest, signedBytes(options.mode, options.digest, envelope, body));
   const signature = sign(null, Buffer.from(signingString(created, expires, digest)), createPrivateKey(options.privateKeyPem)).toString('base64');
   const common = `algorithm="ed25519", created="${created}", expires="${expires}", headers="(created) (expires) digest", signature="${signature}"`;
-  if (options.mode === 'HEADER') return { body: body!, headers: { Signature: `keyId="${keyId}", ${common}` } };
-  return { body: JSON.stringify({ signature: `namespace="g2p", kidId="${keyId}", ${common}`, header: envelope.header, message: envelope.message }), headers: {} };
+  if (options.mode === 'HEADER') {
+    const value = `keyId="${keyId}", ${common}`;
+    return { body: body!, headers: { Signature: value }, signature: value };
+  }
+  const value = `namespace="g2p", kidId="${keyId}", ${common}`;
+  return { body: JSON.stringify({ signature: value, header: envelope.header, message: envelope.message }), headers: {}, signature: value };
 }
 
 /** Parses `name="value"` pairs of a signature string, tolerating a leading `Signature:` and either kidId/keyId. */
@@ -145,11 +158,17 @@ function headerValue(headers: Record<string, string | string[] | undefined>, nam
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** The signature a received body carries where `mode` puts it (the Signature header, or the body field). */
+export function receivedSignature(mode: SignatureMode, headers: Record<string, string | string[] | undefined>, parsed: any): string | undefined {
+  const value = mode === 'HEADER' ? headerValue(headers, 'signature') : parsed?.signature;
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 /** Verifies a received body (request, callback or sync response). Never throws on bad input. */
 export function verifyEnvelope(options: VerifyOptions, headers: Record<string, string | string[] | undefined>, rawBody: Buffer | string, parsed: any): VerifyResult {
   if (options.mode === 'NONE') return { ok: true };
   if (!options.publicKey) return { ok: false, code: 'err.signature.invalid', reason: 'no counterpart public key is configured to verify the signature' };
-  const text = options.mode === 'HEADER' ? headerValue(headers, 'signature') : typeof parsed?.signature === 'string' ? parsed.signature : undefined;
+  const text = receivedSignature(options.mode, headers, parsed);
   if (!text) return { ok: false, code: 'err.signature.missing', reason: options.mode === 'HEADER' ? 'the Signature header is missing' : 'the signature field is missing' };
   const params = parseSignatureParams(text);
   const created = Number(params.created);
