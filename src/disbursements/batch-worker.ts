@@ -177,7 +177,14 @@ export class BatchWorker implements BackgroundWorker {
         await this.audited(batch, outcome.kind === 'ACK' ? 'sent' : 'settled');
         // Results first (sync mode), so a settled payment is written once, PENDING → PAID/FAILED.
         if (outcome.kind === 'SETTLED') await applyReplyItems(this.db, this.errors, { channelId: channel.id, batchId: batch.id, operation: 'disburse' }, outcome);
-        await this.db.query(`update disbursement_payments set status = 'SENT', updated_at = now() where batch_id = $1 and status = 'PENDING'`, [batch.id]);
+        // Only while the batch is still this send's, under its row lock: a refusing callback may send it back to
+        // RETRY (its payments PENDING) at any moment; payments marked SENT after that would wait for a resend
+        // that never takes them. The lock orders this statement and the callback's resend one after the other.
+        await this.db.query(
+          `with mine as (select id from disbursement_batches where id = $1 and message_id = $2 and status in ('SENT', 'COMPLETED') for update)
+           update disbursement_payments p set status = 'SENT', updated_at = now() from mine where p.batch_id = mine.id and p.status = 'PENDING'`,
+          [batch.id, batch.message_id],
+        );
         const done = await completeBatches(this.db, [batch.id]);
         if (!done.length) await this.queueStatus(batch.id, poll);
         return;
@@ -216,7 +223,9 @@ export class BatchWorker implements BackgroundWorker {
   /**
    * After a refusal that may pass (a NACK, a 4xx, a transient batch `rjct`): the batch is sent again after a
    * backoff, same reference ids, its payments PENDING again; or, after the configured attempts, ERROR.
-   * Conditional on the batch still being where the refusal found it, with the same message_id.
+   * Conditional on the batch still being where the refusal found it, with the same message_id. A refusing
+   * callback (`from` SENT) may overtake the recording of its send's ack, so it also finds the batch SENDING;
+   * the late ack then finds the batch moved on and changes nothing.
    */
   private async resend(batch: ClaimedBatch, from: 'SENDING' | 'SENT', refusal: { code: string; message: string; httpStatus?: number }): Promise<void> {
     const { maxSendAttempts, retryBaseSeconds } = this.container.config.disbursements;
@@ -226,7 +235,7 @@ export class BatchWorker implements BackgroundWorker {
       `update disbursement_batches set status = $3, lease_until = null, last_error = $4,
               next_attempt_at = case when $3 = 'RETRY' then now() + make_interval(secs => $5) end, updated_at = now()
         where id = $1 and message_id = $2 and status = any($6::text[])`,
-      [batch.id, batch.message_id, giveUp ? 'ERROR' : 'RETRY', `${refusal.code}: ${refusal.message}`, delay, from === 'SENDING' ? ['SENDING'] : ['SENT', 'UNKNOWN']],
+      [batch.id, batch.message_id, giveUp ? 'ERROR' : 'RETRY', `${refusal.code}: ${refusal.message}`, delay, from === 'SENDING' ? ['SENDING'] : ['SENDING', 'SENT', 'UNKNOWN']],
     );
     if (!moved.rowCount) return;
     await this.db.query(`update disbursement_payments set status = 'PENDING', updated_at = now() where batch_id = $1 and status = 'SENT'`, [batch.id]);
