@@ -12,6 +12,8 @@ import { describeDemo, seedDemoData } from '../src/registry/demo-data.js';
  */
 async function seed(): Promise<void> {
   const config = loadConfig();
+  // As SEED_DEMO: the demo users' passwords are published, so never on a production database.
+  if (config.nodeEnv === 'production') throw new Error('the demo data is refused when NODE_ENV=production: its users have published passwords');
   const log = createLogger(config.logLevel);
   const db = await openDatabase(config, log);
   try {

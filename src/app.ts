@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthService } from './auth/auth.service.js';
 import { ensureFirstAdmin } from './auth/bootstrap-admin.js';
+import { SessionRevocations } from './auth/session-revocations.js';
 import type { Config } from './config.js';
 import { Container } from './container.js';
 import { openDatabase } from './db/database.js';
@@ -13,6 +14,7 @@ import { createApollo, graphqlRoutes } from './graphql/graphql.route.js';
 import { buildHelaSchema } from './graphql/schema.js';
 import type { Route } from './http/route.js';
 import { startBackground } from './jobs/background.js';
+import { CorsPolicy } from './http/cors.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { describeDemo, seedDemoData } from './registry/demo-data.js';
@@ -34,6 +36,9 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     for (const startable of started.reverse()) await startable.stop();
   };
   try {
+    const revocations = container.get(SessionRevocations);
+    await revocations.start();
+    started.push(revocations);
     const schema = await buildHelaSchema(container);
     const apollo = await createApollo(schema, config, log);
     const routes: Route[] = [
@@ -51,7 +56,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     await ensureFirstAdmin(container);
     const background = await startBackground(container, backgroundWorkers);
     started.push({ start: async () => {}, stop: () => background.stop() }); // stopped first: workers before simulators
-    const server = createHttpServer(routes, config.limits.bodyBytes, log);
+    const server = createHttpServer(routes, config.limits.bodyBytes, log, config.corsOrigins.length ? new CorsPolicy(config.corsOrigins) : undefined);
     await listen(server, config.port, config.host);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}`;
@@ -78,7 +83,11 @@ export async function startApp(config: Config, log: Logger = createLogger(config
 
 const HEALTH_TIMEOUT_MS = 3_000;
 
-/** 200 only when the database answers a query. */
+/**
+ * 200 only when the application's own tables can be read the way the application reads them
+ * (unqualified, through its pool): a database that answers `select 1` but whose session has lost
+ * the application's schema (a search_path changed under it) serves nothing useful either.
+ */
 function healthRoute(container: Container): Route {
   return {
     method: 'GET',
@@ -90,7 +99,7 @@ function healthRoute(container: Container): Route {
         timer = setTimeout(() => reject(new Error('health check timed out')), HEALTH_TIMEOUT_MS);
       });
       try {
-        await Promise.race([container.orm.em.getConnection().execute('select 1'), timeout]);
+        await Promise.race([container.orm.em.getConnection().execute('select 1 from users limit 1'), timeout]);
         return { status: 200, body: { status: 'ok' } };
       } catch {
         return { status: 503, body: { status: 'database unavailable' } };

@@ -14,14 +14,21 @@ export interface Config {
   dataDir: string;
   dbPoolMax: number;
   logLevel: string;
-  jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number; clockSkewSeconds: number };
+  /** `issuer` and `audience` go into every access token as `iss` / `aud` and are checked on every one. */
+  jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number; clockSkewSeconds: number };
+  /**
+   * Browser origins besides Hela's own that may call it with credentials (CORS), e.g. an openIMIS front
+   * end on another host. Cookie-authenticated mutations from any other origin are refused.
+   */
+  corsOrigins: string[];
   bcryptCost: number;
   login: { maxFailures: number; lockSeconds: number };
   admin: { username: string; password?: string };
   /** AES-256-GCM key (32 bytes, base64 or hex) for secrets at rest: PSP PINs, channel keys. */
   /** SECRET_KEY seals; SECRET_KEY_PREVIOUS keys still open values sealed before a rotation (re-sealed at start). */
   secretKeys: SecretKeys;
-  limits: { bodyBytes: number; depth: number; cost: number; aliases: number; tokens: number; directives: number };
+  /** `stringBytes`: the largest single string value a GraphQL request may carry (src/graphql/string-size-limit.ts). */
+  limits: { bodyBytes: number; stringBytes: number; depth: number; cost: number; aliases: number; tokens: number; directives: number };
   otp: { ttlSeconds: number; maxAttempts: number };
   workers: { enabled: boolean };
   /** pg-boss: its own connection pool, beside the ORM's. */
@@ -42,6 +49,8 @@ export interface Config {
   /** In-process partner simulators for the demo; `qmoneyPort` 0 picks a free port. */
   simulators: { enabled: boolean; qmoneyPort: number };
   exampleBank: { url: string; timeoutMs: number };
+  /** The egress policy of every outbound call (src/http/egress.ts): loopback and private addresses only when allowed. */
+  outbound: { allowPrivate: boolean };
   sponsorBank: {
     /** Bearer tokens banks present on POST /banks/:bankCode/statements, by bank code. */
     statementTokens: Record<string, string>;
@@ -115,6 +124,22 @@ function tokenMap(env: Env, name: string): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
+/** "https://a.example, http://localhost:3000" → normalised origins (scheme://host[:port]). */
+function origins(env: Env, name: string): string[] {
+  return (env[name] ?? '').split(',').map((raw) => raw.trim()).filter(Boolean).map((raw) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError(`${name} must be comma-separated origins such as https://imis.example.org, got "${raw}"`);
+    }
+    if (!['http:', 'https:'].includes(url.protocol) || url.origin !== raw.replace(/\/$/, '').toLowerCase()) {
+      throw new ConfigError(`${name} must be comma-separated origins (scheme://host[:port], no path), got "${raw}"`);
+    }
+    return url.origin;
+  });
+}
+
 function decodeKey(name: string, raw: string): Buffer {
   const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
   if (key.length !== 32) throw new ConfigError(`${name} must be 32 bytes, as 64 hex characters or base64`);
@@ -130,6 +155,13 @@ function secret(env: Env, name: string, production: boolean): string | undefined
   if (raw) return raw;
   if (production) throw new ConfigError(`${name} is required when NODE_ENV=production`);
   return undefined;
+}
+
+/** The demo users' passwords are published (docs/demo.md): on a production database they would be real accounts anyone can use. */
+function demoSeeding(env: Env, production: boolean): boolean {
+  const seed = bool(env, 'SEED_DEMO', false);
+  if (seed && production) throw new ConfigError('SEED_DEMO=true is refused when NODE_ENV=production: the demo users have published passwords');
+  return seed;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -157,11 +189,14 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'silent' : 'info'),
     jwt: {
       secret: jwtSecret,
-      accessTtlSeconds: int(env, 'JWT_ACCESS_TTL_SECONDS', 86_400, 1),
+      issuer: env.JWT_ISSUER || 'hela',
+      audience: env.JWT_AUDIENCE || 'hela-api',
+      accessTtlSeconds: int(env, 'JWT_ACCESS_TTL_SECONDS', 900, 1),
       refreshTtlSeconds: int(env, 'JWT_REFRESH_TTL_SECONDS', 30 * 86_400, 1),
       // A large leeway would quietly disable expiry (RFC 7519 §4.1.4: "a few minutes" at most).
       clockSkewSeconds: int(env, 'JWT_CLOCK_SKEW_SECONDS', 60, 0, 300),
     },
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
     bcryptCost: int(env, 'BCRYPT_COST', 12, 4, 31),
     login: { maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1), lockSeconds: int(env, 'LOGIN_LOCK_SECONDS', 300, 1) },
     admin: { username: adminUsername, password: adminPassword },
@@ -171,8 +206,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     limits: {
       bodyBytes: int(env, 'MAX_BODY_BYTES', 1_048_576, 1024),
+      stringBytes: int(env, 'GRAPHQL_MAX_STRING_BYTES', 65_536, 256),
       depth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 1),
-      cost: int(env, 'GRAPHQL_MAX_COST', 5000, 1),
+      cost: int(env, 'GRAPHQL_MAX_COST', 10_000, 1),
       aliases: int(env, 'GRAPHQL_MAX_ALIASES', 15, 1),
       tokens: int(env, 'GRAPHQL_MAX_TOKENS', 2000, 1),
       directives: int(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 1),
@@ -190,6 +226,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     simulators: { enabled: bool(env, 'SIMULATORS_ENABLED', !production), qmoneyPort: int(env, 'QMONEY_SIMULATOR_PORT', nodeEnv === 'test' ? 0 : 4010) },
     exampleBank: { url: env.EXAMPLE_BANK_URL || 'http://127.0.0.1:8003', timeoutMs: int(env, 'EXAMPLE_BANK_TIMEOUT_MS', 10_000, 1) },
+    outbound: { allowPrivate: bool(env, 'OUTBOUND_ALLOW_PRIVATE', !production) },
     sponsorBank: {
       statementTokens: tokenMap(env, 'BANK_STATEMENT_TOKENS'),
       statementMaxBytes: int(env, 'BANK_STATEMENT_MAX_BYTES', 256 * 1024 * 1024, 1024),
@@ -207,7 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
       failureWindowSeconds: int(env, 'ROUTING_FAILURE_WINDOW_SECONDS', 300, 1),
       failureThreshold: int(env, 'ROUTING_FAILURE_THRESHOLD', 5, 1),
     },
-    seedDemo: bool(env, 'SEED_DEMO', false),
+    seedDemo: demoSeeding(env, production),
     // Why these defaults: .env.example, "Rate limits".
     rateLimits: {
       psp: { perMinute: int(env, 'RATE_LIMIT_PSP_PER_MINUTE', 120), burst: int(env, 'RATE_LIMIT_PSP_BURST', 60, 1) },

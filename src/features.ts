@@ -1,12 +1,14 @@
 import { AuditEvent } from './audit/audit-event.entity.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver } from './auth/auth.resolver.js';
-import { CollectionResolver } from './collections/collection.resolver.js';
+import { currentUserRoutes } from './auth/current-user.route.js';
+import { COLLECTION_REFUSALS, CollectionResolver } from './collections/collection.resolver.js';
 import { PaymentTransaction } from './collections/payment-transaction.entity.js';
 import { PspApiResolver } from './collections/psp-api.resolver.js';
 import { TransactionResolver } from './collections/transaction.resolver.js';
 import { LoginThrottle } from './auth/login-throttle.entity.js';
 import { RefreshToken } from './auth/refresh-token.entity.js';
+import { RevokedSession } from './auth/revoked-session.entity.js';
 import { User } from './auth/user.entity.js';
 import { UserResolver } from './auth/user.resolver.js';
 import { DisbursementBatch } from './disbursements/batch.entity.js';
@@ -23,10 +25,11 @@ import { ChannelBreaker } from './disbursements/channels/channel-health.entity.j
 import { CHANNEL_SEALED_COLUMNS, PayoutChannel } from './disbursements/channels/payout-channel.entity.js';
 import { PayoutChannelResolver } from './disbursements/channels/payout-channel.resolver.js';
 import type { RouteFactory } from './http/route.js';
+import type { RefusalPayloadFactory } from './graphql/refusal-payloads.js';
 import { MutationLog } from './core/mutation-log.entity.js';
 import { MutationLogResolver } from './core/mutation-log.resolver.js';
 import { PaymentServiceProvider, PSP_SEALED_COLUMNS } from './psp/payment-service-provider.entity.js';
-import { PspResolver } from './psp/psp.resolver.js';
+import { PSP_REFUSALS, PspResolver } from './psp/psp.resolver.js';
 import type { BackgroundWorkerFactory } from './jobs/background-worker.js';
 import { SponsorBankAccount } from './disbursements/sponsor-bank/accounts/sponsor-bank-account.entity.js';
 import { Disbursement } from './disbursements/sponsor-bank/envelopes/disbursement.entity.js';
@@ -52,7 +55,7 @@ import { InsureeResolver } from './registry/insuree.resolver.js';
 import { Policy } from './registry/policy.entity.js';
 import { PolicyResolver } from './registry/policy.resolver.js';
 import { Premium } from './registry/premium.entity.js';
-import { PremiumResolver } from './registry/premium.resolver.js';
+import { PREMIUM_REFUSALS, PremiumResolver } from './registry/premium.resolver.js';
 import { Product } from './registry/product.entity.js';
 import { ProductResolver } from './registry/product.resolver.js';
 import { qmoneySimulatorStartable } from './simulators/qmoney/qmoney-demo.js';
@@ -61,7 +64,7 @@ import type { SealedColumns } from './common/secret-rewrap.js';
 
 /** Every feature's entities, resolvers and REST routes, in one list each. */
 export const entities = [
-  User, RefreshToken, LoginThrottle, AuditEvent,
+  User, RefreshToken, RevokedSession, LoginThrottle, AuditEvent,
   Family, Insuree, Product, Policy, Premium,
   MutationLog, PaymentServiceProvider, PaymentTransaction,
   PayoutChannel, Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
@@ -78,7 +81,10 @@ export const resolvers = [
   EnvelopeResolver, ReconciliationResolver, RoutingResolver, PbmsClientResolver,
 ] as const;
 
-export const routeFactories: RouteFactory[] = [disbursementRoutes, statementRoutes, bridgeRoutes];
+/** openIMIS mutations whose every refusal (but UNAUTHENTICATED) is their payload: graphql/refusal-payloads.ts. */
+export const refusalPayloads: Record<string, RefusalPayloadFactory> = { ...COLLECTION_REFUSALS, ...PSP_REFUSALS, ...PREMIUM_REFUSALS };
+
+export const routeFactories: RouteFactory[] = [currentUserRoutes, disbursementRoutes, statementRoutes, bridgeRoutes];
 
 /** Started after the database (and demo data), stopped on close. */
 export const startables: StartableFactory[] = [qmoneySimulatorStartable];

@@ -5,9 +5,11 @@ import { AuditResult } from './audit-event.entity.js';
 import type { AuditService } from './audit.service.js';
 
 /**
- * Wraps a root mutation so that it leaves one audit event, whether it succeeded or not. Resolvers
- * name the entity through `ctx.auditEntity`; arguments are never stored (they may hold passwords,
- * PINs or OTPs). A resolver whose service wrote its own event sets `ctx.auditRecorded`.
+ * Wraps a root mutation so that it leaves one audit event, whether it succeeded or not. A mutation
+ * that answers a refusal in its payload (openIMIS `Success: false`) was not a success either: it is
+ * a FAILURE with the payload's `errorCode`, so repeated wrong OTPs show up in auditEvents(result:
+ * FAILURE). Resolvers name the entity through `ctx.auditEntity`; arguments are never stored (they may
+ * hold passwords, PINs or OTPs). A resolver whose service wrote its own event sets `ctx.auditRecorded`.
  */
 export function audited(audit: AuditService, resolve: GraphQLFieldResolver<unknown, Context>): GraphQLFieldResolver<unknown, Context> {
   return async (source, args, context, info) => {
@@ -21,7 +23,10 @@ export function audited(audit: AuditService, resolve: GraphQLFieldResolver<unkno
     });
     try {
       const result = await resolve(source, args, context, info);
-      if (!context.auditRecorded) await audit.record(event());
+      if (!context.auditRecorded) {
+        const refused = refusalCode(result);
+        await audit.record(refused ? { ...event(), result: AuditResult.FAILURE, errorCode: refused } : event());
+      }
       return result;
     } catch (error) {
       const errorCode = error instanceof DomainError ? error.code : 'INTERNAL_SERVER_ERROR';
@@ -29,4 +34,11 @@ export function audited(audit: AuditService, resolve: GraphQLFieldResolver<unkno
       throw error;
     }
   };
+}
+
+/** The error code of a payload that says `Success: false`, else undefined. */
+function refusalCode(result: unknown): string | undefined {
+  if (typeof result !== 'object' || result === null || (result as { Success?: unknown }).Success !== false) return undefined;
+  const code = (result as { errorCode?: unknown }).errorCode;
+  return typeof code === 'string' && code ? code : 'REFUSED';
 }

@@ -14,7 +14,7 @@ export class LoginThrottledError extends DomainError {
 }
 
 export class InvalidTokenError extends DomainError {
-  constructor(message: 'Invalid token' | 'Signature has expired' | 'Error decoding signature' | 'Invalid payload' | 'User is disabled' | 'Token is required') {
+  constructor(message: 'Invalid token' | 'Signature has expired' | 'Error decoding signature' | 'Invalid payload' | 'User is disabled' | 'Token is required' | 'Token is revoked') {
     super('UNAUTHENTICATED', message);
   }
 }
@@ -22,5 +22,12 @@ export class InvalidTokenError extends DomainError {
 export class InvalidRefreshTokenError extends DomainError {
   constructor(message: 'Invalid refresh token' | 'Refresh token is expired' | 'Refresh token is required' = 'Invalid refresh token') {
     super('UNAUTHENTICATED', message);
+  }
+}
+
+/** Two different tokens in one request: which caller is it? Neither is used. */
+export class ConflictingCredentialsError extends DomainError {
+  constructor() {
+    super('UNAUTHENTICATED', 'The Authorization header and the JWT cookie hold different tokens; send one of them');
   }
 }

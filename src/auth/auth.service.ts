@@ -5,11 +5,13 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Config } from '../config.js';
 import type { Container } from '../container.js';
 import type { AuthUser } from '../graphql/context.js';
-import { InvalidCredentialsError, InvalidRefreshTokenError, InvalidTokenError, LoginThrottledError } from './auth.errors.js';
+import { CookieJar, type RequestCredentials } from './auth-cookies.js';
+import { ConflictingCredentialsError, InvalidCredentialsError, InvalidRefreshTokenError, InvalidTokenError, LoginThrottledError } from './auth.errors.js';
 import { JwtCodec, nowSeconds, type AccessPayload } from './jwt.js';
 import { LoginThrottle } from './login-throttle.entity.js';
-import { PasswordHasher } from './password.js';
+import { PasswordHasher, refuseOverlongPassword } from './password.js';
 import { RefreshToken } from './refresh-token.entity.js';
+import { SessionRevocations } from './session-revocations.js';
 import { User } from './user.entity.js';
 
 export interface IssuedTokens {
@@ -31,6 +33,8 @@ export class AuthService {
   private readonly audit: AuditService;
   readonly jwt: JwtCodec;
   readonly passwords: PasswordHasher;
+  readonly cookies: CookieJar;
+  private readonly revocations: SessionRevocations;
   private readonly userCache = new Map<string, { user: User; until: number }>();
 
   constructor(container: Container) {
@@ -39,11 +43,14 @@ export class AuthService {
     this.audit = container.get(AuditService);
     this.jwt = new JwtCodec(this.config.jwt);
     this.passwords = new PasswordHasher(this.config.bcryptCost);
+    this.revocations = container.get(SessionRevocations);
+    this.cookies = new CookieJar(this.config.jwt, this.config.nodeEnv === 'production');
   }
 
   async tokenAuth(username: string, password: string, requestId?: string): Promise<IssuedTokens> {
     // No account can have a longer name (nor could the throttle row hold it): refuse before any SQL.
     if (username.length > USERNAME_MAX_LENGTH) throw new InvalidCredentialsError();
+    refuseOverlongPassword(password);
     const em = this.orm.em.fork();
     await this.refuseIfThrottled(em, username);
     const user = await em.findOne(User, { username }, { populate: ['passwordHash'] });
@@ -81,31 +88,75 @@ export class AuthService {
     return tokens;
   }
 
-  /** Revokes the token's whole family (a logout); returns the epoch seconds of revocation, as openIMIS does. */
+  /**
+   * Revokes the token's whole family (a logout): its refresh tokens and, in every process at once, its
+   * access tokens. Returns the epoch seconds of revocation, as openIMIS does.
+   */
   async revoke(presented: string | undefined): Promise<number> {
     if (!presented) throw new InvalidRefreshTokenError('Refresh token is required');
-    const em = this.orm.em.fork();
-    const stored = await em.findOne(RefreshToken, { tokenHash: hashToken(presented) });
-    if (!stored || stored.revokedAt) throw new InvalidRefreshTokenError();
-    await this.revokeFamily(stored.familyId);
+    const familyId = await this.familyOf(presented);
+    if (!familyId) throw new InvalidRefreshTokenError();
+    await this.revokeFamily(familyId);
     return nowSeconds();
+  }
+
+  /** Ends the sessions behind whichever of these the caller still holds (sign-out). */
+  async endSessions(credentials: { accessToken?: string; refreshToken?: string }): Promise<void> {
+    const sessions = new Set<string>();
+    if (credentials.refreshToken) {
+      const familyId = await this.familyOf(credentials.refreshToken);
+      if (familyId) sessions.add(familyId);
+    }
+    if (credentials.accessToken) {
+      try {
+        sessions.add(this.jwt.verify(credentials.accessToken).sid);
+      } catch {
+        // An expired or foreign token has no session left to end.
+      }
+    }
+    for (const familyId of sessions) await this.revokeFamily(familyId);
+  }
+
+  /**
+   * The caller of an HTTP request, as graphql_jwt's `jwt_cookie` has it: the Authorization header when
+   * one is sent, else the `JWT` cookie; undefined when neither is. A header and a cookie naming
+   * different tokens are refused rather than one of them silently winning.
+   */
+  async authenticateRequest(credentials: RequestCredentials): Promise<{ user: AuthUser; payload: AccessPayload } | undefined> {
+    const { bearer, cookies } = credentials;
+    if (credentials.hasAuthorizationHeader) {
+      if (cookies.access && bearer && cookies.access !== bearer) throw new ConflictingCredentialsError();
+      return this.authenticate(bearer);
+    }
+    return cookies.access ? this.authenticate(cookies.access) : undefined;
   }
 
   /** The user behind an access token, or an error saying precisely why not. */
   async authenticate(token: string | undefined): Promise<{ user: AuthUser; payload: AccessPayload }> {
     if (!token) throw new InvalidTokenError('Token is required');
     const payload = this.jwt.verify(token);
+    const revoked = this.revocations.isRevoked(payload.sid);
+    if (revoked === true || (revoked !== false && (await revoked))) throw new InvalidTokenError('Token is revoked');
     const user = await this.cachedUser(payload.sub);
     if (!user || user.tokenVersion !== payload.tv) throw new InvalidTokenError('Invalid token');
     if (!user.isActive) throw new InvalidTokenError('User is disabled');
     return { user: { id: user.id, username: user.username, roles: user.roles }, payload };
   }
 
-  /** Called after a change that must cut existing tokens off (password, disable, roles). */
+  /**
+   * Called after a change that must cut existing tokens off (password, disable, roles): every session
+   * of the user that can still hold an unexpired access token is revoked, in every process at once.
+   */
   async invalidateTokens(em: EntityManager, user: User): Promise<void> {
     user.tokenVersion += 1;
     this.userCache.delete(user.id);
+    const { accessTtlSeconds, clockSkewSeconds } = this.config.jwt;
+    const families = await em.getConnection().execute<Array<{ family_id: string }>>(
+      'select distinct family_id from refresh_tokens where user_id = ? and created_at > now() - make_interval(secs => ?)',
+      [user.id, accessTtlSeconds + clockSkewSeconds],
+    );
     await em.nativeUpdate(RefreshToken, { user, revokedAt: null }, { revokedAt: new Date() });
+    await this.revocations.revoke(families.map((row) => row.family_id), em);
   }
 
   forget(userId: string): void {
@@ -121,7 +172,7 @@ export class AuthService {
   }
 
   private issue(em: EntityManager, user: User, familyId: string): IssuedTokens {
-    const { token, payload } = this.jwt.sign(user);
+    const { token, payload } = this.jwt.sign(user, familyId);
     const refreshToken = randomBytes(20).toString('hex');
     const refreshExpiresIn = nowSeconds() + this.config.jwt.refreshTtlSeconds;
     em.create(RefreshToken, { user, familyId, tokenHash: hashToken(refreshToken), expiresAt: new Date(refreshExpiresIn * 1000) });
@@ -130,6 +181,13 @@ export class AuthService {
 
   private async revokeFamily(familyId: string): Promise<void> {
     await this.orm.em.fork().nativeUpdate(RefreshToken, { familyId, revokedAt: null }, { revokedAt: new Date() });
+    await this.revocations.revoke([familyId]);
+  }
+
+  /** The session (family) of a refresh token that is still good, else undefined. */
+  private async familyOf(presented: string): Promise<string | undefined> {
+    const stored = await this.orm.em.fork().findOne(RefreshToken, { tokenHash: hashToken(presented) });
+    return stored && !stored.revokedAt ? stored.familyId : undefined;
   }
 
   private async refuseIfThrottled(em: EntityManager, username: string): Promise<void> {

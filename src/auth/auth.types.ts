@@ -32,3 +32,15 @@ export class Revoke {
   @Field(() => Int, { description: 'Epoch seconds of the revocation.' })
   revoked!: number;
 }
+
+@ObjectType()
+export class DeleteJSONWebTokenCookie {
+  @Field(() => Boolean, { description: 'Whether the request carried the JWT cookie.' })
+  deleted!: boolean;
+}
+
+@ObjectType()
+export class DeleteRefreshTokenCookie {
+  @Field(() => Boolean, { description: 'Whether the request carried the JWT-refresh-token cookie.' })
+  deleted!: boolean;
+}

@@ -3,13 +3,20 @@ import jwt from 'jsonwebtoken';
 import type { Config } from '../config.js';
 import { InvalidTokenError } from './auth.errors.js';
 
-/** The openIMIS payload (`username`, `exp`, `origIat`) plus the user id and token version. */
+/**
+ * The openIMIS payload (`username`, `exp`, `origIat`) plus the user id, token version, session id
+ * (`sid`: the refresh-token family the token was issued in, which sign-out revokes) and the
+ * configured issuer and audience.
+ */
 export interface AccessPayload {
   username: string;
   exp: number;
   origIat: number;
   sub: string;
   tv: number;
+  sid: string;
+  iss: string;
+  aud: string;
 }
 
 const ALGORITHM = 'HS256';
@@ -32,18 +39,25 @@ export class JwtCodec {
     this.key = createSecretKey(Buffer.from(settings.secret, 'utf8'));
   }
 
-  sign(user: { id: string; username: string; tokenVersion: number }, origIat = nowSeconds()): { token: string; payload: AccessPayload } {
+  sign(user: { id: string; username: string; tokenVersion: number }, sessionId: string, origIat = nowSeconds()): { token: string; payload: AccessPayload } {
     const payload: AccessPayload = {
       username: user.username,
       exp: nowSeconds() + this.settings.accessTtlSeconds,
       origIat,
       sub: user.id,
       tv: user.tokenVersion,
+      sid: sessionId,
+      iss: this.settings.issuer,
+      aud: this.settings.audience,
     };
     return { token: jwt.sign(payload, this.key, { algorithm: ALGORITHM, noTimestamp: true }), payload };
   }
 
-  /** Verifies with the algorithm pinned (so `alg:none` and RS/HS confusion fail) and `exp` required. */
+  /**
+   * Verifies with the algorithm pinned (so `alg:none` and RS/HS confusion fail), `exp` required and
+   * `iss` / `aud` ours. Whether the session was revoked is the caller's check (SessionRevocations),
+   * made on every request: this cache only saves the HMAC, it never decides that a token is still good.
+   */
   verify(token: string): AccessPayload {
     const now = Date.now();
     const hit = this.verified.get(token);
@@ -64,6 +78,8 @@ export class JwtCodec {
       decoded = jwt.verify(token, this.key, {
         algorithms: [ALGORITHM],
         clockTolerance: this.settings.clockSkewSeconds,
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
       });
     } catch (error) {
       if (error instanceof jwt.TokenExpiredError) throw new InvalidTokenError('Signature has expired');
@@ -82,7 +98,8 @@ function isAccessPayload(value: unknown): value is AccessPayload {
   return (
     typeof p === 'object' && p !== null &&
     typeof p.exp === 'number' && typeof p.username === 'string' &&
-    typeof p.sub === 'string' && typeof p.tv === 'number' && typeof p.origIat === 'number'
+    typeof p.sub === 'string' && typeof p.tv === 'number' && typeof p.origIat === 'number' &&
+    typeof p.sid === 'string'
   );
 }
 

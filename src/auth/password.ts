@@ -2,14 +2,23 @@ import bcrypt from 'bcrypt';
 import { BadInputError } from '../common/domain-error.js';
 
 export const MIN_PASSWORD_LENGTH = 8;
+/**
+ * bcrypt reads only the first 72 bytes (UTF-8 bytes, not characters: 24 × "€" already fills them) and
+ * ignores the rest, so a longer password would sign in with any text after its 72nd byte.
+ */
+export const MAX_PASSWORD_BYTES = 72;
 
 export function checkPasswordPolicy(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new BadInputError(`Password must be at least ${MIN_PASSWORD_LENGTH} characters`, { field: 'password' });
   }
-  if (Buffer.byteLength(password) > 72) {
-    // bcrypt ignores everything past 72 bytes; refuse rather than silently truncate.
-    throw new BadInputError('Password must be at most 72 bytes', { field: 'password' });
+  refuseOverlongPassword(password);
+}
+
+/** The same refusal at creation and at sign-in, before bcrypt is asked: refuse rather than silently truncate. */
+export function refuseOverlongPassword(password: string): void {
+  if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) {
+    throw new BadInputError(`Password must be at most ${MAX_PASSWORD_BYTES} bytes`, { field: 'password' });
   }
 }
 
@@ -26,6 +35,7 @@ export class PasswordHasher {
   }
 
   async verify(password: string, hash: string | undefined): Promise<boolean> {
+    refuseOverlongPassword(password);
     const matches = await bcrypt.compare(password, hash ?? (await this.dummyHash));
     return matches && hash !== undefined;
   }

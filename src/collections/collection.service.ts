@@ -1,10 +1,11 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditService } from '../audit/audit.service.js';
+import { Role } from '../auth/role.js';
 import { AuditResult } from '../audit/audit-event.entity.js';
 import type { Config } from '../config.js';
 import type { Container } from '../container.js';
-import { positiveAmount, sameAmount } from '../common/money.js';
+import { amountInCurrency, floatAsDecimal, positiveAmount, sameAmount } from '../common/money.js';
 import { uuidArg } from '../common/uuid.js';
 import type { AuthUser } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
@@ -22,6 +23,15 @@ import type { InitiateTransactionPayload, ProcessTransactionPayload } from './co
 import type { ConfirmOutcome } from './connectors/collection-connector.js';
 import { CollectionConnectors } from './connectors/collection-connectors.js';
 import { PaymentTransaction, TransactionState } from './payment-transaction.entity.js';
+
+/** Claims tried before a confirmation racing others is answered CONFLICT. */
+const CLAIM_TRIES = 3;
+const BUSY = 'This transaction is being confirmed right now; query it again in a moment';
+
+interface Claim {
+  attempts: number;
+  previous: TransactionState;
+}
 
 /** Longer than any PSP timeout (at most 120 s): a CONFIRMING row this old lost its confirmation. */
 const STALE_CONFIRMATION_MS = 150_000;
@@ -97,12 +107,13 @@ export class CollectionService {
     if (!otp || otp.length > 20) throw new CollectionRefusal('BAD_USER_INPUT', 'otp is required (at most 20 characters)');
     const transaction = await em.findOne(PaymentTransaction, { uuid }, { populate: ['psp.pinSealed', 'psp.loginPasswordSealed', 'psp.basicTokenSealed'] });
     if (!transaction || !transaction.policy) throw new CollectionRefusal('NOT_FOUND', `Transaction ${uuid} does not exist`);
+    refuseUnlessOwner(transaction, user);
     this.refuseDisagreement(transaction, input);
     const paid = { responseCode: '1', responseMessage: OPENIMIS.success, Success: true, clientMutationId: input.clientMutationId, state: TransactionState.PAID };
     if (transaction.state === TransactionState.PAID) return paid;
 
-    const claim = await this.claim(em, uuid);
-    if (!claim) return this.unclaimable(em, uuid);
+    const claim = await this.claimOrRefusal(em, uuid);
+    if ('Success' in claim) return { ...claim, clientMutationId: input.clientMutationId };
 
     const outcome = await this.connectors.for(transaction.psp).confirmPayment(transaction.pspTransactionId!, otp);
     const failed = (state: TransactionState, errorCode: string, code: string, message: string, detail?: string) =>
@@ -147,13 +158,15 @@ export class CollectionService {
     if (!insuree.family) throw new CollectionRefusal('CONFLICT', `Insuree ${insuree.chfId} has no family, hence no policy to pay`);
     let candidates: Policy[];
     if (policyUuid) {
-      const policy = await tx.findOne(Policy, { uuid: uuidArg(policyUuid, 'policyUuid'), family: insuree.family });
+      const policy = await tx.findOne(Policy, { uuid: uuidArg(policyUuid, 'policyUuid'), family: insuree.family }, { populate: ['product'] });
       if (!policy) throw new CollectionRefusal('NOT_FOUND', `Policy ${policyUuid} is not a policy of insuree ${insuree.chfId}'s family`);
+      refuseExcessDecimals(amount, [policy]);
       candidates = [policy];
     } else {
-      const idle = await tx.find(Policy, { family: insuree.family, status: PolicyStatus.IDLE });
-      candidates = idle.filter((policy) => sameAmount(policy.value, amount));
+      const idle = await tx.find(Policy, { family: insuree.family, status: PolicyStatus.IDLE }, { populate: ['product'] });
       if (!idle.length) throw new CollectionRefusal('CONFLICT', `Insuree ${insuree.chfId}'s family has no idle policy to pay`);
+      refuseExcessDecimals(amount, idle);
+      candidates = idle.filter((policy) => sameAmount(policy.value, amount));
       if (!candidates.length) throw new CollectionRefusal('BAD_USER_INPUT', `No idle policy of insuree ${insuree.chfId}'s family costs ${amount} (${idle.map((p) => p.value).join(', ')})`);
       if (candidates.length > 1) throw new CollectionRefusal('BAD_USER_INPUT', 'Several idle policies cost this amount; pass policyUuid');
     }
@@ -192,7 +205,7 @@ export class CollectionService {
    * Atomically takes the transaction for one confirmation and counts the attempt: of concurrent
    * confirms exactly one gets a row back, and attempts can never exceed the limit.
    */
-  private async claim(em: EntityManager, uuid: string): Promise<{ attempts: number; previous: TransactionState } | undefined> {
+  private async claim(em: EntityManager, uuid: string): Promise<Claim | undefined> {
     const rows = await em.getConnection().execute<{ otp_attempts: number; previous: TransactionState }[]>(
       `update payment_transactions t set state = ?, otp_attempts = t.otp_attempts + 1, updated_at = now()
        from (select uuid, state as previous from payment_transactions where uuid = ?) old
@@ -204,8 +217,26 @@ export class CollectionService {
     return rows[0] ? { attempts: Number(rows[0].otp_attempts), previous: rows[0].previous } : undefined;
   }
 
-  /** Why a transaction could not be claimed, as a payload; an OTP past its time becomes EXPIRED. */
-  private async unclaimable(em: EntityManager, uuid: string): Promise<ProcessTransactionPayload> {
+  /**
+   * The claim, or the answer to give instead. A claim lost to a confirmation that finished in between
+   * (the transaction is OTP_SENT again, within its time and attempts) is tried again, rather than
+   * taken for an expiry.
+   */
+  private async claimOrRefusal(em: EntityManager, uuid: string): Promise<Claim | ProcessTransactionPayload> {
+    for (let attempt = 0; attempt < CLAIM_TRIES; attempt++) {
+      const claim = await this.claim(em, uuid);
+      if (claim) return claim;
+      const refusal = await this.unclaimable(em, uuid);
+      if (refusal) return refusal;
+    }
+    return { responseCode: '0', responseMessage: OPENIMIS.processFailed, Success: false, detail: BUSY, errorCode: 'CONFLICT', state: TransactionState.CONFIRMING };
+  }
+
+  /**
+   * Why a transaction could not be claimed, as a payload; an OTP past its time becomes EXPIRED.
+   * undefined: nothing stops a claim now (a concurrent confirmation has just finished).
+   */
+  private async unclaimable(em: EntityManager, uuid: string): Promise<ProcessTransactionPayload | undefined> {
     const fresh = await em.fork().findOneOrFail(PaymentTransaction, { uuid });
     const refuse = (errorCode: string, detail: string, state = fresh.state) =>
       ({ responseCode: '0', responseMessage: OPENIMIS.processFailed, Success: false, detail, errorCode, state });
@@ -218,7 +249,7 @@ export class CollectionService {
           await this.record(em, uuid, { state: TransactionState.UNKNOWN, pspMessage: 'confirmation interrupted; outcome unknown' });
           return refuse('PSP_UNKNOWN', 'An earlier confirmation was interrupted; the transaction is UNKNOWN until reconciled', TransactionState.UNKNOWN);
         }
-        return refuse('CONFLICT', 'This transaction is being confirmed right now; query it again in a moment');
+        return refuse('CONFLICT', BUSY);
       case TransactionState.LOCKED:
         return refuse('ATTEMPTS_EXCEEDED', 'Too many wrong OTPs: the transaction is locked; initiate a new one');
       case TransactionState.OTP_SENT:
@@ -226,8 +257,9 @@ export class CollectionService {
           await this.record(em, uuid, { state: TransactionState.LOCKED }, TransactionState.OTP_SENT);
           return refuse('ATTEMPTS_EXCEEDED', 'Too many wrong OTPs: the transaction is locked; initiate a new one', TransactionState.LOCKED);
         }
-        await this.record(em, uuid, { state: TransactionState.EXPIRED }, TransactionState.OTP_SENT);
-        return refuse('OTP_EXPIRED', 'The OTP has expired; initiate a new transaction', TransactionState.EXPIRED);
+        // Decided by the database clock, as the claim is: only an OTP past its time expires.
+        if (await this.expire(em, uuid)) return refuse('OTP_EXPIRED', 'The OTP has expired; initiate a new transaction', TransactionState.EXPIRED);
+        return undefined;
       default:
         return refuse('INVALID_STATE', `The transaction is ${fresh.state} and cannot be confirmed`);
     }
@@ -258,6 +290,15 @@ export class CollectionService {
     }
   }
 
+  /** OTP_SENT → EXPIRED when the OTP's time is up; false when it is not (or the state moved on). */
+  private async expire(em: EntityManager, uuid: string): Promise<boolean> {
+    const expired = await em.fork().getConnection().execute<{ uuid: string }[]>(
+      `update payment_transactions set state = ?, updated_at = now() where uuid = ? and state = ? and otp_expires_at <= now() returning uuid`,
+      [TransactionState.EXPIRED, uuid, TransactionState.OTP_SENT],
+    );
+    return expired.length === 1;
+  }
+
   private async record(em: EntityManager, uuid: string, changes: Partial<Pick<PaymentTransaction, 'state' | 'pspTransactionId' | 'otpExpiresAt' | 'pspCode' | 'pspMessage'>>, from = TransactionState.CONFIRMING): Promise<void> {
     // Conditional on the state we left it in, so a late writer can never overwrite a newer outcome.
     await em.fork().nativeUpdate(PaymentTransaction, { uuid, state: from }, { ...changes, pspMessage: changes.pspMessage?.slice(0, 500) });
@@ -268,12 +309,39 @@ export class CollectionService {
   }
 }
 
-/** openIMIS sends a Float; its shortest decimal form is what the client typed. At most 2 decimals, positive. */
+/**
+ * Only the accountant who initiated a collection, or an administrator, may confirm it: another
+ * accountant holding its uuid must not spend the payer's OTP (nor learn its state).
+ */
+function refuseUnlessOwner(transaction: PaymentTransaction, user: AuthUser): void {
+  if (transaction.createdBy === user.id || user.roles.includes(Role.ADMIN)) return;
+  throw new CollectionRefusal('FORBIDDEN', 'Only the accountant who initiated this transaction, or an administrator, may confirm it');
+}
+
+/**
+ * openIMIS sends the amount as a GraphQL Float, which reaches us as a double. Its shortest decimal
+ * form (String(n)) is exactly the literal the client wrote whenever that literal has at most 15
+ * significant digits (every such decimal survives the round trip through a double); a longer one may
+ * have been rounded on the way, so it is refused rather than guessed. Then: positive, at most 2 decimals.
+ */
 function exactAmount(amount: number | undefined): string {
   if (amount === undefined || amount === null || !Number.isFinite(amount)) throw new CollectionRefusal('BAD_USER_INPUT', 'amount is required');
   try {
-    return positiveAmount(String(amount));
+    return positiveAmount(floatAsDecimal(amount));
   } catch (error) {
     throw new CollectionRefusal('BAD_USER_INPUT', (error as Error).message);
   }
+}
+
+/** An amount with more decimals than the currency of each policy it could pay is refused as such. */
+function refuseExcessDecimals(amount: string, policies: Policy[]): void {
+  const problems = policies.map((policy) => {
+    try {
+      amountInCurrency(amount, policy.product.currency);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  });
+  if (problems.every(Boolean)) throw new CollectionRefusal('BAD_USER_INPUT', problems[0]!);
 }

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditService } from '../audit/audit.service.js';
 import { AuditResult } from '../audit/audit-event.entity.js';
 import { ForbiddenError } from '../common/domain-error.js';
-import { toMinorUnits, fromMinorUnits } from '../common/money.js';
+import { amountInCurrency, fromMinorUnits, toMinorUnits } from '../common/money.js';
 import { isUuid } from '../common/uuid.js';
 import type { Container } from '../container.js';
 import { PreparedStatements } from '../db/prepared.js';
@@ -155,7 +155,7 @@ export class PspApiService {
         : { Success: false, responseMessage: PSP_API.failed, detail: `pspTransactionId ${request.pspTransactionId} was already used for a different payment`, errorCode: 'CONFLICT' };
     }
     const [policy] = await connection.execute<DiagnoseRow[]>(
-      `select i.uuid as insuree_uuid, p.uuid as policy_uuid, p.status, pr.name, pr.code, pr.lump_sum
+      `select i.uuid as insuree_uuid, p.uuid as policy_uuid, p.status, pr.name, pr.code, pr.lump_sum, pr.currency
        from insurees i left join policies p on p.family_uuid = i.family_uuid and p.uuid = ?
        left join products pr on pr.uuid = p.product_uuid where i.chf_id = ?`,
       [request.policyUuid, request.chfId],
@@ -166,6 +166,11 @@ export class PspApiService {
       return { Success: false, responseMessage: PSP_API.failed, detail: `productName and productCode must be the policy's product (${policy.name}, ${policy.code})`, errorCode: 'BAD_USER_INPUT' };
     }
     if (Number(policy.status) !== PolicyStatus.IDLE) return { Success: false, responseMessage: PSP_API.notIdle, errorCode: 'CONFLICT' };
+    try {
+      amountInCurrency(request.amount, policy.currency!);
+    } catch (error) {
+      return { Success: false, responseMessage: PSP_API.failed, detail: (error as Error).message, errorCode: 'BAD_USER_INPUT' };
+    }
     const due = toMinorUnits(policy.lump_sum);
     const paid = toMinorUnits(request.amount);
     if (paid < due) return { Success: false, responseMessage: PSP_API.tooSmall, detail: `expected ${fromMinorUnits(due)}`, errorCode: 'BAD_USER_INPUT' };
@@ -230,4 +235,5 @@ interface DiagnoseRow {
   name: string | null;
   code: string | null;
   lump_sum: string;
+  currency: string | null;
 }

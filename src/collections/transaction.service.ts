@@ -1,8 +1,10 @@
 import type { EntityManager, FilterQuery, QueryOrderMap } from '@mikro-orm/postgresql';
+import { Role } from '../auth/role.js';
 import { BadInputError } from '../common/domain-error.js';
 import { normalizeAmount } from '../common/money.js';
 import { toConnection, window, type Connection } from '../common/relay.js';
 import { uuidArg } from '../common/uuid.js';
+import type { AuthUser } from '../graphql/context.js';
 import { toPspNode } from '../psp/psp.types.js';
 import { PaymentTransaction, TransactionState } from './payment-transaction.entity.js';
 import type { PaymentTransactionNode, TransactionsArgs } from './transaction.types.js';
@@ -11,8 +13,10 @@ const ORDERABLE = new Set(['datetime', 'amount', 'pspTransactionId', 'state', 'u
 
 /** The `transactions` / `transactionStr` lists with openIMIS's filters. */
 export class TransactionService {
-  async list(em: EntityManager, args: TransactionsArgs): Promise<Connection<PaymentTransactionNode>> {
+  /** Administrators see every transaction; an accountant only the collections it initiated (as for confirming them). */
+  async list(em: EntityManager, args: TransactionsArgs, user: AuthUser): Promise<Connection<PaymentTransactionNode>> {
     const where = filters(args);
+    if (!user.roles.includes(Role.ADMIN)) where.createdBy = user.id;
     const total = await em.count(PaymentTransaction, where);
     const { offset, limit } = window(args, total);
     const rows = limit
@@ -22,7 +26,7 @@ export class TransactionService {
   }
 }
 
-function filters(args: TransactionsArgs): FilterQuery<PaymentTransaction> {
+function filters(args: TransactionsArgs): FilterQuery<PaymentTransaction> & Record<string, unknown> {
   const where: FilterQuery<PaymentTransaction> & Record<string, unknown> = {};
   const uuid = args.uuid ?? args.id;
   if (uuid != null) where.uuid = uuidArg(uuid, 'uuid');

@@ -1,3 +1,4 @@
+import { minorUnits } from './currency.js';
 import { BadInputError } from './domain-error.js';
 
 /**
@@ -39,10 +40,38 @@ export function sameAmount(a: string, b: string): boolean {
   return toMinorUnits(a) === toMinorUnits(b);
 }
 
-const CURRENCY = /^[A-Z]{3}$/;
+/**
+ * Refuses an amount with more decimals than the currency's minor unit has (XOF "100.5", GMD "10.005");
+ * trailing zeros do not count ("100.00" is a whole XOF amount). Until amounts are stored as integer
+ * minor units, the storage's two decimals still apply on top: a third KWD decimal is refused too.
+ */
+export function amountInCurrency(amount: string, currency: string, field = 'amount', details: Record<string, unknown> = {}): string {
+  const decimals = minorUnits(currency);
+  const significant = /\.(\d*?)0*$/.exec(amount.trim())?.[1] ?? '';
+  if (significant.length > decimals) {
+    throw new BadInputError(`${field} has more decimals than ${currency} allows (${decimals})`, { field, currency, minorUnits: decimals, ...details });
+  }
+  return amount;
+}
 
-export function currencyCode(value: string, field = 'currency'): string {
-  const code = value.trim().toUpperCase();
-  if (!CURRENCY.test(code)) throw new BadInputError(`${field} must be an ISO 4217 code such as GMD`, { field });
-  return code;
+/** positiveAmount, after checking the amount against its currency's minor units. */
+export function positiveAmountIn(amount: string, currency: string, field = 'amount'): string {
+  return positiveAmount(amountInCurrency(amount, currency, field), field);
+}
+
+/** Significant digits a double carries exactly through decimal → double → decimal (DBL_DIG). */
+const DOUBLE_EXACT_DIGITS = 15;
+
+/**
+ * A GraphQL Float (a double) as the decimal literal the client wrote: its shortest round-trip form,
+ * which is that literal exactly when it had at most 15 significant digits. Anything longer, or in
+ * exponent form, is refused: its exact value is no longer known.
+ */
+export function floatAsDecimal(value: number, field = 'amount'): string {
+  const text = String(value);
+  const digits = text.replace(/^-/, '').replace('.', '').replace(/^0+/, '');
+  if (!/^-?\d+(\.\d+)?$/.test(text) || digits.length > DOUBLE_EXACT_DIGITS) {
+    throw new BadInputError(`${field} must be a decimal number of at most ${DOUBLE_EXACT_DIGITS} significant digits`, { field });
+  }
+  return text;
 }

@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { EmbeddedSessions } from './embedded-sessions.js';
 
 /** pglite-socket's internal queue of protocol messages (one entry per message, all connections). */
 interface QueuedMessage {
@@ -30,10 +31,12 @@ const SYNC = new Uint8Array([0x53, 0, 0, 0, 4]);
  * marked busy for ever (a hang). This replaces the queue's loop: it keeps serving one connection from its
  * first extended-query message to its Sync, as it already does within a transaction, and carries on after
  * a failure. A connection that leaves mid-sequence gets a Sync sent for it, so the next one starts clean.
+ * Between two connections' turns, EmbeddedSessions swaps what each connection set for itself.
  */
 export function keepQueriesWhole(server: PGLiteSocketServer, db: PGlite): void {
   const queue = (server as unknown as { queryQueue: MessageQueue }).queryQueue;
   let sequenceOwner: number | null = null;
+  const sessions = new EmbeddedSessions(db);
 
   queue.processQueue = async function processQueue(this: MessageQueue): Promise<void> {
     if (this.processing || this.queue.length === 0) return;
@@ -46,8 +49,14 @@ export function keepQueriesWhole(server: PGLiteSocketServer, db: PGlite): void {
         const [entry] = this.queue.splice(index, 1);
         let bytes = 0;
         try {
+          if (owner === null && entry.handlerId !== this.lastHandlerId) {
+            const previous = this.lastHandlerId;
+            this.lastHandlerId = entry.handlerId;
+            await sessions.switchTurn(previous, entry.handlerId);
+          }
+          const message = sessions.screen(entry.handlerId, entry.message);
           await db.runExclusive(() =>
-            db.execProtocolRawStream(entry.message, {
+            db.execProtocolRawStream(message, {
               onRawData: (data: Uint8Array) => {
                 bytes += data.length;
                 entry.onData(data);
@@ -69,6 +78,7 @@ export function keepQueriesWhole(server: PGLiteSocketServer, db: PGlite): void {
 
   const clearTransaction = queue.clearTransactionIfNeeded.bind(queue);
   queue.clearTransactionIfNeeded = async (handlerId: number) => {
+    sessions.forget(handlerId);
     if (sequenceOwner === handlerId) {
       sequenceOwner = null;
       await db.runExclusive(() => db.execProtocolRaw(SYNC));

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { minorUnits } from '../common/currency.js';
 import { NotFoundError } from '../common/domain-error.js';
 import type { Container } from '../container.js';
 import { BulkDb } from './bulk-db.js';
@@ -58,7 +59,7 @@ async function insertCsv(client: pg.ClientBase, table: string, csv: Readable): P
 }
 
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-const AMOUNT = '^\\s*[0-9]{1,16}(\\.[0-9]{1,2})?\\s*$';
+const AMOUNT = '^\\s*[0-9]{1,16}(\\.[0-9]+)?\\s*$';
 
 /**
  * Entitlement intake, all or nothing: rows land in a temporary staging table (COPY for files, unnest for
@@ -125,9 +126,11 @@ export class EntitlementIntakeService {
               case when s.amount ~ '${AMOUNT}' then trim(s.amount)::numeric(18,2) end as amount,
               case
                 when s.beneficiary is null or s.beneficiary !~ '${UUID}' then 'beneficiary must be the uuid of an enrolled insuree or family'
-                when s.amount is null or s.amount !~ '${AMOUNT}' then 'amount must be a decimal with at most 2 decimal places, e.g. 1500.00'
+                when s.amount is null or s.amount !~ '${AMOUNT}' then 'amount must be a decimal number, e.g. 1500.00'
+                when scale(trim_scale(trim(s.amount)::numeric)) > $5::int then 'amount has more decimals than ' || $3 || ' allows (' || $5::int || ')'
+                when scale(trim_scale(trim(s.amount)::numeric)) > 2 then 'amount must have at most 2 decimal places'
                 when trim(s.amount)::numeric = 0 then 'amount must be greater than zero'
-                when coalesce(nullif(upper(trim(s.currency)), ''), $3) <> $3 then 'currency must be the programme currency ' || $3
+                when coalesce(nullif(s.currency, ''), $3) <> $3 then 'currency must be the programme currency ' || $3
                 when b.id is null then 'beneficiary is not enrolled in this programme'
                 when e.id is not null then 'beneficiary already has an entitlement in this cycle'
                 when count(*) over (partition by b.id) > 1 then 'beneficiary appears more than once'
@@ -135,7 +138,7 @@ export class EntitlementIntakeService {
          from (select *, case when beneficiary ~ '${UUID}' then beneficiary::uuid end as registrant_id from ${table}) s
          left join programme_beneficiaries b on b.programme_id = $2 and b.registrant_id = s.registrant_id
          left join entitlements e on e.cycle_id = $1 and e.beneficiary_id = b.id`,
-      [p.cycleId, p.programmeId, p.currency, p.lineOffset],
+      [p.cycleId, p.programmeId, p.currency, p.lineOffset, minorUnits(p.currency)],
     );
     const counts = await client.query(`select count(*) filter (where reason is null)::int as ok, count(*) filter (where reason is not null)::int as bad from ${checked}`);
     const { ok, bad } = counts.rows[0];

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../common/domain-error.js';
-import { currencyCode } from '../common/money.js';
+import { assertCurrency } from '../common/currency.js';
 import type { Container } from '../container.js';
 import { BulkDb } from './bulk-db.js';
 import { ChannelDirectory, isG2pConnect } from './channel-directory.js';
@@ -38,7 +38,7 @@ export class ProgrammeService {
     const mnemonic = input.mnemonic.trim();
     if (!MNEMONIC.test(mnemonic)) throw new BadInputError('mnemonic must be 1-50 letters, digits, _ . or -', { field: 'mnemonic' });
     if (!input.name.trim()) throw new BadInputError('name is required', { field: 'name' });
-    const currency = currencyCode(input.currency);
+    const currency = assertCurrency(input.currency);
     const channel = await this.channels.lookup(input.channelId);
     if (!channel) throw new NotFoundError('PayoutChannel', input.channelId);
     if (channel.currency && channel.currency !== currency) {

@@ -86,9 +86,10 @@ function disbursementInputs(client: PbmsClient, envelopeId: string, items: Disbu
 function rejection(error: unknown, inputs: Array<{ disbursementId: string }> = []): never {
   if (!(error instanceof DomainError)) throw error;
   const reason = String(error.details?.reason ?? '');
-  if (reason === 'IDEMPOTENCY_KEY_REUSED') {
+  const itemCodes: Record<string, string> = { IDEMPOTENCY_KEY_REUSED: E.DUPLICATE_DISBURSEMENT, AMOUNT_NOT_IN_CURRENCY: E.INVALID_DISBURSEMENT_AMOUNT };
+  if (itemCodes[reason]) {
     const index = inputs.findIndex((input) => input.disbursementId === error.details?.id);
-    throw new BridgeRejection(E.INVALID_DISBURSEMENT_PAYLOAD, new Map([[index, [E.DUPLICATE_DISBURSEMENT]]]));
+    throw new BridgeRejection(E.INVALID_DISBURSEMENT_PAYLOAD, new Map([[index, [itemCodes[reason]]]]));
   }
   const byReason: Record<string, string> = {
     NUMBER_OF_DISBURSEMENTS_EXCEEDS_DECLARED: E.NO_OF_DISBURSEMENTS_EXCEEDS_DECLARED,

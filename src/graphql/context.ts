@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestCredentials } from '../auth/auth-cookies.js';
 import type { Role } from '../auth/role.js';
 import type { DomainError } from '../common/domain-error.js';
 import type { Logger } from '../logger.js';
@@ -15,6 +16,14 @@ export interface Context {
   user?: AuthUser;
   /** Why a presented token was refused; surfaced only when an operation needs authentication. */
   authError?: DomainError;
+  /** What the HTTP request carried (see auth/auth-cookies.ts), and the cookies the response sets. */
+  http: {
+    credentials: RequestCredentials;
+    origin?: string;
+    host?: string;
+    secureCookies: boolean;
+    setCookies: string[];
+  };
   requestId: string;
   log: Logger;
   /** The TCP peer's address (never X-Forwarded-For): what anonymous calls are rate limited by. */

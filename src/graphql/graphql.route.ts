@@ -1,6 +1,7 @@
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import { credentialsOf } from '../auth/auth-cookies.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Config } from '../config.js';
 import type { DomainError } from '../common/domain-error.js';
@@ -9,11 +10,11 @@ import type { HttpRequest, HttpResponse, Route } from '../http/route.js';
 import type { Logger } from '../logger.js';
 import type { Context } from './context.js';
 import { createFormatError, logUnexpectedErrors } from './format-error.js';
+import { cookieMutationOrigin } from './cookie-origin.js';
 import { hideSchemaDetails } from './hide-schema-details.js';
 import { queryLimits } from './limits.js';
+import { stringSizeLimit } from './string-size-limit.js';
 import { rateLimitedStatus } from '../rate-limits/rate-limited-status.js';
-
-const BEARER = /^bearer\s+(\S+)$/i;
 
 export async function createApollo(schema: GraphQLSchema, config: Config, log: Logger): Promise<ApolloServer<Context>> {
   const production = config.nodeEnv === 'production';
@@ -32,7 +33,9 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
       // Cache hints are unused here, and the plugin adds a hook to every resolved field.
       ApolloServerPluginCacheControlDisabled(),
       logUnexpectedErrors,
+      cookieMutationOrigin(config.corsOrigins),
       rateLimitedStatus,
+      stringSizeLimit(config.limits.stringBytes, !production),
       ...(limits.plugins as ApolloServerPlugin<Context>[]), // armor is typed against Apollo's CJS build
       ...(production ? [hideSchemaDetails as ApolloServerPlugin<Context>] : []),
     ],
@@ -46,7 +49,7 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
 
 /** `/graphql`, plus `/api/graphql` where openIMIS clients look for it. */
 export function graphqlRoutes(apollo: ApolloServer<Context>, orm: MikroORM, auth: AuthService): Route[] {
-  const handle = (request: HttpRequest) => executeGraphql(apollo, request, () => createContext(request, orm, auth));
+  const handle = (request: HttpRequest) => executeGraphql(apollo, request, createContext(request, orm, auth));
   return ['/graphql', '/api/graphql'].flatMap((path) => [
     { method: 'POST' as const, path, handle },
     { method: 'GET' as const, path, handle },
@@ -65,28 +68,36 @@ class RequestContext implements Context {
   authError?: Context['authError'];
   retryAfterSeconds?: number;
 
-  constructor(private readonly orm: MikroORM, readonly requestId: string, readonly log: Logger, readonly clientAddress?: string) {}
+  constructor(private readonly orm: MikroORM, readonly requestId: string, readonly log: Logger, readonly http: Context['http'], readonly clientAddress?: string) {}
 
   get em(): Context['em'] {
     return (this.forkedEm ??= this.orm.em.fork());
   }
 }
 
-async function createContext(request: HttpRequest, orm: MikroORM, auth: AuthService): Promise<Context> {
-  const context = new RequestContext(orm, request.requestId, request.log, request.remoteAddress);
-  const header = request.headers.authorization;
-  if (header) {
-    const token = BEARER.exec(header)?.[1];
+/** The caller comes from the Authorization header, else the `JWT` cookie (AuthService.authenticateRequest). */
+function createContext(request: HttpRequest, orm: MikroORM, auth: AuthService): { context: RequestContext; ready: () => Promise<Context> } {
+  const { headers } = request;
+  const http: Context['http'] = {
+    credentials: credentialsOf(headers),
+    origin: headers.origin,
+    host: headers.host,
+    secureCookies: auth.cookies.secure(headers),
+    setCookies: [],
+  };
+  const context = new RequestContext(orm, request.requestId, request.log, http, request.remoteAddress);
+  const ready = async () => {
     try {
-      context.user = (await auth.authenticate(token)).user;
+      context.user = (await auth.authenticateRequest(http.credentials))?.user;
     } catch (error) {
       context.authError = error as DomainError;
     }
-  }
-  return context;
+    return context;
+  };
+  return { context, ready };
 }
 
-async function executeGraphql(apollo: ApolloServer<Context>, request: HttpRequest, context: () => Promise<Context>): Promise<HttpResponse> {
+async function executeGraphql(apollo: ApolloServer<Context>, request: HttpRequest, { context, ready }: ReturnType<typeof createContext>): Promise<HttpResponse> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -104,10 +115,11 @@ async function executeGraphql(apollo: ApolloServer<Context>, request: HttpReques
   }
   const response = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method, headers, search: request.search, body },
-    context,
+    context: ready,
   });
-  const responseHeaders: Record<string, string> = {};
+  const responseHeaders: Record<string, string | string[]> = {};
   for (const [name, value] of response.headers) responseHeaders[name] = value;
+  if (context.http.setCookies.length) responseHeaders['set-cookie'] = context.http.setCookies;
   let text = '';
   if (response.body.kind === 'complete') {
     text = response.body.string;

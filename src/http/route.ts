@@ -19,7 +19,7 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | string[]>;
   body?: string | Buffer | object;
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
+import type { CorsPolicy } from './cors.js';
 import type { HttpRequest, HttpResponse, Route } from './route.js';
 
 export class PayloadTooLargeError extends Error {}
@@ -26,7 +27,7 @@ const REQUEST_ID = /^[\w.:-]{1,64}$/;
  * A small HTTP front: body size limit (413 before anything is parsed), request ids, JSON logs,
  * and dispatch to routes. GraphQL is one route among them.
  */
-export function createHttpServer(routes: Route[], bodyLimit: number, log: Logger): Server {
+export function createHttpServer(routes: Route[], bodyLimit: number, log: Logger, cors?: CorsPolicy): Server {
   const compiled = routes.map(compile);
   return createServer((req, res) => {
     const header = req.headers['x-request-id'];
@@ -36,14 +37,18 @@ export function createHttpServer(routes: Route[], bodyLimit: number, log: Logger
     // A silent logger's children are silent too: skip building one per request.
     const reqLog = log.level === 'silent' ? log : log.child({ requestId });
     const url = parseUrl(req.url);
-    const handled = url ? handle(req, url, compiled, bodyLimit, requestId, reqLog) : Promise.resolve(BAD_URL);
+    const origin = req.headers.origin;
+    let handled: Promise<HttpResponse>;
+    if (!url) handled = Promise.resolve(BAD_URL);
+    else if (req.method === 'OPTIONS' && cors) handled = Promise.resolve(cors.preflight(origin));
+    else handled = handle(req, url, compiled, bodyLimit, requestId, reqLog);
     handled
-      .catch((error) => {
+      .catch((error): HttpResponse => {
         reqLog.error({ err: error }, 'request failed');
         return { status: 500, body: { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
       })
       .then((response) => {
-        send(res, response);
+        send(res, cors ? { ...response, headers: { ...cors.headers(origin), ...response.headers } } : response);
         // One line per request. The path only: a query string may carry a token or a GraphQL document.
         const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
         reqLog.info({ method: req.method, path: url?.pathname, status: response.status, ms }, 'request');

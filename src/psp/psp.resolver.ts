@@ -6,9 +6,17 @@ import { MutationLogService } from '../core/mutation-log.service.js';
 import { channelHealthKey, ChannelHealthService } from '../disbursements/channels/channel-health.service.js';
 import { ChannelHealth } from '../disbursements/channels/channel-health.types.js';
 import type { Context } from '../graphql/context.js';
+import type { RefusalPayloadFactory } from '../graphql/refusal-payloads.js';
 import { CreatePspInput, DeletePspInput, PspListArgs, UpdatePspInput } from './psp.inputs.js';
 import { PspService } from './psp.service.js';
 import { PaymentServiceProviderNode, PaymentServiceProviderTypeConnection } from './psp.types.js';
+
+/** The openIMIS error messages of the PSP ("wallet") mutations, kept as openIMIS stores them. */
+const FAILURE_MESSAGES = {
+  createPaymentServiceProvider: 'wallet.mutation.failed_to_create_wallet',
+  updatePaymentServiceProvider: 'wallet.mutation.failed_to_update_wallet',
+  deletePaymentServiceProvider: 'Faild to delete Wallet. An exception had occured',
+} as const;
 
 @ObjectType('CreatePaymentServiceProviderPayload')
 class CreatePspPayload extends OpenImisMutationPayload {}
@@ -46,7 +54,7 @@ export class PspResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => CreatePspPayload, { nullable: true })
   createPaymentServiceProvider(@Arg('input', () => CreatePspInput) input: CreatePspInput, @Ctx() ctx: Context): Promise<CreatePspPayload> {
-    return this.logs.run({ name: 'createPaymentServiceProvider', failureMessage: 'wallet.mutation.failed_to_create_wallet', input, user: ctx.user! }, async () => {
+    return this.logs.run({ name: 'createPaymentServiceProvider', failureMessage: FAILURE_MESSAGES.createPaymentServiceProvider, input, user: ctx.user! }, async () => {
       const psp = await this.psps.create(ctx.em, input);
       ctx.auditEntity = { type: 'PaymentServiceProvider', id: psp.uuid };
       return psp.uuid;
@@ -57,7 +65,7 @@ export class PspResolver {
   @Mutation(() => UpdatePspPayload, { nullable: true })
   updatePaymentServiceProvider(@Arg('input', () => UpdatePspInput) input: UpdatePspInput, @Ctx() ctx: Context): Promise<UpdatePspPayload> {
     ctx.auditEntity = { type: 'PaymentServiceProvider', id: input.uuid ?? '' };
-    return this.logs.run({ name: 'updatePaymentServiceProvider', failureMessage: 'wallet.mutation.failed_to_update_wallet', input, user: ctx.user! }, async () => {
+    return this.logs.run({ name: 'updatePaymentServiceProvider', failureMessage: FAILURE_MESSAGES.updatePaymentServiceProvider, input, user: ctx.user! }, async () => {
       return (await this.psps.update(ctx.em, input)).uuid;
     });
   }
@@ -66,8 +74,16 @@ export class PspResolver {
   @Mutation(() => DeletePspPayload, { nullable: true })
   deletePaymentServiceProvider(@Arg('input', () => DeletePspInput) input: DeletePspInput, @Ctx() ctx: Context): Promise<DeletePspPayload> {
     ctx.auditEntity = { type: 'PaymentServiceProvider', id: input.uuid ?? '' };
-    return this.logs.run({ name: 'deletePaymentServiceProvider', failureMessage: 'Faild to delete Wallet. An exception had occured', input, user: ctx.user! }, async () => {
+    return this.logs.run({ name: 'deletePaymentServiceProvider', failureMessage: FAILURE_MESSAGES.deletePaymentServiceProvider, input, user: ctx.user! }, async () => {
       return (await this.psps.delete(ctx.em, input.uuid)).uuid;
     });
   }
 }
+
+/** Refusals raised before the work starts (role, rate limit, validation) are logged and answered like the others. */
+export const PSP_REFUSALS: Record<string, RefusalPayloadFactory> = Object.fromEntries(
+  Object.entries(FAILURE_MESSAGES).map(([name, failureMessage]) => [
+    name,
+    (container: Container) => (refusal, args, ctx) => container.get(MutationLogService).refuse({ name, failureMessage, input: args.input, user: ctx.user }, refusal),
+  ]),
+);

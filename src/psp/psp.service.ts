@@ -6,6 +6,7 @@ import { toConnection, window, type Connection } from '../common/relay.js';
 import { SecretBox } from '../common/secret-box.js';
 import { uuidArg } from '../common/uuid.js';
 import type { Container } from '../container.js';
+import { Egress } from '../http/egress.js';
 import { PaymentServiceProvider, PspKind, pspSecretContext, type PspSecretField } from './payment-service-provider.entity.js';
 import { PspNotFoundError } from './psp.errors.js';
 import type { CreatePspInput, PspListArgs, UpdatePspInput } from './psp.inputs.js';
@@ -18,9 +19,11 @@ const API_USER_CACHE_MS = 5_000;
 export class PspService {
   readonly secrets: SecretBox;
   private readonly apiUserCache = new Map<string, { psp: PaymentServiceProvider | null; until: number }>();
+  private readonly egress: Egress;
 
   constructor(container: Container) {
     this.secrets = new SecretBox(container.config.secretKeys);
+    this.egress = container.get(Egress);
   }
 
   async create(em: EntityManager, input: CreatePspInput): Promise<PaymentServiceProvider> {
@@ -100,7 +103,7 @@ export class PspService {
     if (input.email != null) changes.email = checkedText(input.email, 'email', 100);
     if (input.kind != null) changes.kind = input.kind;
     else if (creating) changes.kind = isExternalApiUser ? PspKind.EXTERNAL : PspKind.QMONEY;
-    if (input.baseUrl != null) changes.baseUrl = checkedBaseUrl(input.baseUrl);
+    if (input.baseUrl != null) changes.baseUrl = this.checkedBaseUrl(input.baseUrl);
     if (input.loginUsername != null) changes.loginUsername = checkedText(input.loginUsername, 'loginUsername', 150);
     if (input.timeoutMs != null) {
       if (!Number.isInteger(input.timeoutMs) || input.timeoutMs < 100 || input.timeoutMs > 120_000) {
@@ -113,6 +116,18 @@ export class PspService {
     if (input.loginPassword != null) changes.loginPasswordSealed = this.sealed(psp, input.loginPassword, 'loginPassword');
     if (input.basicToken != null) changes.basicTokenSealed = this.sealed(psp, input.basicToken, 'basicToken');
     Object.assign(psp, changes);
+  }
+
+  /**
+   * Blank clears it; otherwise an http(s) URL the egress policy allows, without credentials or query
+   * (the connector appends /login, /getMoney, /verifyCode).
+   */
+  private checkedBaseUrl(value: string): string | undefined {
+    const text = value.trim();
+    if (!text) return undefined;
+    const url = this.egress.url(text, 'baseUrl');
+    if (new URL(url).search) throw new BadInputError('baseUrl must be a plain http(s) URL', { field: 'baseUrl' });
+    return text.replace(/\/+$/, '');
   }
 
   private sealed(psp: PaymentServiceProvider, secret: string, field: PspSecretField): string {
@@ -148,18 +163,3 @@ function checkedText(value: string, field: string, max: number): string | undefi
   return text || undefined;
 }
 
-/** Only http(s) base URLs without credentials or query: the connector appends /login, /getMoney, /verifyCode. */
-function checkedBaseUrl(value: string): string | undefined {
-  const text = value.trim();
-  if (!text) return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new BadInputError(`baseUrl is not a URL: "${text}"`, { field: 'baseUrl' });
-  }
-  if (!['http:', 'https:'].includes(url.protocol) || url.username || url.password || url.search || url.hash) {
-    throw new BadInputError('baseUrl must be a plain http(s) URL', { field: 'baseUrl' });
-  }
-  return text.replace(/\/+$/, '');
-}

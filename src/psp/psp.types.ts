@@ -4,8 +4,9 @@ import { RelayConnection } from '../common/relay.js';
 import { PspKind, type PaymentServiceProvider } from './payment-service-provider.entity.js';
 
 /**
- * openIMIS `PaymentServiceProviderType` without `pin` and `key` (never returned), plus Hela's
- * connector settings; secrets show only as `has…` flags.
+ * openIMIS `PaymentServiceProviderType`, plus Hela's connector settings. `pin` and `key` are there
+ * because the front end selects `pin` (its wallet list), but are always null: secrets show only as
+ * `has…` flags.
  */
 @ObjectType('PaymentServiceProviderType')
 export class PaymentServiceProviderNode extends OpenimisVersionedNode {
@@ -38,6 +39,12 @@ export class PaymentServiceProviderNode extends OpenimisVersionedNode {
 
   @Field(() => Int)
   timeoutMs!: number;
+
+  @Field(() => String, { nullable: true, description: 'openIMIS: the merchant PIN. Never returned: always null (see hasPin).' })
+  pin?: string;
+
+  @Field(() => String, { nullable: true, description: 'openIMIS: the PIN encryption key. Never returned: always null.' })
+  key?: string;
 
   @Field(() => Boolean)
   hasPin!: boolean;

@@ -73,6 +73,8 @@ export interface DemoUser {
   password: string;
   /** false when the user already existed: its password is then whatever it was set to. */
   created: boolean;
+  /** The password is the operator's own ADMIN_PASSWORD: a real credential, never printed. */
+  fromEnvironment: boolean;
 }
 
 export interface DemoSummary {
@@ -92,15 +94,16 @@ export async function seedDemoData(container: Container): Promise<DemoSummary> {
 }
 
 async function seedUsers(container: Container, em: EntityManager, created: DemoSummary['created']): Promise<DemoUser[]> {
-  const admin = { username: container.config.admin.username, password: container.config.admin.password ?? DEMO_ADMIN_PASSWORD, roles: [Role.ADMIN] };
+  const configured = container.config.admin.password;
+  const admin = { username: container.config.admin.username, password: configured ?? DEMO_ADMIN_PASSWORD, roles: [Role.ADMIN], fromEnvironment: configured !== undefined };
   const result: DemoUser[] = [];
-  for (const user of [admin, ...DEMO_USERS]) {
+  for (const user of [admin, ...DEMO_USERS.map((demo) => ({ ...demo, fromEnvironment: false }))]) {
     const exists = await em.count(User, { username: user.username });
     if (!exists) {
       await container.get(UserService).create(em, user);
       created.users++;
     }
-    result.push({ username: user.username, roles: user.roles, password: user.password, created: !exists });
+    result.push({ username: user.username, roles: user.roles, password: user.password, created: !exists, fromEnvironment: user.fromEnvironment });
   }
   return result;
 }
@@ -137,10 +140,16 @@ export function describeDemo(summary: DemoSummary): string {
   const lines = [
     `Demo data: created ${created.users} users, ${created.products} products, ${created.families} families, ${created.insurees} insurees, ${created.policies} policies (existing ones are left as they are).`,
     'Demo users:',
-    ...summary.users.map((u) => `  ${u.username.padEnd(18)} ${u.roles.join(',').padEnd(16)} password "${u.password}"${u.created ? '' : ' (existed already: valid if an earlier seed created it)'}`),
+    ...summary.users.map((u) => `  ${u.username.padEnd(18)} ${u.roles.join(',').padEnd(16)} ${describePassword(u)}`),
     `Products FAM01 (1500.00 GMD), IND01 (500.00 GMD); insurees with idle policies: ${DEMO_FAMILIES.map((f) => f.head.chfId).join(', ')}.`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** Only the published demo passwords are printed; the operator's ADMIN_PASSWORD is a real credential. */
+function describePassword(user: DemoUser): string {
+  if (user.fromEnvironment) return 'password: the ADMIN_PASSWORD you set';
+  return `password "${user.password}"${user.created ? '' : ' (existed already: valid if an earlier seed created it)'}`;
 }
 
 export const DEMO_HEAD_CHF_IDS = DEMO_FAMILIES.map((f) => f.head.chfId);

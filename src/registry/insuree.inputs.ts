@@ -1,7 +1,7 @@
 import { IsBIC, IsEmail, IsIBAN, IsIn, IsOptional, IsUUID, Length, Matches } from 'class-validator';
 import { GraphQLJSONObject, GraphQLLocalDate } from 'graphql-scalars';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
-import { PageArgs } from '../common/paging.js';
+import { RegistryListArgs } from './registry-list.js';
 
 const CHF_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$/;
 /** Digits with an optional leading +, as mobile-money providers take them (e.g. 7012345, +2207012345). */
@@ -103,9 +103,41 @@ export class UpdateInsureeInput extends InsureeDetails {
 }
 
 @ArgsType()
-export class InsureesArgs extends PageArgs {
+export class InsureesArgs extends RegistryListArgs {
+  @Field(() => String, { nullable: true, description: 'openIMIS: one insuree by uuid.' })
+  @IsOptional()
+  @IsUUID()
+  uuid?: string;
+
   @Field(() => String, { nullable: true })
   chfId?: string;
+
+  @Field(() => String, { nullable: true, description: 'openIMIS lookup: chfId starting with this, case-insensitive.' })
+  chfId_Istartswith?: string;
+
+  @Field(() => String, { nullable: true, description: 'openIMIS lookup.' })
+  lastName_Istartswith?: string;
+
+  @Field(() => String, { nullable: true, description: 'openIMIS lookup.' })
+  lastName_Icontains?: string;
+
+  @Field(() => String, { nullable: true, description: 'openIMIS lookup.' })
+  otherNames_Istartswith?: string;
+
+  @Field(() => String, { nullable: true, description: 'openIMIS lookup.' })
+  otherNames_Icontains?: string;
+
+  @Field(() => String, { nullable: true, description: 'openIMIS lookup.' })
+  phone_Icontains?: string;
+
+  @Field(() => String, { nullable: true, description: 'openIMIS lookup: M, F or O.' })
+  gender_Code?: string;
+
+  @Field(() => String, { nullable: true, description: 'openIMIS lookup: the Gambia fork\'s wallet number.' })
+  insureeWallet?: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'openIMIS: accepted; Hela keeps no locations, so it changes nothing.' })
+  ignoreLocation?: boolean;
 
   @Field(() => ID, { nullable: true })
   @IsOptional()

@@ -1,6 +1,6 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { BadInputError } from '../common/domain-error.js';
-import { Paginated } from '../common/paging.js';
+import { RelayConnection } from '../common/relay.js';
 import type { Container } from '../container.js';
 import { loaded } from '../db/loaded.js';
 import type { Context } from '../graphql/context.js';
@@ -8,10 +8,17 @@ import { Family } from './family.entity.js';
 import { Insuree } from './insuree.entity.js';
 import { CreateInsureeInput, InsureeLookupArgs, InsureesArgs, UpdateInsureeInput } from './insuree.inputs.js';
 import { InsureeService } from './insuree.service.js';
+import { globalId, insureeNode } from './openimis-nodes.js';
+import { InsureeNode } from './openimis-nodes.types.js';
+import { registryConnection } from './registry-list.js';
 import { REGISTRY_READERS, REGISTRY_WRITERS } from './registry.roles.js';
 
+/** openIMIS's relay connection of InsureeGQLType, plus Hela's `items` (the same page as Hela entities). */
 @ObjectType()
-class InsureePage extends Paginated(Insuree) {}
+class InsureeGQLTypeConnection extends RelayConnection(InsureeNode, 'InsureeGQLTypeConnection') {
+  @Field(() => [Insuree], { description: 'Hela: the same page as Hela insurees.' })
+  items!: Insuree[];
+}
 
 @Resolver(() => Insuree)
 export class InsureeResolver {
@@ -22,9 +29,9 @@ export class InsureeResolver {
   }
 
   @Authorized(...REGISTRY_READERS)
-  @Query(() => InsureePage, { description: 'By last name, other names, chfId.' })
-  insurees(@Args(() => InsureesArgs) args: InsureesArgs, @Ctx() ctx: Context): Promise<InsureePage> {
-    return this.insureeService.list(ctx.em, args);
+  @Query(() => InsureeGQLTypeConnection, { description: 'By last name, other names, chfId. openIMIS relay connection (edges, pageInfo, totalCount) and Hela items.' })
+  async insurees(@Args(() => InsureesArgs) args: InsureesArgs, @Ctx() ctx: Context): Promise<InsureeGQLTypeConnection> {
+    return registryConnection(await this.insureeService.list(ctx.em, args), (insuree) => insureeNode(insuree));
   }
 
   @Authorized(...REGISTRY_READERS)
@@ -47,6 +54,11 @@ export class InsureeResolver {
   updateInsuree(@Arg('input', () => UpdateInsureeInput) input: UpdateInsureeInput, @Ctx() ctx: Context): Promise<Insuree> {
     ctx.auditEntity = { type: 'Insuree', id: input.uuid };
     return this.insureeService.update(ctx.em, input);
+  }
+
+  @FieldResolver(() => ID, { description: 'openIMIS relay id, the same as InsureeGQLType.id.' })
+  id(@Root() insuree: Insuree): string {
+    return globalId('InsureeGQLType', insuree.uuid);
   }
 
   @FieldResolver(() => Family, { nullable: true })

@@ -1,12 +1,29 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { escapeLike } from '../auth/user.service.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/domain-error.js';
-import { findPage, type Page } from '../common/paging.js';
 import { isoDate } from './dates.js';
 import { Family } from './family.entity.js';
 import { Insuree } from './insuree.entity.js';
 import type { CreateInsureeInput, InsureesArgs, NewInsureeInput, UpdateInsureeInput } from './insuree.inputs.js';
 import { conflictOnDuplicate, duplicateChfId } from './registry.errors.js';
+import { NODE_POPULATE } from './openimis-nodes.js';
+import { findRegistryPage, type RegistryPage } from './registry-list.js';
+
+/** openIMIS orderBy names of insuree lists (the front end's sorters). */
+const INSUREE_ORDERING = {
+  chfId: 'chfId', lastName: 'lastName', otherNames: 'otherNames', dob: 'dob', phone: 'phone', email: 'email', gender: 'gender',
+  validityFrom: 'createdAt', cardIssued: null, marital: null,
+};
+
+/** openIMIS lookups: argument → [property, pattern around the escaped value]. */
+const LOOKUPS = {
+  chfId_Istartswith: ['chfId', (v: string) => `${v}%`],
+  lastName_Istartswith: ['lastName', (v: string) => `${v}%`],
+  lastName_Icontains: ['lastName', (v: string) => `%${v}%`],
+  otherNames_Istartswith: ['otherNames', (v: string) => `${v}%`],
+  otherNames_Icontains: ['otherNames', (v: string) => `%${v}%`],
+  phone_Icontains: ['phone', (v: string) => `%${v}%`],
+} as const;
 
 type InsureeDetails = Omit<NewInsureeInput, 'chfId' | 'lastName' | 'otherNames'>;
 const DETAIL_FIELDS = ['phone', 'email', 'insureeWallet', 'bankAccountNumber', 'iban', 'bic', 'gender'] as const;
@@ -45,16 +62,28 @@ export class InsureeService {
     return insuree;
   }
 
-  async list(em: EntityManager, args: InsureesArgs): Promise<Page<Insuree>> {
-    const where: FilterQuery<Insuree> = {};
+  async list(em: EntityManager, args: InsureesArgs): Promise<RegistryPage<Insuree>> {
+    const where: FilterQuery<Insuree> & Record<string, unknown> = {};
+    if (args.uuid) where.uuid = args.uuid;
     if (args.chfId) where.chfId = args.chfId;
     if (args.familyUuid) where.family = args.familyUuid;
+    if (args.gender_Code) where.gender = args.gender_Code;
+    if (args.insureeWallet) where.insureeWallet = args.insureeWallet;
+    const and: FilterQuery<Insuree>[] = [];
+    for (const [name, [property, pattern]] of Object.entries(LOOKUPS)) {
+      const value = args[name as keyof typeof LOOKUPS];
+      if (value) and.push({ [property]: { $ilike: pattern(escapeLike(value)) } });
+    }
     if (args.search) {
       const like = `%${escapeLike(args.search)}%`;
-      where.$or = [{ chfId: { $ilike: like } }, { lastName: { $ilike: like } }, { otherNames: { $ilike: like } }];
+      and.push({ $or: [{ chfId: { $ilike: like } }, { lastName: { $ilike: like } }, { otherNames: { $ilike: like } }] });
     }
-    return findPage(em, Insuree, where, args, { orderBy: { lastName: 'asc', otherNames: 'asc', chfId: 'asc' },
-      populate: ['family'] });
+    if (and.length) where.$and = and;
+    return findRegistryPage(em, Insuree, where, args, {
+      orderable: INSUREE_ORDERING,
+      defaultOrder: [{ lastName: 'asc' }, { otherNames: 'asc' }, { chfId: 'asc' }],
+      populate: NODE_POPULATE.insuree,
+    });
   }
 
   async find(em: EntityManager, uuid: string): Promise<Insuree> {

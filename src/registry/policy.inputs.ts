@@ -2,7 +2,7 @@ import { IsOptional, IsUUID } from 'class-validator';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { DecimalScalar } from '../common/decimal.scalar.js';
-import { PageArgs } from '../common/paging.js';
+import { RegistryListArgs } from './registry-list.js';
 import { PolicyStatus } from './policy-status.js';
 
 @InputType()
@@ -44,7 +44,12 @@ export class UpdatePolicyInput {
 }
 
 @ArgsType()
-export class PoliciesArgs extends PageArgs {
+export class PoliciesArgs extends RegistryListArgs {
+  @Field(() => String, { nullable: true, description: 'openIMIS: one policy by uuid.' })
+  @IsOptional()
+  @IsUUID()
+  uuid?: string;
+
   @Field(() => String, { nullable: true, description: 'Policies of the family of the insuree with this chfId.' })
   chfId?: string;
 

@@ -1,17 +1,24 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Paginated } from '../common/paging.js';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { RelayConnection } from '../common/relay.js';
 import type { Container } from '../container.js';
 import { loaded } from '../db/loaded.js';
 import type { Context } from '../graphql/context.js';
 import { Family } from './family.entity.js';
+import { policyNode, premiumSums } from './openimis-nodes.js';
+import { PolicyNode } from './openimis-nodes.types.js';
 import { Policy } from './policy.entity.js';
 import { CreatePolicyInput, PoliciesArgs, UpdatePolicyInput } from './policy.inputs.js';
 import { PolicyService } from './policy.service.js';
 import { Product } from './product.entity.js';
+import { registryConnection } from './registry-list.js';
 import { REGISTRY_READERS, REGISTRY_WRITERS } from './registry.roles.js';
 
+/** openIMIS's relay connection of PolicyGQLType, plus Hela's `items` (the same page as Hela entities). */
 @ObjectType()
-class PolicyPage extends Paginated(Policy) {}
+class PolicyGQLTypeConnection extends RelayConnection(PolicyNode, 'PolicyGQLTypeConnection') {
+  @Field(() => [Policy], { description: 'Hela: the same page as Hela policies.' })
+  items!: Policy[];
+}
 
 @Resolver(() => Policy)
 export class PolicyResolver {
@@ -22,9 +29,11 @@ export class PolicyResolver {
   }
 
   @Authorized(...REGISTRY_READERS)
-  @Query(() => PolicyPage, { description: 'Newest first.' })
-  policies(@Args(() => PoliciesArgs) args: PoliciesArgs, @Ctx() ctx: Context): Promise<PolicyPage> {
-    return this.policyService.list(ctx.em, args);
+  @Query(() => PolicyGQLTypeConnection, { description: 'Newest first. openIMIS relay connection (edges, pageInfo, totalCount) and Hela items.' })
+  async policies(@Args(() => PoliciesArgs) args: PoliciesArgs, @Ctx() ctx: Context): Promise<PolicyGQLTypeConnection> {
+    const page = await this.policyService.list(ctx.em, args);
+    const sums = await premiumSums(ctx.em, page.items.map((policy) => policy.uuid));
+    return registryConnection(page, (policy) => policyNode(policy, sums.get(policy.uuid) ?? '0.00'));
   }
 
   @Authorized(...REGISTRY_READERS)

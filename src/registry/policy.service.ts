@@ -2,7 +2,6 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AuditService } from '../audit/audit.service.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/domain-error.js';
 import { positiveAmount } from '../common/money.js';
-import { findPage, type Page } from '../common/paging.js';
 import type { Container } from '../container.js';
 import { expiryDate, isoDate, laterDate, today } from './dates.js';
 import { Family } from './family.entity.js';
@@ -11,6 +10,14 @@ import type { CreatePolicyInput, PoliciesArgs, UpdatePolicyInput } from './polic
 import { POLICY_TRANSITIONS, PolicyStatus } from './policy-status.js';
 import { Policy } from './policy.entity.js';
 import { ProductService } from './product.service.js';
+import { NODE_POPULATE } from './openimis-nodes.js';
+import { findRegistryPage, type RegistryPage } from './registry-list.js';
+
+/** openIMIS orderBy names of policy lists (the front end's sorters). */
+const POLICY_ORDERING = {
+  enrollDate: 'enrollDate', effectiveDate: 'effectiveDate', startDate: 'startDate', expiryDate: 'expiryDate',
+  status: 'status', value: 'value', validityFrom: 'createdAt', stage: null, officer: null, product: 'product.code',
+};
 
 /** Statuses from which a payment activates a policy. */
 const AWAITING_PAYMENT = [PolicyStatus.IDLE, PolicyStatus.READY];
@@ -82,19 +89,23 @@ export class PolicyService {
     return policy;
   }
 
-  async list(em: EntityManager, args: PoliciesArgs): Promise<Page<Policy>> {
+  async list(em: EntityManager, args: PoliciesArgs): Promise<RegistryPage<Policy>> {
     const where: FilterQuery<Policy> = {};
     if (args.chfId) {
       const family = await this.insurees.familyOf(em, args.chfId);
-      if (!family || (args.familyUuid && family.uuid !== args.familyUuid)) return { items: [], totalCount: 0 };
+      if (!family || (args.familyUuid && family.uuid !== args.familyUuid)) return { items: [], offset: 0, totalCount: 0 };
       where.family = family;
     } else if (args.familyUuid) {
       where.family = args.familyUuid;
     }
+    if (args.uuid) where.uuid = args.uuid;
     if (args.status != null) where.status = args.status;
     if (args.productCode) where.product = { code: args.productCode };
-    return findPage(em, Policy, where, args, { orderBy: { createdAt: 'desc', uuid: 'asc' },
-      populate: ['product', 'family'] });
+    return findRegistryPage(em, Policy, where, args, {
+      orderable: POLICY_ORDERING,
+      defaultOrder: [{ createdAt: 'desc' }, { uuid: 'asc' }],
+      populate: NODE_POPULATE.policy,
+    });
   }
 
   async find(em: EntityManager, uuid: string): Promise<Policy> {

@@ -2,8 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { AuditService } from '../audit/audit.service.js';
 import { ConflictError, NotFoundError } from '../common/domain-error.js';
-import { positiveAmount, toMinorUnits } from '../common/money.js';
-import { findPage, type Page } from '../common/paging.js';
+import { amountInCurrency, positiveAmount, toMinorUnits } from '../common/money.js';
 import type { Container } from '../container.js';
 import { inTransaction } from '../db/transaction.js';
 import { isoDate } from './dates.js';
@@ -13,8 +12,16 @@ import { PolicyStatus } from './policy-status.js';
 import { Policy } from './policy.entity.js';
 import { PolicyService } from './policy.service.js';
 import { Premium } from './premium.entity.js';
-import type { PremiumsArgs } from './premium.inputs.js';
+import type { PremiumsArgs, PremiumsByPoliciesArgs } from './premium.inputs.js';
 import { conflictOnDuplicate } from './registry.errors.js';
+import { MutationLog } from '../core/mutation-log.entity.js';
+import { NODE_POPULATE } from './openimis-nodes.js';
+import { findRegistryPage, type RegistryListArgs, type RegistryPage } from './registry-list.js';
+
+/** openIMIS orderBy names of premium lists (the front end's sorters); payer and isPhotoFee mean nothing here. */
+const PREMIUM_ORDERING = {
+  payDate: 'payDate', amount: 'amount', payType: 'payType', receipt: 'receipt', validityFrom: 'createdAt', payer: null, isPhotoFee: null, category: null,
+};
 
 export interface NewPremium {
   /** The policy, or its uuid. */
@@ -28,6 +35,9 @@ export interface NewPremium {
   /** Id of the user recording it. */
   createdBy?: string | null;
 }
+
+/** Mutations whose log's objectUuid is a premium. */
+export const PREMIUM_MUTATIONS = ['createPremium'];
 
 export class PremiumService {
   private readonly policies: PolicyService;
@@ -52,6 +62,8 @@ export class PremiumService {
       inTransaction(em, async (tx) => {
         const policy = await this.lockPolicy(tx, data.policy);
         if (policy.status === PolicyStatus.EXPIRED) throw new ConflictError('The policy has expired', { field: 'policyUuid' });
+        await tx.populate(policy, ['product']);
+        amountInCurrency(amount, policy.product.currency);
         if (data.paymentTransactionUuid && (await tx.count(Premium, { paymentTransactionUuid: data.paymentTransactionUuid }))) {
           throw new ConflictError('This payment transaction is already recorded as a premium', { field: 'paymentTransactionUuid' });
         }
@@ -80,16 +92,38 @@ export class PremiumService {
     );
   }
 
-  async list(em: EntityManager, args: PremiumsArgs): Promise<Page<Premium>> {
+  async list(em: EntityManager, args: PremiumsArgs): Promise<RegistryPage<Premium>> {
     const where: FilterQuery<Premium> = {};
     if (args.policyUuid) where.policy = args.policyUuid;
     if (args.chfId) {
       const family = await this.insurees.familyOf(em, args.chfId);
-      if (!family) return { items: [], totalCount: 0 };
+      if (!family) return { items: [], offset: 0, totalCount: 0 };
       where.policy = args.policyUuid ? { uuid: args.policyUuid, family } : { family };
     }
-    return findPage(em, Premium, where, args, { orderBy: { payDate: 'desc', createdAt: 'desc', uuid: 'asc' },
-      populate: ['policy'] });
+    if (args.uuid) where.uuid = args.uuid;
+    if (args.clientMutationId != null) {
+      const linked = await this.premiumsOfMutation(em, args.clientMutationId);
+      where.uuid = { $in: args.uuid ? linked.filter((uuid) => uuid === args.uuid) : linked };
+    }
+    return this.page(em, where, args);
+  }
+
+  listByPolicies(em: EntityManager, args: PremiumsByPoliciesArgs): Promise<RegistryPage<Premium>> {
+    return this.page(em, { policy: { $in: args.policyUuids } }, args);
+  }
+
+  private page(em: EntityManager, where: FilterQuery<Premium>, args: RegistryListArgs): Promise<RegistryPage<Premium>> {
+    return findRegistryPage(em, Premium, where, args, {
+      orderable: PREMIUM_ORDERING,
+      defaultOrder: [{ payDate: 'desc' }, { createdAt: 'desc' }, { uuid: 'asc' }],
+      populate: NODE_POPULATE.premium,
+    });
+  }
+
+  /** The premiums the mutations with this client id created or linked (openIMIS's mutation link). */
+  private async premiumsOfMutation(em: EntityManager, clientMutationId: string): Promise<string[]> {
+    const logs = await em.find(MutationLog, { clientMutationId, objectUuid: { $ne: null }, mutationName: { $in: PREMIUM_MUTATIONS } }, { fields: ['objectUuid'] });
+    return logs.map((log) => log.objectUuid!);
   }
 
   /** Re-reads the policy under a row lock, so its status is the one the last committed premium left. */

@@ -1,7 +1,8 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { escapeLike } from '../auth/user.service.js';
 import { ConflictError, NotFoundError } from '../common/domain-error.js';
-import { currencyCode, positiveAmount } from '../common/money.js';
+import { assertCurrency } from '../common/currency.js';
+import { positiveAmountIn } from '../common/money.js';
 import { findPage, type Page } from '../common/paging.js';
 import { Product } from './product.entity.js';
 import type { CreateProductInput, ProductsArgs, UpdateProductInput } from './product.inputs.js';
@@ -15,8 +16,8 @@ export class ProductService {
     const product = em.create(Product, {
       code: input.code,
       name: input.name,
-      lumpSum: positiveAmount(input.lumpSum, 'lumpSum'),
-      currency: currencyCode(input.currency),
+      lumpSum: positiveAmountIn(input.lumpSum, input.currency, 'lumpSum'),
+      currency: assertCurrency(input.currency),
       ...(input.insurancePeriodMonths !== undefined && input.insurancePeriodMonths !== null && { insurancePeriodMonths: input.insurancePeriodMonths }),
     });
     await conflictOnDuplicate(() => em.flush());
@@ -26,8 +27,10 @@ export class ProductService {
   async update(em: EntityManager, input: UpdateProductInput): Promise<Product> {
     const product = await this.find(em, input.uuid);
     if (input.name != null) product.name = input.name;
-    if (input.lumpSum != null) product.lumpSum = positiveAmount(input.lumpSum, 'lumpSum');
-    if (input.currency != null) product.currency = currencyCode(input.currency);
+    const currency = input.currency != null ? assertCurrency(input.currency) : product.currency;
+    // A new currency must fit the lump sum too: 1500.50 GMD cannot become 1500.50 XOF.
+    product.lumpSum = positiveAmountIn(input.lumpSum ?? product.lumpSum, currency, 'lumpSum');
+    product.currency = currency;
     if (input.insurancePeriodMonths != null) product.insurancePeriodMonths = input.insurancePeriodMonths;
     await em.flush();
     return product;

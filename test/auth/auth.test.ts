@@ -8,12 +8,14 @@ const ME = '{ me { id username roles } }';
 const REFRESH = 'mutation($t: String) { refreshToken(refreshToken: $t) { token refreshToken payload refreshExpiresIn } }';
 
 describe('auth: tokenAuth, refresh, revoke, verify @smoke', () => {
-  it('issues an openIMIS-shaped token whose payload has username, exp and origIat', async () => {
+  it('issues an openIMIS-shaped token whose payload has username, exp (15 minutes by default) and origIat, plus iss, aud and the session', async () => {
     const user = await createUser([Role.ACCOUNTANT]);
     const before = Math.floor(Date.now() / 1000);
     const tokens = await login(user.username);
     expect(tokens.payload.username).to.equal(user.username);
-    expect(tokens.payload.exp).to.be.within(before + 86_400 - 5, before + 86_400 + 5);
+    expect(tokens.payload.exp).to.be.within(before + 900 - 5, before + 900 + 5);
+    expect(tokens.payload).to.include({ iss: 'hela', aud: 'hela-api' });
+    expect(tokens.payload.sid).to.match(/^[0-9a-f-]{36}$/);
     expect(tokens.payload.origIat).to.be.within(before - 5, before + 5);
     expect(tokens.refreshToken).to.match(/^[0-9a-f]{40}$/);
     expect(tokens.refreshExpiresIn).to.be.within(before + 30 * 86_400 - 5, before + 30 * 86_400 + 5);

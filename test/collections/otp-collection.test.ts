@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { QmoneySimulator } from '../../src/simulators/qmoney/qmoney.simulator.js';
-import { expectCode, expectData, gql } from '../helpers/graphql.js';
+import { expectCode, expectData, expectRefusal, gql } from '../helpers/graphql.js';
 import { createExternalPsp, createInsuredFamily, createQmoneyPsp, QMONEY, sql, startQmoney, type InsuredFamily } from '../helpers/openimis.js';
 import { Role, tokenFor } from '../helpers/users.js';
 
@@ -248,11 +248,11 @@ describe('openIMIS OTP collections through Qmoney (initiateTransaction / process
     await sql('update policies set status = 2 where uuid = ?', [active.policyUuid]);
     await refuse({ insureeUuid: active.insureeUuid }, 'CONFLICT');
 
-    // Roles: a PSP user and an anonymous caller get coded GraphQL errors.
+    // Roles: a PSP user is refused in the payload (FORBIDDEN), an anonymous caller gets the one GraphQL error left.
     const input = { amount: 500, paymentServiceProviderUuid: psp, insureeUuid: insured.insureeUuid };
-    expectCode(await gql(INITIATE, { input }, external.token), 'FORBIDDEN');
+    expectRefusal(await gql(INITIATE, { input }, external.token), 'initiateTransaction', 'FORBIDDEN');
     expectCode(await gql(INITIATE, { input }), 'UNAUTHENTICATED');
-    expectCode(await gql(PROCESS, { input: { uuid: insured.policyUuid, otp: '1' } }, external.token), 'FORBIDDEN');
+    expect(expectRefusal(await gql(PROCESS, { input: { uuid: insured.policyUuid, otp: '1' } }, external.token), 'processTransaction', 'FORBIDDEN').responseCode).to.equal('0');
     expectCode(await gql('{ transactions { totalCount } }', undefined, external.token), 'FORBIDDEN');
   });
 

@@ -3,6 +3,8 @@ import { SecretBox } from '../../src/common/secret-box.js';
 import { QmoneyConnector, type QmoneyTokenCache } from '../../src/collections/connectors/qmoney.connector.js';
 import { pspSecretContext } from '../../src/psp/payment-service-provider.entity.js';
 import { QmoneySimulator } from '../../src/simulators/qmoney/qmoney.simulator.js';
+import { Egress } from '../../src/http/egress.js';
+import { testApp } from '../hooks.js';
 
 const box = new SecretBox({ current: Buffer.alloc(32, 7), previous: [] });
 const PSP = '5f1c7d7e-0d4e-4a39-9d8b-0f3c2a1b4c5d';
@@ -19,7 +21,7 @@ function connector(sim: QmoneySimulator, tokens: QmoneyTokenCache, overrides: { 
     loginPasswordSealed: box.seal(overrides.password ?? 'api-password', pspSecretContext(PSP, 'loginPassword')),
     basicTokenSealed: box.seal(overrides.basicToken ?? 'QkFTSUM=', pspSecretContext(PSP, 'basicToken')),
     timeoutMs: overrides.timeoutMs ?? 2000,
-  }, box, tokens);
+  }, box, tokens, testApp().container.get(Egress).http);
 }
 
 describe('Qmoney connector against the simulator over HTTP @smoke', () => {

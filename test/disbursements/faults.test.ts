@@ -203,7 +203,7 @@ describe('disbursements: entitlement intake', () => {
         [3, 'beneficiary appears more than once'],
         [4, 'beneficiary is not enrolled in this programme'],
         [5, 'beneficiary must be the uuid of an enrolled insuree or family'],
-        [6, 'amount must be a decimal with at most 2 decimal places, e.g. 1500.00'],
+        [6, 'amount has more decimals than GMD allows (2)'],
         [7, 'amount must be greater than zero'],
         [8, 'currency must be the programme currency GMD'],
       ]);

@@ -10,6 +10,7 @@ import type { G2pChannelRuntime } from '../../src/disbursements/channels/g2p-con
 import { startG2pPayerSimulator, type G2pPayerSimulator } from '../../src/simulators/g2p-payer/g2p-payer.simulator.js';
 import { assertValid, bridgePath, DISBURSE_SPEC, loadBridgeSpec, loadG2pSpec, specsPresent, type G2pSpecValidators } from '../helpers/g2p-spec.js';
 import { g2pRuntime, sampleBatch, startWireRecorder } from '../helpers/g2p.js';
+import { testApp } from '../hooks.js';
 
 /** What Hela puts on the wire, exactly as the client serialises and signs it. */
 function wireBody(channel: G2pChannelRuntime, envelope: { header: unknown; message: unknown }): unknown {
@@ -48,8 +49,9 @@ describe('G2P Connect conformance against the patched official OpenAPI schemas a
 
   describe('every message Hela sends, in every mode, exactly as it goes on the wire', () => {
     let recorder: Awaited<ReturnType<typeof startWireRecorder>>;
-    const client = new G2pConnectClient();
+    let client: G2pConnectClient;
     before(async () => {
+      client = new G2pConnectClient(testApp().container);
       recorder = await startWireRecorder();
     });
     after(() => recorder?.stop());
@@ -118,9 +120,10 @@ describe('G2P Connect conformance against the patched official OpenAPI schemas a
     let callbackServer: ReturnType<typeof createServer>;
     const callbacks: Array<{ path: string; body: any }> = [];
     let callbackUrl: string;
-    const client = new G2pConnectClient();
+    let client: G2pConnectClient;
 
     before(async () => {
+      client = new G2pConnectClient(testApp().container);
       sim = await startG2pPayerSimulator({ rejectRatio: 0.3, bearerTokens: ['tok'] });
       callbackServer = createServer((req, res) => {
         const chunks: Buffer[] = [];

@@ -9,6 +9,7 @@ import { G2P_PAYER_PROFILES, startG2pPayerSimulator, type G2pPayerSimulator } fr
 import { G2pPayerProfileUnavailable } from '../../src/simulators/g2p-payer/openg2p-bridge.profile.js';
 import { specsPresent } from '../helpers/g2p-spec.js';
 import { g2pRuntime, sampleBatch } from '../helpers/g2p.js';
+import { testApp } from '../hooks.js';
 
 const NAIVE = '2024-02-14T12:18:41.834901';
 const signing = (mode: G2pConnectConfig['signing']['mode'], verifyCallbacks = false, counterpartPublicKey?: string): G2pConnectConfig['signing'] => ({
@@ -105,9 +106,10 @@ describe('G2P Connect replies, read item by item', () => {
 for (const profile of G2P_PAYER_PROFILES) {
   describe(`G2P Connect client against the payer simulator, ${profile} profile (sync)`, function () {
     let sim: G2pPayerSimulator;
-    const client = new G2pConnectClient();
+    let client: G2pConnectClient;
     before(async function () {
       if (profile === 'openg2p-bridge' && !specsPresent()) this.skip();
+      client = new G2pConnectClient(testApp().container);
       sim = await startG2pPayerSimulator({ profile });
     });
     after(() => sim?.stop());

@@ -186,7 +186,10 @@ describe('G2P Connect messages', () => {
 
 describe('G2P Connect client against the payer simulator over HTTP', function () {
   let sim: G2pPayerSimulator;
-  const client = new G2pConnectClient();
+  let client: G2pConnectClient;
+  before(() => {
+    client = new G2pConnectClient(testApp().container);
+  });
   afterEach(async () => {
     await sim?.stop();
   });
@@ -284,7 +287,7 @@ describe('G2P Connect client against the payer simulator over HTTP', function ()
     expect((await client.disburse(channel, sampleBatch(1))).kind).to.equal('ACK');
     expect((await client.disburse(channel, sampleBatch(1))).kind).to.equal('ACK');
     expect(sim.stats.tokensIssued).to.equal(1);
-    const wrong = await new G2pConnectClient().disburse(g2pRuntime(sim.url, { auth: oauth }, { clientSecret: 'nope' }), sampleBatch(1));
+    const wrong = await new G2pConnectClient(testApp().container).disburse(g2pRuntime(sim.url, { auth: oauth }, { clientSecret: 'nope' }), sampleBatch(1));
     expect(wrong).to.include({ kind: 'REJECTED', code: 'err.request.unauthorized' });
     expect(sim.ledger.entries.size).to.equal(2);
 

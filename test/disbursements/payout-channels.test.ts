@@ -17,7 +17,7 @@ const UPDATE = `mutation($input: UpdateG2pConnectChannelInput!) { updateG2pConne
 function channelInput(overrides: Record<string, unknown> = {}) {
   return {
     name: `payer-${randomUUID().slice(0, 8)}`,
-    currency: 'gmd',
+    currency: 'GMD',
     paymentEndpointUrl: 'https://payer.example.org/disburse',
     statusEndpointUrl: 'https://payer.example.org/disburse/txn/status',
     callbackBaseUrl: 'https://hela.example.org',
@@ -100,6 +100,7 @@ describe('payout channels: admin GraphQL for G2P Connect @smoke', () => {
       [{ locale: 'en' }, /ISO 639-3/],
       [{ locale: 'en_US' }, /ISO 639-3/],
       [{ currency: 'GMDX' }, /ISO 4217/],
+      [{ currency: 'gmd' }, /ISO 4217/],
       [{ batchSize: 1001 }, /./],
       [{ batchSize: 0 }, /./],
       [{ statusPollIntervalSeconds: 1 }, /./],

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
 import { startG2pPayerSimulator, type G2pPayerSimulator } from '../../src/simulators/g2p-payer/g2p-payer.simulator.js';
 import { testApp, testEnv } from '../hooks.js';
-import { exited } from '../helpers/child-processes.js';
 import { expectData } from '../helpers/graphql.js';
 import { allFinal, approvedCycle, batches, createChannel, eventually, send } from '../helpers/disbursements.js';
 
@@ -18,6 +17,10 @@ function startWorker(): ChildProcess {
   };
   // AsyncLocalStorage as `npm run worker` has it (package.json), the TypeScript through tsx.
   return spawn(process.execPath, ['--experimental-async-context-frame', '--import', 'tsx', 'src/worker.ts'], { env: { ...env, LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? 'silent' }, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 async function stopWorker(child: ChildProcess): Promise<void> {

@@ -7,6 +7,7 @@ import {
 import { getMetadataStorage } from 'type-graphql';
 import { resolvers } from '../../src/features.js';
 import { buildHelaSchema } from '../../src/graphql/schema.js';
+import { refusalPayloads } from '../../src/features.js';
 import { gql } from '../helpers/graphql.js';
 import { Role, tokenFor } from '../helpers/users.js';
 
@@ -14,7 +15,7 @@ import { Role, tokenFor } from '../helpers/users.js';
  * Root fields anyone may call, by design. Every other Query/Mutation field must carry @Authorized;
  * a new field with neither fails this test.
  */
-const PUBLIC_OPERATIONS = new Set(['tokenAuth', 'refreshToken', 'revokeToken', 'verifyToken']);
+const PUBLIC_OPERATIONS = new Set(['tokenAuth', 'refreshToken', 'revokeToken', 'verifyToken', 'deleteTokenCookie', 'deleteRefreshTokenCookie']);
 
 interface RootField {
   operation: 'query' | 'mutation';
@@ -105,7 +106,8 @@ function operationFor({ operation, field }: RootField): { query: string; variabl
     definitions.push(`$a${i}: ${String(arg.type)}`);
     return `${arg.name}: $a${i}`;
   });
-  const selection = isLeafType(getNamedType(field.type)) ? '' : ' { __typename }';
+  const inPayload = operation === 'mutation' && field.name in refusalPayloads;
+  const selection = isLeafType(getNamedType(field.type)) ? '' : inPayload ? ' { Success errorCode }' : ' { __typename }';
   const header = definitions.length ? `(${definitions.join(', ')})` : '';
   const call = args.length ? `${field.name}(${args.join(', ')})` : field.name;
   return { query: `${operation}${header} { ${call}${selection} }`, variables };
@@ -133,8 +135,11 @@ describe('authorization matrix: every root field is public by design or refused 
     const check = async (field: RootField, caller: string, expected: string, token?: string) => {
       const { query, variables } = operationFor(field);
       const response = await gql(query, variables, token);
-      const code = response.errors?.[0]?.extensions?.code;
-      const leaked = response.data?.[field.field.name] ?? null;
+      const payload = response.data?.[field.field.name] ?? null;
+      // The openIMIS mutations of refusalPayloads answer FORBIDDEN in the payload (Success: false), never with data.
+      const inPayload = field.operation === 'mutation' && field.field.name in refusalPayloads && expected !== 'UNAUTHENTICATED';
+      const code = inPayload ? payload?.errorCode : response.errors?.[0]?.extensions?.code;
+      const leaked = inPayload ? (payload?.Success === false ? null : payload) : payload;
       checked++;
       if (code !== expected || leaked !== null) {
         mismatches.push(`${field.field.name} as ${caller}: expected ${expected}, got ${code ?? 'success'} (${response.status}) ${JSON.stringify(response.errors?.[0]?.message)}`);

@@ -109,7 +109,7 @@ describe('GraphQL hardening: bad requests get a 4xx and a code, never a 500 or a
     const directives = `{ ${Array.from({ length: 51 }, (_, i) => `d${i}: __typename @include(if: true)`).join(' ')} }`;
     expect(expectRejected(await postJson({ query: directives }), 400).message).to.match(/Directives limit/);
 
-    const costly = `{ ${introspectionChain(5, 'name '.repeat(250))} }`;
+    const costly = `{ ${introspectionChain(5, 'name '.repeat(600))} }`;
     expect(expectRejected(await postJson({ query: costly }), 400).message).to.match(/Cost limit/);
   });
 
@@ -176,8 +176,12 @@ describe('GraphQL hardening: bad requests get a 4xx and a code, never a 500 or a
     expect(await userExists(withNul.username)).to.equal(false);
     const longName = await gql('mutation($u: String!) { tokenAuth(username: $u, password: "x") { token } }', { u: 'u'.repeat(10_000) });
     expectCode(longName, 'UNAUTHENTICATED');
-    const longId = await gql('query($id: String) { auditEvents(entityId: $id) { totalCount } }', { id: 'x'.repeat(100_000) }, admin);
+    const longId = await gql('query($id: String) { auditEvents(entityId: $id) { totalCount } }', { id: 'x'.repeat(10_000) }, admin);
     expect(expectData(longId).auditEvents.totalCount).to.equal(0);
+    // Past GRAPHQL_MAX_STRING_BYTES (64 KB) a string is refused with 400 before any resolver runs.
+    const overLimit = await gql('query($id: String) { auditEvents(entityId: $id) { totalCount } }', { id: 'x'.repeat(100_000) }, admin);
+    expect(overLimit.status).to.equal(400);
+    expectCode(overLimit, 'BAD_USER_INPUT');
   });
 
   it('does not echo input values (such as a password) in validation errors, and writes nothing', async () => {

@@ -30,3 +30,16 @@ export function expectData<T>(response: GraphqlResponse<T>): T {
   expect(response.errors, JSON.stringify(response.errors)).to.equal(undefined);
   return response.data!;
 }
+
+/**
+ * Asserts an openIMIS refusal reported in the payload: no GraphQL error, a non-null payload with
+ * `Success: false` and this Hela `errorCode`. Returns the payload.
+ */
+export function expectRefusal(response: GraphqlResponse, field: string, code: string) {
+  expect(response.errors, JSON.stringify(response)).to.equal(undefined);
+  const payload = response.data?.[field];
+  expect(payload, JSON.stringify(response)).to.be.an('object');
+  expect(payload.Success, JSON.stringify(payload)).to.equal(false);
+  expect(payload.errorCode, JSON.stringify(payload)).to.equal(code);
+  return payload;
+}

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { channelHealthKey, ChannelHealthService } from '../../src/disbursements/channels/channel-health.service.js';
 import { BankConnectorFactory } from '../../src/disbursements/sponsor-bank/bank-connector.factory.js';
 import { ExampleBankConnector } from '../../src/disbursements/sponsor-bank/example-bank/example-bank.connector.js';
+import { Egress } from '../../src/http/egress.js';
 import type { ExampleBankSimulator } from '../../src/simulators/example-bank/example-bank.simulator.js';
 import { testApp } from '../hooks.js';
 import { createSponsorBankChannel, eventually } from '../helpers/disbursements.js';
@@ -28,7 +29,7 @@ describe('outbound faults: Example Bank behind a fault proxy', function () {
   after(() => sim.stop());
   beforeEach(async () => {
     proxy = await startFaultProxy(sim.url);
-    testApp().container.get(BankConnectorFactory).register(new ExampleBankConnector(proxy.url, 300));
+    testApp().container.get(BankConnectorFactory).register(new ExampleBankConnector(testApp().container.get(Egress).http, proxy.url, 300));
     p = await programmeAt(sim, '1000.00');
   });
   afterEach(async () => {

@@ -12,7 +12,7 @@ import { PolicyService } from '../../src/registry/policy.service.js';
 import { Premium } from '../../src/registry/premium.entity.js';
 import { PremiumService } from '../../src/registry/premium.service.js';
 
-const CREATE = `mutation($i: CreatePremiumInput!) { createPremium(input: $i) { ${PREMIUM_FIELDS} } }`;
+const CREATE = `mutation($i: RecordPremiumInput!) { createPremium: recordPremium(input: $i) { ${PREMIUM_FIELDS} } }`;
 const LIST = 'query($p: ID, $c: String, $l: Int, $o: Int) { premiums(policyUuid: $p, chfId: $c, limit: $l, offset: $o) { totalCount items { amount payDate } } }';
 
 async function idlePolicy(lumpSum = '1500.00', extra: Record<string, unknown> = {}) {

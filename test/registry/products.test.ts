@@ -10,7 +10,7 @@ const LIST = `query($c: String, $s: String, $l: Int, $o: Int) { products(code: $
 
 function newProduct(extra: Record<string, unknown> = {}) {
   const code = `P${randomUUID().slice(0, 8)}`;
-  return { code, name: `Cover ${code}`, lumpSum: '1500', currency: 'gmd', ...extra };
+  return { code, name: `Cover ${code}`, lumpSum: '1500', currency: 'GMD', ...extra };
 }
 
 describe('registry: products', () => {
@@ -30,6 +30,7 @@ describe('registry: products', () => {
       expectCode(await gql(CREATE, { i: newProduct({ lumpSum }) }, token), 'BAD_USER_INPUT');
     }
     expectCode(await gql(CREATE, { i: newProduct({ currency: 'DALASI' }) }, token), 'BAD_USER_INPUT');
+    expectCode(await gql(CREATE, { i: newProduct({ currency: 'gmd' }) }, token), 'BAD_USER_INPUT'); // capitals, as ISO 4217 writes them
     expectCode(await gql(CREATE, { i: newProduct({ insurancePeriodMonths: 0 }) }, token), 'BAD_USER_INPUT');
     // A float literal keeps its source text, so nothing is rounded on the way in either.
     const code = `P${randomUUID().slice(0, 8)}`;

@@ -11,6 +11,8 @@ interface Operation {
   document: string;
   variables?: Record<string, unknown>;
   allowed: Role[];
+  /** An openIMIS mutation that reports refusals in its payload (Success: false, errorCode). */
+  inPayload?: boolean;
 }
 
 /** Every registry query and mutation, with well-formed arguments so only the role decides. */
@@ -39,10 +41,17 @@ const OPERATIONS: Operation[] = [
   { name: 'updateProduct', document: `mutation { updateProduct(input: { uuid: "${NO_UUID}", name: "A" }) { uuid } }`, allowed: [Role.ADMIN] },
   { name: 'createPolicy', document: `mutation { createPolicy(input: { familyUuid: "${NO_UUID}", productCode: "ROLE-CHECK" }) { uuid } }`, allowed: WRITERS },
   { name: 'updatePolicy', document: `mutation { updatePolicy(input: { uuid: "${NO_UUID}", status: ACTIVE }) { uuid } }`, allowed: WRITERS },
+  { name: 'premiumsByPolicies', document: `{ premiumsByPolicies(policyUuids: ["${NO_UUID}"]) { totalCount } }`, allowed: READERS },
+  {
+    name: 'recordPremium',
+    document: `mutation { recordPremium(input: { policyUuid: "${NO_UUID}", amount: "1.00", payDate: "2026-01-01", payType: M }) { uuid } }`,
+    allowed: WRITERS,
+  },
   {
     name: 'createPremium',
-    document: `mutation { createPremium(input: { policyUuid: "${NO_UUID}", amount: "1.00", payDate: "2026-01-01", payType: M }) { uuid } }`,
+    document: `mutation { createPremium(input: { policyUuid: "${NO_UUID}", amount: "1.00", payDate: "2026-01-01", payType: "M" }) { Success errorCode } }`,
     allowed: WRITERS,
+    inPayload: true,
   },
 ];
 
@@ -58,13 +67,17 @@ describe('registry: roles on every query and mutation @smoke', () => {
       expectCode(await gql(operation.document, operation.variables), 'UNAUTHENTICATED');
       for (const role of Object.values(Role)) {
         const response = await gql(operation.document, operation.variables, tokens.get(role));
-        const code = response.errors?.[0]?.extensions?.code;
+        const payload = response.data?.[operation.name] ?? null;
+        const code = operation.inPayload ? payload?.errorCode : response.errors?.[0]?.extensions?.code;
         if (operation.allowed.includes(role)) {
           // Past the guard, the well-formed but empty arguments meet the service (NOT_FOUND, BAD_USER_INPUT) or succeed.
-          expect(code, `${role} on ${operation.name}: ${JSON.stringify(response.errors)}`).to.not.be.oneOf(['UNAUTHENTICATED', 'FORBIDDEN', 'INTERNAL_SERVER_ERROR']);
+          expect(code, `${role} on ${operation.name}: ${JSON.stringify(response)}`).to.not.be.oneOf(['UNAUTHENTICATED', 'FORBIDDEN', 'INTERNAL_SERVER_ERROR']);
+        } else if (operation.inPayload) {
+          expect(response.errors, `${role} on ${operation.name}`).to.equal(undefined);
+          expect(payload, `${role} on ${operation.name}`).to.include({ Success: false, errorCode: 'FORBIDDEN' });
         } else {
           expect(code, `${role} on ${operation.name}`).to.equal('FORBIDDEN');
-          expect(response.data?.[operation.name] ?? null).to.equal(null);
+          expect(payload).to.equal(null);
         }
       }
     });
@@ -72,7 +85,7 @@ describe('registry: roles on every query and mutation @smoke', () => {
 
   it('covers every registry field of the schema', async () => {
     const { data } = await gql('{ __schema { queryType { fields { name } } mutationType { fields { name } } } }');
-    const registry = /^(create|update)?(famil|insuree|product|polic|premium)/i;
+    const registry = /^(create|update|record)?(famil|insuree|product|polic|premium)/i;
     const fields = [...data.__schema.queryType.fields, ...data.__schema.mutationType.fields].map((f: { name: string }) => f.name).filter((n: string) => registry.test(n));
     expect(fields.sort()).to.deep.equal(OPERATIONS.map((o) => o.name).sort());
   });

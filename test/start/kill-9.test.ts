@@ -1,60 +1,32 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { PolicyStatus } from '../../src/registry/policy-status.js';
 import { ProductService } from '../../src/registry/product.service.js';
 import { testApp, testEnv } from '../hooks.js';
-import { exited, freePort } from '../helpers/child-processes.js';
+import { build } from '../../scripts/build.js';
+import { freePort, graphqlAt as graphql, killHelaProcess, startHelaProcess, stopHelaProcess, type HelaProcess } from '../helpers/hela-process.js';
 import { createExternalPsp, sql } from '../helpers/openimis.js';
 import { PASSWORD, Role, tokenFor } from '../helpers/users.js';
 
 /**
  * kill -9 of the API process while 200 processPayment calls are in flight: every payment Hela
  * acknowledged (Success: true) is in the database, and the PSP replaying every call with the same
- * pspTransactionId afterwards gets each one recorded exactly once. Hela runs as a process of its own
- * (src/main.ts, the TypeScript through tsx as the worker test does) on the test's database.
+ * pspTransactionId afterwards gets each one recorded exactly once. Hela runs as `npm start` runs it
+ * (compiled, a process of its own) on the test's database.
  */
 const CALLS = 200;
 const PAY = `mutation($input: ProcessPaymentMutationInput!) { processPayment(input: $input) { Success errorCode transactionUuid } }`;
 
-interface Started {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-async function startHela(port: number): Promise<Started> {
-  const env = {
-    ...process.env,
+function startHela(port: number): Promise<HelaProcess> {
+  return startHelaProcess({
     ...testEnv,
     DATABASE_URL: testApp().container.orm.config.get('clientUrl')!,
-    HOST: '127.0.0.1',
     PORT: String(port),
     DB_POOL_MAX: '4',
     WORKERS_ENABLED: 'false',
     SIMULATORS_ENABLED: 'false',
     LOG_LEVEL: 'info',
-  };
-  const child = spawn(process.execPath, ['--experimental-async-context-frame', '--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  for (let attempt = 0; attempt < 240; attempt++) {
-    if (child.exitCode !== null) throw new Error(`Hela exited with ${child.exitCode}:\n${output}`);
-    if (output.includes('Hela is serving GraphQL')) return { child, url: `http://127.0.0.1:${port}`, output: () => output };
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`Hela did not come up within 60 s:\n${output}`);
-}
-
-async function graphql(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<any> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
   });
-  return response.json();
 }
 
 /** 200 families, each with one idle policy of one product worth 500.00, in one statement. */
@@ -77,12 +49,10 @@ async function seedPolicies(): Promise<{ product: { code: string; name: string }
 
 describe('kill -9 of the API process during 200 concurrent processPayment calls', function () {
   this.timeout(180_000);
-  let running: Started | undefined;
-  after(async () => {
-    if (running && running.child.exitCode === null && running.child.signalCode === null) {
-      running.child.kill('SIGKILL');
-      await exited(running.child);
-    }
+  let running: HelaProcess | undefined;
+  before(() => build());
+  after(() => {
+    if (running) killHelaProcess(running.child);
   });
 
   it('loses no acknowledged payment and, after the PSP replays every call with its pspTransactionId, records each exactly once', async () => {
@@ -103,24 +73,21 @@ describe('kill -9 of the API process during 200 concurrent processPayment calls'
 
     // 200 calls at once; SIGKILL once a quarter are acknowledged, so the rest are cut at every stage.
     const first = running;
-    let killed = false;
+    let killed: Promise<unknown> | undefined;
     const acknowledged = new Map<string, string>();
     const outcomes = await Promise.all(inputs.map(async (input) => {
       try {
         const answer = await graphql(first.url, PAY, { input }, token);
         const payload = answer.data?.processPayment;
         if (payload?.Success) acknowledged.set(input.pspTransactionId, payload.transactionUuid);
-        if (!killed && acknowledged.size >= CALLS / 4) {
-          killed = true;
-          first.child.kill('SIGKILL');
-        }
+        if (!killed && acknowledged.size >= CALLS / 4) killed = stopHelaProcess(first, 'SIGKILL');
         return payload?.Success ? 'acknowledged' : `refused ${payload?.errorCode ?? JSON.stringify(answer.errors)}`;
       } catch {
         return 'cut';
       }
     }));
-    if (!killed) first.child.kill('SIGKILL'); // every call ended before a quarter were acknowledged: the checks below say why
-    await exited(first.child);
+    // Waits for the kill (or, when every call ended before a quarter were acknowledged, kills now: the checks below say why).
+    await (killed ?? stopHelaProcess(first, 'SIGKILL'));
     expect(first.child.signalCode).to.equal('SIGKILL');
     expect(outcomes.filter((o) => o.startsWith('refused')), 'no call was refused').to.deep.equal([]);
     expect(acknowledged.size, 'a quarter were acknowledged before the kill').to.be.at.least(CALLS / 4);

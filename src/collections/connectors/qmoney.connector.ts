@@ -1,4 +1,4 @@
-import got, { RequestError, type Got } from 'got';
+import { RequestError, type Got } from 'got';
 import { SecretOpenError, type SecretBox } from '../../common/secret-box.js';
 import { pspSecretContext, type PspSecretField } from '../../psp/payment-service-provider.entity.js';
 import { NEVER_CONNECTED } from '../../common/outbound.js';
@@ -47,8 +47,10 @@ export class QmoneyConnector implements CollectionConnector {
     private readonly settings: QmoneySettings,
     private readonly secrets: SecretBox,
     private readonly tokens: QmoneyTokenCache,
+    /** Egress.http: the egress policy's got. */
+    http: Got,
   ) {
-    this.http = got.extend({
+    this.http = http.extend({
       prefixUrl: settings.baseUrl,
       timeout: { request: settings.timeoutMs },
       retry: { limit: 0 },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BadInputError } from '../../common/domain-error.js';
-import { currencyCode } from '../../common/money.js';
+import { httpUrl, type Egress } from '../../http/egress.js';
+import { assertCurrency } from '../../common/currency.js';
 import { BatchFilterError, parseBatchFilter } from './batch-filter.js';
 import { generateSigningKeyPair, parsePublicKey, publicKeyFromPrivate } from './g2p-connect/g2p-signing.js';
 import type { G2pConnectConfig, G2pConnectSecrets, PayeeFaRule } from './g2p-connect/g2p-connect.types.js';
@@ -37,19 +38,6 @@ const PARTY_ID = /^[^\s|]{1,99}$/;
 const KEY_ID = /^[\w.-]{1,64}$/;
 const ACTION = /^[a-z][a-z-]{0,30}$/;
 const LOCALE = /^[a-z]{3}$/;
-
-export function httpUrl(value: string, field: string): string {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw new BadInputError(`${field} must be an absolute http(s) URL`, { field });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BadInputError(`${field} must use http or https`, { field });
-  if (url.username || url.password) throw new BadInputError(`${field} must not contain credentials`, { field });
-  if (url.hash) throw new BadInputError(`${field} must not contain a #fragment`, { field });
-  return url.toString();
-}
 
 function required<T>(value: T | null | undefined, field: string): T {
   if (value === undefined || value === null || value === '') throw new BadInputError(`${field} is required`, { field });
@@ -99,7 +87,7 @@ function batchFilter(input: Input, previous?: string): string | undefined {
   return text;
 }
 
-function authSettings(input: Input, stored: StoredChannel, secrets: SecretChanges): G2pConnectConfig['auth'] {
+function authSettings(input: Input, stored: StoredChannel, secrets: SecretChanges, egress: Egress): G2pConnectConfig['auth'] {
   const previous = stored.config?.auth;
   const kind = input.authKind ?? previous?.kind ?? 'NONE';
   const has = (change: string | null | undefined, storedFlag: boolean) => (change === undefined ? storedFlag : change !== null);
@@ -109,7 +97,7 @@ function authSettings(input: Input, stored: StoredChannel, secrets: SecretChange
   const scope = merge(input.scope, previous?.scope);
   return {
     kind,
-    tokenUrl: httpUrl(required(input.tokenUrl ?? previous?.tokenUrl, 'tokenUrl'), 'tokenUrl'),
+    tokenUrl: egress.url(required(input.tokenUrl ?? previous?.tokenUrl, 'tokenUrl'), 'tokenUrl'),
     clientId: required(input.clientId ?? previous?.clientId, 'clientId'),
     ...(scope ? { scope } : {}),
   };
@@ -163,7 +151,8 @@ function actionOverrides(input: Input, previous?: G2pConnectConfig['actions']): 
   return actions;
 }
 
-export function buildG2pConfig(input: Input, stored: StoredChannel): { config: G2pConnectConfig; secrets: SecretChanges; currency: string } {
+/** `egress` checks the outbound URLs (payment, status, token); callbackBaseUrl is Hela's own address, checked as a URL only. */
+export function buildG2pConfig(input: Input, stored: StoredChannel, egress: Egress): { config: G2pConnectConfig; secrets: SecretChanges; currency: string } {
   const previous = stored.config;
   const secrets: SecretChanges = { bearerToken: secretChange(input.bearerToken), clientSecret: secretChange(input.clientSecret) };
 
@@ -180,8 +169,8 @@ export function buildG2pConfig(input: Input, stored: StoredChannel): { config: G
   const filter = batchFilter(input, previous?.batchFilter);
 
   const config: G2pConnectConfig = {
-    paymentEndpointUrl: httpUrl(required(input.paymentEndpointUrl ?? previous?.paymentEndpointUrl, 'paymentEndpointUrl'), 'paymentEndpointUrl'),
-    statusEndpointUrl: httpUrl(required(input.statusEndpointUrl ?? previous?.statusEndpointUrl, 'statusEndpointUrl'), 'statusEndpointUrl'),
+    paymentEndpointUrl: egress.url(required(input.paymentEndpointUrl ?? previous?.paymentEndpointUrl, 'paymentEndpointUrl'), 'paymentEndpointUrl'),
+    statusEndpointUrl: egress.url(required(input.statusEndpointUrl ?? previous?.statusEndpointUrl, 'statusEndpointUrl'), 'statusEndpointUrl'),
     ...(callbackBaseUrl ? { callbackBaseUrl: httpUrl(callbackBaseUrl, 'callbackBaseUrl') } : {}),
     mode: input.mode ?? previous?.mode ?? G2P_DEFAULTS.mode,
     apiTimeoutMs: input.apiTimeoutMs ?? previous?.apiTimeoutMs ?? G2P_DEFAULTS.apiTimeoutMs,
@@ -194,9 +183,9 @@ export function buildG2pConfig(input: Input, stored: StoredChannel): { config: G
     batchSize: input.batchSize ?? previous?.batchSize ?? G2P_DEFAULTS.batchSize,
     ...(filter ? { batchFilter: filter } : {}),
     statusPollIntervalSeconds: input.statusPollIntervalSeconds ?? previous?.statusPollIntervalSeconds ?? G2P_DEFAULTS.statusPollIntervalSeconds,
-    auth: authSettings(input, stored, secrets),
+    auth: authSettings(input, stored, secrets, egress),
     signing: signingSettings(input, stored, secrets),
     actions: actionOverrides(input, previous?.actions),
   };
-  return { config, secrets, currency: currencyCode(required(input.currency ?? stored.currency, 'currency')) };
+  return { config, secrets, currency: assertCurrency(required(input.currency ?? stored.currency, 'currency')) };
 }

@@ -3,8 +3,9 @@ import { BadInputError, ConflictError, NotFoundError } from '../../common/domain
 import { findPage, type Page } from '../../common/paging.js';
 import { SecretBox } from '../../common/secret-box.js';
 import type { Container } from '../../container.js';
-import { currencyCode } from '../../common/money.js';
+import { assertCurrency } from '../../common/currency.js';
 import { BankConnectorFactory } from '../sponsor-bank/bank-connector.factory.js';
+import { Egress } from '../../http/egress.js';
 import { buildG2pConfig, type SecretChanges } from './g2p-channel-config.js';
 import type { G2pChannelRuntime } from './g2p-connect/g2p-connect.types.js';
 import { channelSecretContext, PayoutChannel, type ChannelSecretField } from './payout-channel.entity.js';
@@ -17,15 +18,17 @@ import type { SponsorBankChannelConfig } from './sponsor-bank-channel.types.js';
 export class PayoutChannelService {
   private readonly box: SecretBox;
   private readonly banks: BankConnectorFactory;
+  private readonly egress: Egress;
 
   constructor(container: Container) {
     this.box = new SecretBox(container.config.secretKeys);
     this.banks = container.get(BankConnectorFactory);
+    this.egress = container.get(Egress);
   }
 
   async createG2pConnect(em: EntityManager, input: CreateG2pConnectChannelInput): Promise<PayoutChannel> {
     const name = channelName(input.name);
-    const { config, secrets, currency } = buildG2pConfig(input, { hasBearerToken: false, hasClientSecret: false, hasSigningKey: false });
+    const { config, secrets, currency } = buildG2pConfig(input, { hasBearerToken: false, hasClientSecret: false, hasSigningKey: false }, this.egress);
     if (await em.count(PayoutChannel, { name })) throw new ConflictError(`A payout channel named ${name} already exists`, { field: 'name' });
     const channel = em.create(PayoutChannel, { name, kind: PayoutChannelKind.G2P_CONNECT, currency, g2pConfig: config });
     this.applySecrets(channel, secrets);
@@ -42,7 +45,7 @@ export class PayoutChannelService {
       hasClientSecret: !!channel.g2pClientSecretSealed,
       hasSigningKey: !!channel.g2pSigningKeySealed,
       currency: channel.currency,
-    });
+    }, this.egress);
     if (input.name) {
       const name = channelName(input.name);
       if (name !== channel.name && (await em.count(PayoutChannel, { name }))) throw new ConflictError(`A payout channel named ${name} already exists`, { field: 'name' });
@@ -81,7 +84,7 @@ export class PayoutChannelService {
     const config: SponsorBankChannelConfig = { bankCode: input.bankCode };
     if (input.mobileWalletProvider) config.mobileWalletProvider = input.mobileWalletProvider;
     if (input.emailWalletProvider) config.emailWalletProvider = input.emailWalletProvider;
-    return { config, currency: currencyCode(input.currency) };
+    return { config, currency: assertCurrency(input.currency) };
   }
 
   async setEnabled(em: EntityManager, id: string, enabled: boolean): Promise<PayoutChannel> {

@@ -1,4 +1,5 @@
 import type { Container } from '../../container.js';
+import { Egress } from '../../http/egress.js';
 import type { BankConnector } from './bank-connector.js';
 import { UnknownSponsorBankError } from './sponsor-bank.errors.js';
 import { ExampleBankConnector } from './example-bank/example-bank.connector.js';
@@ -9,7 +10,7 @@ export class BankConnectorFactory {
 
   constructor(container: Container) {
     const { exampleBank } = container.config;
-    this.register(new ExampleBankConnector(exampleBank.url, exampleBank.timeoutMs));
+    this.register(new ExampleBankConnector(container.get(Egress).http, exampleBank.url, exampleBank.timeoutMs));
   }
 
   /** Adds or replaces a bank (the demo and tests point EXAMPLE at a simulator they started). */

@@ -5,6 +5,7 @@ import { ExampleBankConnector } from '../../../src/disbursements/sponsor-bank/ex
 import { parseMt940 } from '../../../src/disbursements/sponsor-bank/mt940/mt940.parser.js';
 import { ExampleBankSimulator } from '../../../src/simulators/example-bank/example-bank.simulator.js';
 import { testApp } from '../../hooks.js';
+import { Egress } from '../../../src/http/egress.js';
 
 function payment(id: string, amount: string, blockReference: string): BankPayment {
   return {
@@ -31,7 +32,7 @@ describe('Example Bank connector ↔ simulator over HTTP', () => {
 
   beforeEach(async () => {
     sim = new ExampleBankSimulator({ returnShare: 0.5, settleDelayMs: 1 });
-    bank = new ExampleBankConnector(await sim.start(), 300);
+    bank = new ExampleBankConnector(testApp().container.get(Egress).http, await sim.start(), 300);
     sim.openAccount('ACC-1', 'GMD', '1000.00');
   });
   afterEach(() => sim.stop());

@@ -6,6 +6,7 @@ import { utcToday } from '../../../src/disbursements/sponsor-bank/sponsor-bank.d
 import { writeMt940, type Mt940EntryInput } from '../../../src/disbursements/sponsor-bank/mt940/mt940.writer.js';
 import { signedAmount } from '../../../src/disbursements/sponsor-bank/mt940/mt940.types.js';
 import type { ExampleBankSimulator } from '../../../src/simulators/example-bank/example-bank.simulator.js';
+import { Egress } from '../../../src/http/egress.js';
 import { testApp } from '../../hooks.js';
 import { expectCode, expectData, gql } from '../../helpers/graphql.js';
 import {
@@ -150,7 +151,7 @@ describe('MT940 reconciliation', () => {
   it('takes statements from the bank over HTTP with its token, only for accounts held at that bank', async () => {
     expect((await postStatement(statement(p, [['D', ids[0], '100.00']]), 'EXAMPLE', 'wrong-token-wrong-token')).status).to.equal(401);
     expect((await postStatement('x', 'NOBANK', EXAMPLE_TOKEN)).status).to.equal(401);
-    testApp().container.get(BankConnectorFactory).register(new ExampleBankConnector(sim.url, 300, 'OTHERBANK'));
+    testApp().container.get(BankConnectorFactory).register(new ExampleBankConnector(testApp().container.get(Egress).http, sim.url, 300, 'OTHERBANK'));
     const otherBank = await programmeAt(sim, '10.00', 'OTHERBANK');
     const misdirected = await postStatement(statement(otherBank, []), 'EXAMPLE');
     expect(misdirected).to.deep.include({ status: 400 });

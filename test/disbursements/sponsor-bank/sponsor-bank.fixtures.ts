@@ -6,6 +6,7 @@ import { ExampleBankSimulator } from '../../../src/simulators/example-bank/examp
 import { testApp } from '../../hooks.js';
 import { expectData, gql } from '../../helpers/graphql.js';
 import { Role, tokenFor } from '../../helpers/users.js';
+import { Egress } from '../../../src/http/egress.js';
 
 export const EXAMPLE_TOKEN = 'test-example-bank-token';
 
@@ -29,7 +30,7 @@ export function daysFromToday(days: number): string {
 export async function startExampleBank(options: ConstructorParameters<typeof ExampleBankSimulator>[0] = {}): Promise<ExampleBankSimulator> {
   const { url, container } = testApp();
   const sim = new ExampleBankSimulator({ settleDelayMs: 1, statementCallbackUrl: `${url}/banks/EXAMPLE/statements`, statementToken: EXAMPLE_TOKEN, ...options });
-  container.get(BankConnectorFactory).register(new ExampleBankConnector(await sim.start(), 300));
+  container.get(BankConnectorFactory).register(new ExampleBankConnector(container.get(Egress).http, await sim.start(), 300));
   return sim;
 }
 

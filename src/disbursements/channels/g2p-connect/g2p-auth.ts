@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import got from 'got';
+import type { Got } from 'got';
 import type { G2pChannelRuntime } from './g2p-connect.types.js';
 
 /**
@@ -22,6 +22,9 @@ const DEFAULT_TTL_SECONDS = 300;
 export class BearerTokenCache {
   private readonly tokens = new Map<string, CachedToken>();
   private readonly pending = new Map<string, Promise<string>>();
+
+  /** `http`: Egress.http, so the token URL passes the egress policy too. */
+  constructor(private readonly http: Got) {}
 
   /** The Authorization header value, or undefined when the channel uses no bearer auth. */
   async authorization(channel: G2pChannelRuntime, now = Date.now()): Promise<string | undefined> {
@@ -55,7 +58,7 @@ export class BearerTokenCache {
     if (auth.scope) form.scope = auth.scope;
     let response;
     try {
-      response = await got.post(auth.tokenUrl, { form, timeout: { request: apiTimeoutMs }, retry: { limit: 0 }, followRedirect: false, throwHttpErrors: false, responseType: 'text' });
+      response = await this.http.post(auth.tokenUrl, { form, timeout: { request: apiTimeoutMs }, retry: { limit: 0 }, throwHttpErrors: false, responseType: 'text' });
     } catch (error) {
       throw new G2pAuthError(`the token endpoint did not answer: ${(error as Error).message}`);
     }

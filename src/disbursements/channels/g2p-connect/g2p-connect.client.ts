@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import got, { RequestError } from 'got';
+import { RequestError, type Got } from 'got';
 import { NEVER_CONNECTED } from '../../../common/outbound.js';
 import type { Container } from '../../../container.js';
+import { Egress } from '../../../http/egress.js';
 import { BearerTokenCache, G2pAuthError } from './g2p-auth.js';
 import { buildDisburseRequest, buildTxnStatusRequest, type Envelope, G2pMessageError } from './g2p-messages.js';
 import { type Ack, batchRejection, describeRejection, isAck, isObject, parseAck, parseDisburseResponse, parseTxnStatusResponse } from './g2p-replies.js';
@@ -19,9 +20,13 @@ type Exchange =
  * Outcomes separate "definitely not processed" (REJECTED) from "maybe processed" (UNKNOWN).
  */
 export class G2pConnectClient {
-  readonly tokens = new BearerTokenCache();
+  readonly tokens: BearerTokenCache;
+  private readonly http: Got;
 
-  constructor(_container?: Container) {}
+  constructor(container: Container) {
+    this.http = container.get(Egress).http;
+    this.tokens = new BearerTokenCache(this.http);
+  }
 
   async disburse(channel: G2pChannelRuntime, batch: DisburseBatch, now = new Date()): Promise<DisburseOutcome> {
     const messageId = randomUUID();
@@ -129,7 +134,7 @@ export class G2pConnectClient {
       envelope,
     );
     try {
-      const response = await got.post(url, {
+      const response = await this.http.post(url, {
         body: signed.body,
         headers: { 'content-type': 'application/json', ...signed.headers, ...(authorization ? { authorization } : {}) },
         timeout: { request: apiTimeoutMs },

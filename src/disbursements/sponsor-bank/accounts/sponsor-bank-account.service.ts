@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError } from '../../../common/domain-error.js';
-import { currencyCode } from '../../../common/money.js';
+import { assertCurrency } from '../../../common/currency.js';
 import type { Container } from '../../../container.js';
 import { BankConnectorFactory } from '../bank-connector.factory.js';
 import type { SponsorBankAccountInput } from '../envelopes/envelope.inputs.js';
@@ -16,7 +16,7 @@ export class SponsorBankAccountService {
   /** Creates or updates the programme's funding account; the bank code must name a configured connector. */
   async configure(em: EntityManager, input: SponsorBankAccountInput): Promise<SponsorBankAccount> {
     this.connectors.get(input.bankCode);
-    const currency = currencyCode(input.currency);
+    const currency = assertCurrency(input.currency);
     const clash = await em.findOne(SponsorBankAccount, { accountNumber: input.accountNumber, programmeMnemonic: { $ne: input.programmeMnemonic } });
     if (clash) throw new BadInputError(`Account ${input.accountNumber} already funds programme ${clash.programmeMnemonic}`, { field: 'accountNumber' });
     const existing = await em.findOne(SponsorBankAccount, { programmeMnemonic: input.programmeMnemonic });

@@ -3,7 +3,8 @@ import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditService } from '../../../audit/audit.service.js';
 import { BadInputError, ConflictError, NotFoundError } from '../../../common/domain-error.js';
-import { currencyCode, fromMinorUnits, positiveAmount, toMinorUnits } from '../../../common/money.js';
+import { assertCurrency } from '../../../common/currency.js';
+import { amountInCurrency, fromMinorUnits, positiveAmount, positiveAmountIn, toMinorUnits } from '../../../common/money.js';
 import type { Container } from '../../../container.js';
 import { SponsorBankAccountService } from '../accounts/sponsor-bank-account.service.js';
 import { utcToday, validIsoDate } from '../sponsor-bank.dates.js';
@@ -29,13 +30,14 @@ export class EnvelopeService {
   }
 
   async createEnvelope(em: EntityManager, input: CreateDisbursementEnvelopeInput, actorId?: string): Promise<DisbursementEnvelope> {
+    const currency = assertCurrency(input.currency);
     const fields = {
       envelopeId: input.envelopeId,
       programmeMnemonic: input.programmeMnemonic,
       cycleMnemonic: input.cycleMnemonic,
       numberOfDisbursements: input.numberOfDisbursements,
-      totalAmount: positiveAmount(input.totalAmount, 'totalAmount'),
-      currency: currencyCode(input.currency),
+      totalAmount: positiveAmountIn(input.totalAmount, currency, 'totalAmount'),
+      currency,
       scheduleDate: input.scheduleDate,
     };
     const requestHash = hashOf(fields);
@@ -85,6 +87,7 @@ export class EnvelopeService {
           }
         }
         const fresh = items.filter((item) => !existing.has(item.disbursementId));
+        for (const item of fresh) amountInCurrency(item.amount, envelope.currency, `amount of ${item.disbursementId}`, { reason: 'AMOUNT_NOT_IN_CURRENCY', id: item.disbursementId });
         this.admit(envelope, fresh.length, fresh.reduce((sum, item) => sum + toMinorUnits(item.amount), 0n));
         const created = fresh.map((item) => tx.create(Disbursement, { ...item, envelope }));
         if (fresh.length) {

@@ -1,4 +1,4 @@
-import got, { RequestError, TimeoutError } from 'got';
+import { RequestError, TimeoutError, type Got } from 'got';
 import { NEVER_CONNECTED } from '../../../common/outbound.js';
 import type { BankConnector, BankPayment, BlockFundsResult, FundsAvailability, PaymentAcknowledgement } from '../bank-connector.js';
 import { BankUnavailableError, type BankFailure } from '../bank-connector.js';
@@ -11,6 +11,8 @@ import type * as Wire from './example-bank.wire.js';
  */
 export class ExampleBankConnector implements BankConnector {
   constructor(
+    /** Egress.http: the egress policy's got. */
+    private readonly http: Got,
     private readonly baseUrl: string,
     private readonly timeoutMs: number,
     /** Another code lets one more bank run the Example Bank's software (tests use it as a second bank). */
@@ -57,7 +59,7 @@ export class ExampleBankConnector implements BankConnector {
   private async post<T>(path: string, json: unknown): Promise<T> {
     let response;
     try {
-      response = await got.post(`${this.baseUrl}/${path}`, { json, timeout: { request: this.timeoutMs }, retry: { limit: 0 }, followRedirect: false, throwHttpErrors: false, responseType: 'text' });
+      response = await this.http.post(`${this.baseUrl}/${path}`, { json, timeout: { request: this.timeoutMs }, retry: { limit: 0 }, throwHttpErrors: false, responseType: 'text' });
     } catch (error) {
       if (error instanceof TimeoutError) throw this.failure('TIMEOUT', `Example Bank did not answer ${path} within ${this.timeoutMs} ms`);
       if (error instanceof RequestError && NEVER_CONNECTED.has(error.code)) throw this.failure('UNREACHABLE', `Example Bank is unreachable (${error.code})`);
