@@ -62,6 +62,11 @@ export interface Config {
     backoffBaseMs: number;
     paymentBatchSize: number;
   };
+  /**
+   * The per-counterpart circuit breaker (src/disbursements/channels/channel-health.service.ts): `failureThreshold`
+   * failed calls in a row open it; it then refuses calls for `openSeconds`, after which one probe call decides.
+   */
+  circuitBreaker: { failureThreshold: number; openSeconds: number };
   /** The G2P Bridge API for OpenG2P PBMS (src/g2p-bridge-api): body limit of its calls (a batch of disbursements). */
   g2pBridge: { maxBodyBytes: number };
   /** A payout channel with `failureThreshold` integration errors within the window is skipped by routing. */
@@ -261,6 +266,10 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: int(env, 'SPONSOR_BANK_MAX_ATTEMPTS', 5, 1),
       backoffBaseMs: int(env, 'SPONSOR_BANK_BACKOFF_MS', 60_000, 0),
       paymentBatchSize: int(env, 'SPONSOR_BANK_PAYMENT_BATCH_SIZE', 500, 1),
+    },
+    circuitBreaker: {
+      failureThreshold: int(env, 'CIRCUIT_BREAKER_FAILURE_THRESHOLD', 5, 1),
+      openSeconds: int(env, 'CIRCUIT_BREAKER_OPEN_SECONDS', 30, 1),
     },
     g2pBridge: { maxBodyBytes: int(env, 'G2P_BRIDGE_MAX_BODY_BYTES', 8 * 1024 * 1024, 1024) },
     routing: {

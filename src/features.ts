@@ -21,6 +21,7 @@ import { Entitlement } from './disbursements/entitlement.entity.js';
 import { IntegrationError } from './disbursements/integration-error.entity.js';
 import { DisbursementPayment } from './disbursements/payment.entity.js';
 import { Programme } from './disbursements/programme.entity.js';
+import { ChannelBreaker } from './disbursements/channels/channel-health.entity.js';
 import { CHANNEL_SEALED_COLUMNS, PayoutChannel } from './disbursements/channels/payout-channel.entity.js';
 import { PayoutChannelResolver } from './disbursements/channels/payout-channel.resolver.js';
 import type { RouteFactory } from './http/route.js';
@@ -68,6 +69,7 @@ export const entities = [
   MutationLog, PaymentServiceProvider, PaymentTransaction,
   PayoutChannel, Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
   SponsorBankAccount, DisbursementEnvelope, Disbursement, BankStatement, ReconciliationError, PayoutRoutingRule,
+  ChannelBreaker,
   PbmsClient, BridgeEnvelope, BridgeDisbursement, BridgeMessage,
 ];
 

@@ -27,6 +27,8 @@ export const testEnv: Record<string, string> = {
   DISBURSEMENT_LEASE_GRACE_SECONDS: '1',
   DISBURSEMENT_RETRY_BASE_SECONDS: '1',
   DISBURSEMENT_MAX_SEND_ATTEMPTS: '3',
+  // Circuit breakers reopen for a probe after 2 s, so tests that trip one can watch it recover.
+  CIRCUIT_BREAKER_OPEN_SECONDS: '2',
   // Rate limits on (every root field goes through the limiter) but far above what any test sends from
   // its one address and few users; test/rate-limits tests them on apps of their own with small ones.
   RATE_LIMIT_PSP_PER_MINUTE: '1000000',

@@ -8,16 +8,20 @@ import type { Container } from '../container.js';
  */
 export class PreparedStatements {
   private pool?: Promise<Pool>;
-  /** The embedded PGlite runs every connection in one session, where per-connection statement names collide. */
-  private readonly named: boolean;
+  /**
+   * The embedded PGlite runs every connection, of every process, in one session, where per-connection
+   * statement names collide ("prepared statement already exists"). Asked of the server, not read from
+   * the config: an API process or worker reaches the embedded server through DATABASE_URL too.
+   */
+  private named?: Promise<boolean>;
 
-  constructor(private readonly container: Container) {
-    this.named = Boolean(container.config.databaseUrl);
-  }
+  constructor(private readonly container: Container) {}
 
   async rows<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
     this.pool ??= this.container.orm.em.getConnection().getNativeClient() as Promise<Pool>;
-    const result = await (await this.pool).query(this.named ? { name, text, values } : { text, values });
+    const pool = await this.pool;
+    this.named ??= pool.query<{ v: string }>('select version() as v').then((result) => !result.rows[0].v.includes('PGlite'));
+    const result = await pool.query((await this.named) ? { name, text, values } : { text, values });
     return result.rows as T[];
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AuditResult } from '../audit/audit-event.entity.js';
 import { AuditService } from '../audit/audit.service.js';
+import { backoffDelay } from '../common/backoff.js';
 import { isUuid } from '../common/uuid.js';
 import type { Container } from '../container.js';
 import { JobQueue } from '../jobs/job-queue.js';
@@ -8,12 +9,16 @@ import type { BackgroundWorker } from '../jobs/background-worker.js';
 import type { Logger } from '../logger.js';
 import { BulkDb } from './bulk-db.js';
 import { ChannelDirectory, type ChannelHandle } from './channel-directory.js';
-import type { DisburseOutcome, ParsedCallback, PaymentResult, SkippedItem } from './channels/g2p-connect/g2p-connect.types.js';
+import { type Admission, channelHealthKey, ChannelHealthService } from './channels/channel-health.service.js';
+import type { DisburseOutcome, ParsedCallback, PaymentResult, SkippedItem, StatusOutcome } from './channels/g2p-connect/g2p-connect.types.js';
 import { G2pConnectClient } from './channels/g2p-connect/g2p-connect.client.js';
 import { describeRejection } from './channels/g2p-connect/g2p-replies.js';
 import { IntegrationErrors } from './integration-errors.js';
 import { applyReplyItems, completeBatches, failBatch } from './payment-results.js';
 import { SEND_QUEUE, STATUS_QUEUE } from './send.service.js';
+
+/** Longest wait between status queries that keep failing. */
+const MAX_STATUS_BACKOFF_SECONDS = 3600;
 
 interface BatchJob {
   batchId: string;
@@ -40,6 +45,7 @@ export class BatchWorker implements BackgroundWorker {
   private readonly errors: IntegrationErrors;
   private readonly log: Logger;
   private readonly audit: AuditService;
+  private readonly health: ChannelHealthService;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
 
@@ -51,6 +57,7 @@ export class BatchWorker implements BackgroundWorker {
     this.errors = container.get(IntegrationErrors);
     this.log = container.log.child({ component: 'disbursements' });
     this.audit = container.get(AuditService);
+    this.health = container.get(ChannelHealthService);
   }
 
   /** One audit event per send outcome (the batch's money changed hands, or may have). */
@@ -92,7 +99,7 @@ export class BatchWorker implements BackgroundWorker {
   async send(batchId: string): Promise<void> {
     const head = await this.db.query<{ channel_id: string; scheduled_date: string }>(
       `select b.channel_id, to_char(c.scheduled_date, 'YYYY-MM-DD') as scheduled_date
-         from disbursement_batches b join programme_cycles c on c.id = b.cycle_id where b.id = $1`,
+         from disbursement_batches b join programme_cycles c on c.id = b.cycle_id where b.id = $1 and b.status in ('QUEUED', 'RETRY')`,
       [batchId],
     );
     if (!head.rowCount) return;
@@ -107,6 +114,10 @@ export class BatchWorker implements BackgroundWorker {
       );
       return;
     }
+    // A channel whose breaker is open is not called: the batch waits, its attempts untouched, and the worker moves on.
+    const breaker = channelHealthKey.g2pChannel(channel.id);
+    const admission = await this.health.admit(breaker, probeSeconds(channel));
+    if (!admission.admitted) return this.deferSend(batchId, admission);
     const batch = await this.claim(batchId, channel);
     if (!batch) return;
     const items = await this.db.query(
@@ -124,7 +135,16 @@ export class BatchWorker implements BackgroundWorker {
       scheduledDate: head.rows[0].scheduled_date,
       items: items.rows.map((r) => ({ ...r, payeeName: r.payeeName ?? undefined })),
     });
+    await this.health.record(breaker, disburseFailure(outcome));
     await this.record(channel, batch, outcome);
+  }
+
+  private async deferSend(batchId: string, admission: Extract<Admission, { admitted: false }>): Promise<void> {
+    const deferred = await this.db.query(
+      `update disbursement_batches set status = 'RETRY', next_attempt_at = $2, last_error = $3, updated_at = now() where id = $1 and status in ('QUEUED', 'RETRY')`,
+      [batchId, admission.retryAt, `not sent: ${admission.reason}`],
+    );
+    if (deferred.rowCount) await this.jobs.send(SEND_QUEUE, { batchId }, { singletonKey: batchId, startAfter: secondsUntil(admission.retryAt) });
   }
 
   /** The only way into SENDING: one conditional UPDATE, so of two workers exactly one gets the batch. */
@@ -157,7 +177,14 @@ export class BatchWorker implements BackgroundWorker {
         await this.audited(batch, outcome.kind === 'ACK' ? 'sent' : 'settled');
         // Results first (sync mode), so a settled payment is written once, PENDING → PAID/FAILED.
         if (outcome.kind === 'SETTLED') await applyReplyItems(this.db, this.errors, { channelId: channel.id, batchId: batch.id, operation: 'disburse' }, outcome);
-        await this.db.query(`update disbursement_payments set status = 'SENT', updated_at = now() where batch_id = $1 and status = 'PENDING'`, [batch.id]);
+        // Only while the batch is still this send's, under its row lock: a refusing callback may send it back to
+        // RETRY (its payments PENDING) at any moment; payments marked SENT after that would wait for a resend
+        // that never takes them. The lock orders this statement and the callback's resend one after the other.
+        await this.db.query(
+          `with mine as (select id from disbursement_batches where id = $1 and message_id = $2 and status in ('SENT', 'COMPLETED') for update)
+           update disbursement_payments p set status = 'SENT', updated_at = now() from mine where p.batch_id = mine.id and p.status = 'PENDING'`,
+          [batch.id, batch.message_id],
+        );
         const done = await completeBatches(this.db, [batch.id]);
         if (!done.length) await this.queueStatus(batch.id, poll);
         return;
@@ -196,14 +223,14 @@ export class BatchWorker implements BackgroundWorker {
   /**
    * After a refusal that may pass (a NACK, a 4xx, a transient batch `rjct`): the batch is sent again after a
    * backoff, same reference ids, its payments PENDING again; or, after the configured attempts, ERROR.
-   * Conditional on the batch still being where the refusal found it, with the same message_id. A callback's
-   * refusal may overtake the payer's own ack of the send (the payer calls back before our HTTP response is
-   * read), so it also takes a batch still SENDING; the sender's later ACK update then matches nothing.
+   * Conditional on the batch still being where the refusal found it, with the same message_id. A refusing
+   * callback (`from` SENT) may overtake the recording of its send's ack, so it also finds the batch SENDING;
+   * the late ack then finds the batch moved on and changes nothing.
    */
   private async resend(batch: ClaimedBatch, from: 'SENDING' | 'SENT', refusal: { code: string; message: string; httpStatus?: number }): Promise<void> {
     const { maxSendAttempts, retryBaseSeconds } = this.container.config.disbursements;
     const giveUp = batch.attempts >= maxSendAttempts;
-    const delay = retryBaseSeconds * 2 ** (batch.attempts - 1) * (0.75 + Math.random() / 2); // exponential, with jitter
+    const delay = backoffDelay(batch.attempts, retryBaseSeconds);
     const moved = await this.db.query(
       `update disbursement_batches set status = $3, lease_until = null, last_error = $4,
               next_attempt_at = case when $3 = 'RETRY' then now() + make_interval(secs => $5) end, updated_at = now()
@@ -253,18 +280,34 @@ export class BatchWorker implements BackgroundWorker {
     const channelId = claimed.rows[0].channel_id;
     const channel = await this.channels.find(channelId);
     if (!channel) return;
+    const breaker = channelHealthKey.g2pChannel(channelId);
+    const admission = await this.health.admit(breaker, probeSeconds(channel));
+    if (!admission.admitted) return this.pollAgainIn(batchId, secondsUntil(admission.retryAt));
     const poll = channel.runtime.config.statusPollIntervalSeconds;
     const outcome = await this.client.status(channel.runtime, { transactionId: batchId });
+    await this.health.record(breaker, statusFailure(outcome));
     if (outcome.kind === 'ERROR') {
       await this.errors.record({ channelId, batchId, operation: 'status', httpStatus: outcome.httpStatus, code: 'STATUS_FAILED', message: outcome.message });
-    } else if (outcome.kind === 'ACK') {
+      // A status query is safe to repeat; one that keeps failing is repeated less and less often.
+      const { rows } = await this.db.query<{ status_failures: number }>(
+        'update disbursement_batches set status_failures = status_failures + 1 where id = $1 returning status_failures',
+        [batchId],
+      );
+      return this.pollAgainIn(batchId, backoffDelay(rows[0]?.status_failures ?? 1, poll, MAX_STATUS_BACKOFF_SECONDS));
+    }
+    await this.db.query('update disbursement_batches set status_failures = 0 where id = $1 and status_failures > 0', [batchId]);
+    if (outcome.kind === 'ACK') {
       await this.db.query('update disbursement_batches set status_query_id = $2 where id = $1', [batchId, outcome.messageId]);
     } else if (await this.applyStatusAnswer(channelId, batchId, outcome, 'status')) {
       return;
     }
-    // ACK (results come by callback), ERROR, or not final yet: ask again after the channel's interval.
-    await this.db.query(`update disbursement_batches set next_status_at = now() + make_interval(secs => $2) where id = $1`, [batchId, poll]);
-    await this.queueStatus(batchId, poll);
+    // ACK (results come by callback) or not final yet: ask again after the channel's interval.
+    await this.pollAgainIn(batchId, poll);
+  }
+
+  private async pollAgainIn(batchId: string, seconds: number): Promise<void> {
+    await this.db.query(`update disbursement_batches set next_status_at = now() + make_interval(secs => $2) where id = $1`, [batchId, seconds]);
+    await this.queueStatus(batchId, seconds);
   }
 
   /**
@@ -300,7 +343,7 @@ export class BatchWorker implements BackgroundWorker {
   }
 
   private queueStatus(batchId: string, afterSeconds: number): Promise<unknown> {
-    return this.jobs.send(STATUS_QUEUE, { batchId }, { singletonKey: batchId, startAfter: afterSeconds });
+    return this.jobs.send(STATUS_QUEUE, { batchId }, { singletonKey: batchId, startAfter: Math.ceil(afterSeconds) });
   }
 
   /**
@@ -330,4 +373,30 @@ export class BatchWorker implements BackgroundWorker {
     await this.jobs.sendMany(SEND_QUEUE, sends.map((r) => ({ data: { batchId: r.id }, singletonKey: r.id })));
     await this.jobs.sendMany(STATUS_QUEUE, polls.map((r) => ({ data: { batchId: r.id }, singletonKey: r.id })));
   }
+}
+
+/** How long a half-open probe holds a channel's breaker: a token request and the call, each within the channel's timeout. */
+function probeSeconds(channel: ChannelHandle): number {
+  return 2 * Math.ceil(channel.runtime.config.apiTimeoutMs / 1000) + 1;
+}
+
+function secondsUntil(date: Date): number {
+  return Math.max(1, Math.ceil((date.getTime() - Date.now()) / 1000));
+}
+
+/** What counts against a channel's breaker: no usable answer, or no connection (429 included); any answer, a refusal too, does not. */
+function disburseFailure(outcome: DisburseOutcome): string | undefined {
+  if (outcome.kind === 'UNKNOWN') return `UNKNOWN: ${outcome.message}`;
+  if (outcome.kind !== 'REJECTED') return undefined;
+  // Without an HTTP status nothing was answered; `hela.*` codes are refusals of our own, before any call.
+  const unanswered = outcome.httpStatus === undefined ? !outcome.code.startsWith('hela.') : outcome.httpStatus === 429;
+  return unanswered ? `${outcome.code}: ${outcome.message}` : undefined;
+}
+
+/** A status query failed unless the payer refused it with a 4xx (408 and 429 excepted). */
+function statusFailure(outcome: StatusOutcome): string | undefined {
+  if (outcome.kind !== 'ERROR') return undefined;
+  const status = outcome.httpStatus;
+  const refused = status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+  return refused ? undefined : `STATUS_FAILED: ${outcome.message}`;
 }

@@ -12,7 +12,7 @@ import { BatchStatus } from './disbursement.enums.js';
 @Unique({ properties: ['cycle', 'seq'] })
 @Index({ properties: ['status'] })
 export class DisbursementBatch {
-  [OptionalProps]?: 'status' | 'attempts' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'status' | 'attempts' | 'statusFailures' | 'createdAt' | 'updatedAt';
 
   @Field(() => ID, { description: 'Also the G2P Connect transaction_id.' })
   @PrimaryKey({ type: 'uuid' })
@@ -70,6 +70,10 @@ export class DisbursementBatch {
 
   @Property({ type: 'datetime', nullable: true })
   nextStatusAt?: Date;
+
+  /** Status queries in a row that failed: the next one waits exponentially longer. */
+  @Property({ type: 'integer' })
+  statusFailures: number = 0;
 
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })

@@ -1,13 +1,15 @@
-import { Arg, Args, Authorized, Ctx, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../auth/role.js';
 import type { Container } from '../container.js';
 import { OpenImisMutationPayload } from '../core/mutation-log.types.js';
 import { MutationLogService } from '../core/mutation-log.service.js';
+import { channelHealthKey, ChannelHealthService } from '../disbursements/channels/channel-health.service.js';
+import { ChannelHealth } from '../disbursements/channels/channel-health.types.js';
 import type { Context } from '../graphql/context.js';
 import type { RefusalPayloadFactory } from '../graphql/refusal-payloads.js';
 import { CreatePspInput, DeletePspInput, PspListArgs, UpdatePspInput } from './psp.inputs.js';
 import { PspService } from './psp.service.js';
-import { PaymentServiceProviderTypeConnection } from './psp.types.js';
+import { PaymentServiceProviderNode, PaymentServiceProviderTypeConnection } from './psp.types.js';
 
 /** The openIMIS error messages of the PSP ("wallet") mutations, kept as openIMIS stores them. */
 const FAILURE_MESSAGES = {
@@ -26,14 +28,21 @@ class UpdatePspPayload extends OpenImisMutationPayload {}
 class DeletePspPayload extends OpenImisMutationPayload {}
 
 /** openIMIS PSP administration (OpenIMISMutations: outcome in `mutationLogs`), admins only. */
-@Resolver()
+@Resolver(() => PaymentServiceProviderNode)
 export class PspResolver {
   private readonly psps: PspService;
   private readonly logs: MutationLogService;
+  private readonly breakers: ChannelHealthService;
 
   constructor(container: Container) {
     this.psps = container.get(PspService);
     this.logs = container.get(MutationLogService);
+    this.breakers = container.get(ChannelHealthService);
+  }
+
+  @FieldResolver(() => ChannelHealth, { description: 'Hela’s circuit breaker for this PSP: while OPEN, collections through it are refused at once with PSP_UNAVAILABLE.' })
+  health(@Root() psp: PaymentServiceProviderNode): Promise<ChannelHealth> {
+    return this.breakers.health(channelHealthKey.psp(psp.uuid));
   }
 
   @Authorized(Role.ADMIN, Role.ACCOUNTANT)

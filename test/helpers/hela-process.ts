@@ -49,7 +49,7 @@ export function killHelaProcess(child: ChildProcess): void {
 }
 
 export function stopHelaProcess({ child }: HelaProcess, signal: NodeJS.Signals): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => {
     child.once('exit', (code) => resolve(code));
     child.kill(signal);

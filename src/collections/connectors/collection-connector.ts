@@ -4,7 +4,8 @@
  * - `ok`: the PSP accepted;
  * - `rejected`: the PSP said no, definitively (nothing moved);
  * - `unavailable`: the request was never sent or never processed (login failed, connection
- *   refused): nothing moved and the step may be tried again;
+ *   refused, circuit breaker open): nothing moved and the step may be tried again; `pspFault` says
+ *   whether the PSP itself failed (no connection, 5xx) rather than our side (its stored credentials);
  * - `unknown`: no usable answer (timeout, connection reset, 5xx, garbage): money may or may not
  *   have moved, so the caller records UNKNOWN and never retries blindly.
  */
@@ -15,10 +16,12 @@ export interface CollectionRequest {
   amount: string;
 }
 
+export type Unavailable = { kind: 'unavailable'; reason: string; pspFault: boolean };
+
 export type RequestOutcome =
   | { kind: 'ok'; pspTransactionId: string; code: string; message: string }
   | { kind: 'rejected'; code: string; message: string }
-  | { kind: 'unavailable'; reason: string }
+  | Unavailable
   | { kind: 'unknown'; reason: string };
 
 export type ConfirmOutcome =
@@ -29,7 +32,7 @@ export type ConfirmOutcome =
   /** The PSP has no such pending transaction (unknown, expired, or already confirmed). */
   | { kind: 'sessionNotFound'; code: string; message: string }
   | { kind: 'rejected'; code: string; message: string }
-  | { kind: 'unavailable'; reason: string }
+  | Unavailable
   | { kind: 'unknown'; reason: string };
 
 export interface CollectionConnector {

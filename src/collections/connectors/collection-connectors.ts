@@ -3,17 +3,21 @@ import type { Container } from '../../container.js';
 import { Egress } from '../../http/egress.js';
 import { PspKind, type PaymentServiceProvider } from '../../psp/payment-service-provider.entity.js';
 import { PspService } from '../../psp/psp.service.js';
+import { channelHealthKey, ChannelHealthService } from '../../disbursements/channels/channel-health.service.js';
+import { BreakerGuardedConnector } from './breaker-guarded.connector.js';
 import type { CollectionConnector } from './collection-connector.js';
 import { QmoneyConnector, type QmoneyTokenCache } from './qmoney.connector.js';
 
-/** Builds the connector a PSP row describes; Qmoney access tokens are shared process-wide. */
+/** Builds the connector a PSP row describes, behind the PSP's circuit breaker; Qmoney access tokens are shared process-wide. */
 export class CollectionConnectors {
   private readonly psps: PspService;
+  private readonly health: ChannelHealthService;
   private readonly egress: Egress;
   private readonly qmoneyTokens: QmoneyTokenCache = new Map();
 
   constructor(container: Container) {
     this.psps = container.get(PspService);
+    this.health = container.get(ChannelHealthService);
     this.egress = container.get(Egress);
   }
 
@@ -28,6 +32,8 @@ export class CollectionConnectors {
     }
     // A changed PSP (new password, new URL) gets a new login rather than another PSP's token.
     const tokenKey = `${psp.uuid}@${psp.updatedAt.getTime()}`;
-    return new QmoneyConnector({ pspUuid: psp.uuid, tokenKey, baseUrl, account, loginUsername, pinSealed, loginPasswordSealed, basicTokenSealed, timeoutMs: psp.timeoutMs, pspName: psp.name }, this.psps.secrets, this.qmoneyTokens, this.egress.http);
+    const qmoney = new QmoneyConnector({ pspUuid: psp.uuid, tokenKey, baseUrl, account, loginUsername, pinSealed, loginPasswordSealed, basicTokenSealed, timeoutMs: psp.timeoutMs, pspName: psp.name }, this.psps.secrets, this.qmoneyTokens, this.egress.http);
+    // A probe may log in and then call: two timeouts, and a second to record the outcome.
+    return new BreakerGuardedConnector(qmoney, this.health, channelHealthKey.psp(psp.uuid), Math.ceil((2 * psp.timeoutMs) / 1000) + 1);
   }
 }

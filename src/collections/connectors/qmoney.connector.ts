@@ -1,9 +1,9 @@
 import { RequestError, type Got } from 'got';
-import { EGRESS_REFUSED } from '../../http/egress.js';
 import { outboundContext } from '../../observability/outbound-http.js';
 import { SecretOpenError, type SecretBox } from '../../common/secret-box.js';
 import { pspSecretContext, type PspSecretField } from '../../psp/payment-service-provider.entity.js';
-import type { CollectionConnector, CollectionRequest, ConfirmOutcome, RequestOutcome } from './collection-connector.js';
+import { NEVER_CONNECTED } from '../../common/outbound.js';
+import type { CollectionConnector, CollectionRequest, ConfirmOutcome, RequestOutcome, Unavailable } from './collection-connector.js';
 
 /** What a Qmoney PSP row provides; secrets stay sealed until the one request that sends them. */
 export interface QmoneySettings {
@@ -32,12 +32,11 @@ interface CachedToken {
 export type QmoneyTokenCache = Map<string, CachedToken>;
 
 type Answer = { status: number; body: Record<string, any> | undefined };
-type Sent = Answer | { failure: 'unavailable' | 'unknown'; reason: string };
+type Failed = { failure: 'unavailable'; reason: string; pspFault: boolean } | { failure: 'unknown'; reason: string };
+type Sent = Answer | Failed;
 
 /** Seconds of margin before a finite token expiry, as openIMIS does. */
 const EXPIRY_MARGIN_S = 60;
-/** Connection errors raised before any byte of the request could have been processed. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', EGRESS_REFUSED]);
 
 /**
  * Qmoney's HTTP API (openimis-mobile-payments.md §8): POST /login (Basic), /getMoney and
@@ -67,7 +66,7 @@ export class QmoneyConnector implements CollectionConnector {
 
   async requestPayment(request: CollectionRequest): Promise<RequestOutcome> {
     const pin = this.reveal('pin', this.settings.pinSealed);
-    if (typeof pin !== 'string') return { kind: pin.failure, reason: pin.reason };
+    if (typeof pin !== 'string') return outcomeOf(pin);
     const body = {
       data: {
         fromUser: { userIdentifier: request.payerWallet },
@@ -80,7 +79,7 @@ export class QmoneyConnector implements CollectionConnector {
       },
     };
     const sent = await this.authorizedPost('getMoney', body);
-    if ('failure' in sent) return { kind: sent.failure, reason: sent.reason };
+    if ('failure' in sent) return outcomeOf(sent);
     const { code, message } = codeOf(sent);
     if (code === undefined) return unreadable(sent);
     const transactionId = sent.body?.data?.transactionId;
@@ -94,7 +93,7 @@ export class QmoneyConnector implements CollectionConnector {
 
   async confirmPayment(pspTransactionId: string, otp: string): Promise<ConfirmOutcome> {
     const sent = await this.authorizedPost('verifyCode', { transactionId: pspTransactionId, otp }, { 'cache-control': 'no-cache' });
-    if ('failure' in sent) return { kind: sent.failure, reason: sent.reason };
+    if ('failure' in sent) return outcomeOf(sent);
     const { code, message } = codeOf(sent);
     if (code === undefined) return unreadable(sent);
     switch (code) {
@@ -115,7 +114,7 @@ export class QmoneyConnector implements CollectionConnector {
       if ('failure' in sent || sent.status !== 401) return sent;
       this.tokens.delete(this.cacheKey());
     }
-    return { failure: 'unavailable', reason: `Qmoney refused the access token for /${path}` };
+    return { failure: 'unavailable', reason: `Qmoney refused the access token for /${path}`, pspFault: false };
   }
 
   private async accessToken(): Promise<string | Sent> {
@@ -127,11 +126,11 @@ export class QmoneyConnector implements CollectionConnector {
     if (typeof basic !== 'string') return basic;
     const sent = await this.post('login', { grantType: 'password', username: this.settings.loginUsername, password }, { authorization: `Basic ${basic}` });
     // A login never moves money, so any failure here means nothing was sent.
-    if ('failure' in sent) return { failure: 'unavailable', reason: `Qmoney login: ${sent.reason}` };
+    if ('failure' in sent) return { failure: 'unavailable', reason: `Qmoney login: ${sent.reason}`, pspFault: true };
     const { code, message } = codeOf(sent);
     const token = sent.body?.data?.access_token;
     if (code !== '1' || typeof token !== 'string') {
-      return { failure: 'unavailable', reason: `Qmoney login failed (HTTP ${sent.status}, code ${code ?? 'none'}: ${message})` };
+      return { failure: 'unavailable', reason: `Qmoney login failed (HTTP ${sent.status}, code ${code ?? 'none'}: ${message})`, pspFault: sent.status >= 500 || sent.status === 429 };
     }
     const seconds = Number(sent.body?.data?.accessTokenExpiry);
     const expiresAt = !Number.isFinite(seconds) || seconds < 0 ? Infinity : Date.now() + Math.max(0, seconds - EXPIRY_MARGIN_S) * 1000;
@@ -140,12 +139,12 @@ export class QmoneyConnector implements CollectionConnector {
   }
 
   /** Opens one sealed secret for the request about to use it; one that does not open means nothing can be sent. */
-  private reveal(field: PspSecretField, sealed: string): string | { failure: 'unavailable'; reason: string } {
+  private reveal(field: PspSecretField, sealed: string): string | Failed {
     try {
       return this.secrets.open(sealed, pspSecretContext(this.settings.pspUuid, field));
     } catch (error) {
       if (!(error instanceof SecretOpenError)) throw error;
-      return { failure: 'unavailable', reason: `crypt_decrypt_fail: the stored ${field} of this PSP cannot be decrypted; an admin must set it again` };
+      return { failure: 'unavailable', reason: `crypt_decrypt_fail: the stored ${field} of this PSP cannot be decrypted; an admin must set it again`, pspFault: false };
     }
   }
 
@@ -155,7 +154,7 @@ export class QmoneyConnector implements CollectionConnector {
       return { status: response.statusCode, body: parseJson(response.body) };
     } catch (error) {
       const code = error instanceof RequestError ? error.code : undefined;
-      if (code && NOT_SENT.has(code)) return { failure: 'unavailable', reason: `${code} on /${path}` };
+      if (code && NEVER_CONNECTED.has(code)) return { failure: 'unavailable', reason: `${code} on /${path}`, pspFault: true };
       return { failure: 'unknown', reason: `${code ?? 'error'} on /${path}` };
     }
   }
@@ -163,6 +162,10 @@ export class QmoneyConnector implements CollectionConnector {
   private cacheKey(): string {
     return this.settings.tokenKey;
   }
+}
+
+function outcomeOf(failed: Failed): Unavailable | { kind: 'unknown'; reason: string } {
+  return failed.failure === 'unavailable' ? { kind: 'unavailable', reason: failed.reason, pspFault: failed.pspFault } : { kind: 'unknown', reason: failed.reason };
 }
 
 function parseJson(text: string): Record<string, any> | undefined {

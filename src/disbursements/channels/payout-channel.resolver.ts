@@ -3,6 +3,8 @@ import { Role } from '../../auth/role.js';
 import { Paginated } from '../../common/paging.js';
 import type { Container } from '../../container.js';
 import type { Context } from '../../graphql/context.js';
+import { channelHealthKey, ChannelHealthService } from './channel-health.service.js';
+import { ChannelHealth } from './channel-health.types.js';
 import { PayoutChannel } from './payout-channel.entity.js';
 import { CreateG2pConnectChannelInput, PayoutChannelsArgs, UpdateG2pConnectChannelInput } from './payout-channel.inputs.js';
 import { PayoutChannelService } from './payout-channel.service.js';
@@ -16,9 +18,11 @@ class PayoutChannelPage extends Paginated(PayoutChannel) {}
 @Resolver(() => PayoutChannel)
 export class PayoutChannelResolver {
   private readonly channels: PayoutChannelService;
+  private readonly breakers: ChannelHealthService;
 
   constructor(container: Container) {
     this.channels = container.get(PayoutChannelService);
+    this.breakers = container.get(ChannelHealthService);
   }
 
   @Authorized(Role.ADMIN)
@@ -75,6 +79,20 @@ export class PayoutChannelResolver {
   enablePayoutChannel(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<PayoutChannel> {
     ctx.auditEntity = { type: 'PayoutChannel', id };
     return this.channels.setEnabled(ctx.em, id, true);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => PayoutChannel, { description: 'Closes the channel’s circuit breaker at once (after fixing what made it fail); for a sponsor-bank channel, its bank’s.' })
+  async resetPayoutChannelHealth(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<PayoutChannel> {
+    ctx.auditEntity = { type: 'PayoutChannel', id };
+    const channel = await this.channels.find(ctx.em, id);
+    await this.breakers.reset(channelHealthKey.payoutChannel(channel));
+    return channel;
+  }
+
+  @FieldResolver(() => ChannelHealth, { description: 'Its circuit breaker: calls are refused at once while OPEN. A sponsor-bank channel shows its bank’s.' })
+  health(@Root() channel: PayoutChannel): Promise<ChannelHealth> {
+    return this.breakers.health(channelHealthKey.payoutChannel(channel));
   }
 
   @FieldResolver(() => G2pConnectSettings, { nullable: true, description: 'G2P Connect settings (null for other kinds). Secrets are never returned.' })

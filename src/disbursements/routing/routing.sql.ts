@@ -3,14 +3,20 @@
  * a READY batch never attempted: a batch the payer may have seen keeps its payments and channel), in one
  * statement, so the dry run and sending can never disagree.
  * $1 cycle id, $2 failure window (seconds), $3 failures that make a channel unavailable.
- * A channel is available when enabled and with fewer than $3 integration errors in the last $2 seconds.
+ * A channel is available when enabled, with fewer than $3 integration errors in the last $2 seconds, and
+ * its circuit breaker not holding calls back (OPEN before `opened_until`, or a half-open probe under way;
+ * keys as channelHealthKey: `g2p:<channel id>`, `bank:<bank code>`).
  * Columns: payment_id, amount, rule_id, channel_id (null = no rule matched an available channel).
  */
 export const ROUTED_PAYMENTS = `
 with available as (
   select c.id from payout_channels c
    where c.enabled
-     and (select count(*) from integration_errors e where e.channel_id = c.id and e.occurred_at > now() - make_interval(secs => $2)) < $3)
+     and (select count(*) from integration_errors e where e.channel_id = c.id and e.occurred_at > now() - make_interval(secs => $2)) < $3
+     and not exists (
+       select 1 from channel_breakers h
+        where h.channel = case when c.kind = 'SPONSOR_BANK' then 'bank:' || (c.sponsor_bank_config->>'bankCode') else 'g2p:' || c.id end
+          and ((h.state = 'OPEN' and h.opened_until > now()) or (h.state = 'HALF_OPEN' and h.probe_until > now()))))
 select p.id as payment_id, p.amount, r.id as rule_id, r.channel_id
   from disbursement_payments p
   left join lateral (

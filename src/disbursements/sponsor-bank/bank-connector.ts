@@ -62,13 +62,26 @@ export interface BankConnector {
 }
 
 /**
- * The bank could not be asked or did not answer. `outcome` says whether the request may have been acted on:
- * TIMEOUT means UNKNOWN (never treat as failed), UNREACHABLE means it certainly was not.
+ * How a bank call failed:
+ * - TIMEOUT, ANSWER_LOST (connection reset or cut after the request was sent, HTTP 5xx or 408, an
+ *   unreadable answer): the bank may have acted; the outcome is UNKNOWN and must be resolved by asking
+ *   the bank (payment status, or the same request reference again), never treated as failed;
+ * - UNREACHABLE (no connection, HTTP 429): certainly not acted on;
+ * - REFUSED (HTTP 4xx): the bank answered and refused the request as a whole; not acted on.
  */
+export type BankFailure = 'TIMEOUT' | 'ANSWER_LOST' | 'UNREACHABLE' | 'REFUSED';
+
+const ERROR_CODES: Record<BankFailure, string> = {
+  TIMEOUT: 'BANK_TIMEOUT',
+  ANSWER_LOST: 'BANK_ANSWER_LOST',
+  UNREACHABLE: 'BANK_UNREACHABLE',
+  REFUSED: 'BANK_REFUSED',
+};
+
 export class BankUnavailableError extends Error {
   constructor(
     readonly bankCode: string,
-    readonly outcome: 'TIMEOUT' | 'UNREACHABLE',
+    readonly outcome: BankFailure,
     message: string,
   ) {
     super(message);
@@ -76,6 +89,11 @@ export class BankUnavailableError extends Error {
   }
 
   get errorCode(): string {
-    return this.outcome === 'TIMEOUT' ? 'BANK_TIMEOUT' : 'BANK_UNREACHABLE';
+    return ERROR_CODES[this.outcome];
+  }
+
+  /** The request may have reached the bank and been acted on. */
+  get outcomeUnknown(): boolean {
+    return this.outcome === 'TIMEOUT' || this.outcome === 'ANSWER_LOST';
   }
 }

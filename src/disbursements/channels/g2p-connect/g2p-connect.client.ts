@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { RequestError, type Got } from 'got';
+import { NEVER_CONNECTED } from '../../../common/outbound.js';
 import { outboundContext } from '../../../observability/outbound-http.js';
 import type { Container } from '../../../container.js';
-import { EGRESS_REFUSED, Egress } from '../../../http/egress.js';
+import { Egress } from '../../../http/egress.js';
 import { BearerTokenCache, G2pAuthError } from './g2p-auth.js';
 import { buildDisburseRequest, buildTxnStatusRequest, type Envelope, G2pMessageError } from './g2p-messages.js';
 import { type Ack, batchRejection, describeRejection, isAck, isObject, parseAck, parseDisburseResponse, parseTxnStatusResponse } from './g2p-replies.js';
 import { counterpartVerifyOptions, receivedSignature, signEnvelope, verifyEnvelope } from './g2p-signing.js';
 import type { DisburseBatch, DisburseOutcome, G2pChannelRuntime, StatusOutcome, StatusQuery } from './g2p-connect.types.js';
-
-/** Connection never established: nothing reached the receiver, so the send is definitely not processed. */
-const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', EGRESS_REFUSED]);
 
 type Exchange =
   | { kind: 'response'; status: number; body: string; headers: Record<string, string | string[] | undefined>; sentSignature?: string }
@@ -151,7 +149,7 @@ export class G2pConnectClient {
       return { kind: 'response', status: response.statusCode, body: response.body, headers: response.headers, sentSignature: signed.signature };
     } catch (error) {
       const code = error instanceof RequestError ? error.code : undefined;
-      if (code && NOT_DELIVERED.has(code)) return { kind: 'not-sent', code: 'err.service.unavailable', message: `the receiver is unreachable (${code})` };
+      if (code && NEVER_CONNECTED.has(code)) return { kind: 'not-sent', code: 'err.service.unavailable', message: `the receiver is unreachable (${code})` };
       if (code === 'ETIMEDOUT') return { kind: 'lost', message: `no answer within ${apiTimeoutMs} ms` };
       return { kind: 'lost', message: `the connection failed: ${(error as Error).message}` };
     }

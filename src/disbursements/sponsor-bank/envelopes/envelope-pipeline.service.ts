@@ -1,20 +1,25 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { AuditService } from '../../../audit/audit.service.js';
+import { backoffDelay } from '../../../common/backoff.js';
 import { fromMinorUnits, toMinorUnits } from '../../../common/money.js';
 import type { Config } from '../../../config.js';
 import type { Container } from '../../../container.js';
 import type { Logger } from '../../../logger.js';
+import { channelHealthKey, ChannelHealthService } from '../../channels/channel-health.service.js';
 import type { BankConnector, BankPayment } from '../bank-connector.js';
 import { BankUnavailableError } from '../bank-connector.js';
 import { BankConnectorFactory } from '../bank-connector.factory.js';
+import { reportingHealth } from '../health-reporting.connector.js';
 import { utcToday } from '../sponsor-bank.dates.js';
 import { Disbursement } from './disbursement.entity.js';
 import { DisbursementEnvelope } from './disbursement-envelope.entity.js';
 import { BlockStatus, CancellationStatus, DisbursementStatus, FundsStatus } from './envelope.enums.js';
 
 const LEASE_SECONDS = 300;
+/** How long a half-open probe of a bank holds its breaker: longer than any bank call of one step. */
+const PROBE_SECONDS = 60;
 
-export type PipelineOutcome = 'BUSY' | 'INCOMPLETE' | 'FUNDS_PENDING' | 'BLOCK_PENDING' | 'WAITING_FOR_SCHEDULE_DATE' | 'SHIPPING_PENDING' | 'SHIPPED' | 'CANCELLED' | 'NEEDS_ATTENTION';
+export type PipelineOutcome = 'BUSY' | 'INCOMPLETE' | 'FUNDS_PENDING' | 'BLOCK_PENDING' | 'WAITING_FOR_SCHEDULE_DATE' | 'SHIPPING_PENDING' | 'SHIPPED' | 'CANCELLED' | 'NEEDS_ATTENTION' | 'BANK_CIRCUIT_OPEN';
 
 /**
  * Moves an envelope through funds check → funds block → payment initiation. Each bank call happens outside
@@ -27,12 +32,14 @@ export class EnvelopePipeline {
   private readonly connectors: BankConnectorFactory;
   private readonly log: Logger;
   private readonly audit: AuditService;
+  private readonly health: ChannelHealthService;
 
   constructor(container: Container) {
     this.orm = container.orm;
     this.audit = container.get(AuditService);
     this.config = container.config.sponsorBank;
     this.connectors = container.get(BankConnectorFactory);
+    this.health = container.get(ChannelHealthService);
     this.log = container.log.child({ component: 'sponsor-bank-pipeline' });
   }
 
@@ -95,6 +102,12 @@ export class EnvelopePipeline {
       await this.flag(em, envelope, (error as Error).message);
       return 'NEEDS_ATTENTION';
     }
+    const waitsForScheduleDate = envelope.blockStatus === BlockStatus.BLOCKED && envelope.scheduleDate > today;
+    if (!waitsForScheduleDate) {
+      const guarded = await this.throughBreaker(em, envelope, connector);
+      if (!guarded) return 'BANK_CIRCUIT_OPEN';
+      connector = guarded;
+    }
     if (envelope.blockStatus !== BlockStatus.BLOCKED) {
       if (envelope.fundsStatus !== FundsStatus.FUNDS_AVAILABLE && !(await this.checkFunds(em, envelope, connector))) return 'FUNDS_PENDING';
       if (!(await this.blockFunds(em, envelope, connector))) return 'BLOCK_PENDING';
@@ -106,6 +119,19 @@ export class EnvelopePipeline {
     }
     if (!(await this.resolveUnknownDispatches(em, envelope, connector))) return 'SHIPPING_PENDING';
     return (await this.ship(em, envelope, connector)) ? 'SHIPPED' : 'SHIPPING_PENDING';
+  }
+
+  /**
+   * The connector, reporting every call to the bank's circuit breaker; undefined while the breaker is
+   * open: the bank is not called at all, and the envelope waits for the breaker without using an attempt.
+   */
+  private async throughBreaker(em: EntityManager, envelope: DisbursementEnvelope, connector: BankConnector): Promise<BankConnector | undefined> {
+    const breaker = channelHealthKey.sponsorBank(connector.bankCode);
+    const admission = await this.health.admit(breaker, PROBE_SECONDS);
+    if (admission.admitted) return reportingHealth(connector, (failure) => this.health.record(breaker, failure));
+    envelope.nextAttemptAt = admission.retryAt;
+    await em.flush();
+    return undefined;
   }
 
   private async checkFunds(em: EntityManager, envelope: DisbursementEnvelope, connector: BankConnector): Promise<boolean> {
@@ -138,7 +164,7 @@ export class EnvelopePipeline {
       Object.assign(envelope, { blockStatus: BlockStatus.FAILED, blockErrorCode: result.errorCode });
     } catch (error) {
       envelope.blockErrorCode = bankErrorCode(error);
-      if (!(error instanceof BankUnavailableError && error.outcome === 'TIMEOUT')) envelope.blockStatus = BlockStatus.FAILED;
+      if (!(error instanceof BankUnavailableError && error.outcomeUnknown)) envelope.blockStatus = BlockStatus.FAILED;
     }
     await this.failed(em, envelope, 'blockStatus', `funds block: ${envelope.blockErrorCode}`);
     return false;
@@ -187,8 +213,8 @@ export class EnvelopePipeline {
         await em.nativeUpdate(Disbursement, { id: ids }, { status: DisbursementStatus.PENDING, dispatchErrorCode: ack.errorCode ?? 'PAYMENT_REFUSED' });
         await this.failed(em, envelope, undefined, `payment initiation refused: ${ack.errorCode}`);
       } catch (error) {
-        const timeout = error instanceof BankUnavailableError && error.outcome === 'TIMEOUT';
-        const status = timeout ? DisbursementStatus.DISPATCH_UNKNOWN : DisbursementStatus.PENDING;
+        const unknown = error instanceof BankUnavailableError && error.outcomeUnknown;
+        const status = unknown ? DisbursementStatus.DISPATCH_UNKNOWN : DisbursementStatus.PENDING;
         await em.nativeUpdate(Disbursement, { id: ids }, { status, dispatchErrorCode: bankErrorCode(error) });
         await this.failed(em, envelope, undefined, `payment initiation: ${bankErrorCode(error)}`);
       }
@@ -219,11 +245,11 @@ export class EnvelopePipeline {
     return true;
   }
 
-  /** Backs off 1×, 2×, 4× … the base; past the attempt limit the step is ERROR and the envelope flagged. */
+  /** Backs off 1×, 2×, 4× … the base, with jitter; past the attempt limit the step is ERROR and the envelope flagged. */
   private async failed(em: EntityManager, envelope: DisbursementEnvelope, statusField: 'fundsStatus' | 'blockStatus' | undefined, reason: string): Promise<void> {
     envelope.stepAttempts++;
     const { maxAttempts, backoffBaseMs } = this.config;
-    envelope.nextAttemptAt = new Date(Date.now() + backoffBaseMs * 2 ** (envelope.stepAttempts - 1));
+    envelope.nextAttemptAt = new Date(Date.now() + backoffDelay(envelope.stepAttempts, backoffBaseMs));
     if (envelope.stepAttempts >= maxAttempts) {
       if (statusField === 'fundsStatus') envelope.fundsStatus = FundsStatus.ERROR;
       if (statusField === 'blockStatus' && envelope.blockStatus !== BlockStatus.UNKNOWN) envelope.blockStatus = BlockStatus.ERROR;

@@ -1,7 +1,8 @@
-import { HTTPError, RequestError, TimeoutError, type Got } from 'got';
+import { RequestError, TimeoutError, type Got } from 'got';
+import { NEVER_CONNECTED } from '../../../common/outbound.js';
 import { outboundContext } from '../../../observability/outbound-http.js';
 import type { BankConnector, BankPayment, BlockFundsResult, FundsAvailability, PaymentAcknowledgement } from '../bank-connector.js';
-import { BankUnavailableError } from '../bank-connector.js';
+import { BankUnavailableError, type BankFailure } from '../bank-connector.js';
 import type * as Wire from './example-bank.wire.js';
 
 /**
@@ -55,22 +56,30 @@ export class ExampleBankConnector implements BankConnector {
     return narratives[5] || narratives.at(-1) || undefined;
   }
 
+  /** One POST with the configured timeout and no automatic retry; every failure says whether the bank may have acted. */
   private async post<T>(path: string, json: unknown): Promise<T> {
+    let response;
     try {
-      return await this.http.post(`${this.baseUrl}/${path}`, { ...outboundContext('sponsor-bank', this.bankCode), json, timeout: { request: this.timeoutMs }, retry: { limit: 0 } }).json<T>();
+      response = await this.http.post(`${this.baseUrl}/${path}`, { ...outboundContext('sponsor-bank', this.bankCode), json, timeout: { request: this.timeoutMs }, retry: { limit: 0 }, throwHttpErrors: false, responseType: 'text' });
     } catch (error) {
-      if (error instanceof TimeoutError) {
-        throw new BankUnavailableError(this.bankCode, 'TIMEOUT', `Example Bank did not answer ${path} within ${this.timeoutMs} ms`);
-      }
-      if (error instanceof HTTPError) {
-        // A 4xx/5xx answer means the request was refused as a whole, not executed.
-        throw new BankUnavailableError(this.bankCode, 'UNREACHABLE', `Example Bank answered ${path} with HTTP ${error.response.statusCode}`);
-      }
-      if (error instanceof RequestError) {
-        throw new BankUnavailableError(this.bankCode, 'UNREACHABLE', `Example Bank is unreachable (${error.code})`);
-      }
+      if (error instanceof TimeoutError) throw this.failure('TIMEOUT', `Example Bank did not answer ${path} within ${this.timeoutMs} ms`);
+      if (error instanceof RequestError && NEVER_CONNECTED.has(error.code)) throw this.failure('UNREACHABLE', `Example Bank is unreachable (${error.code})`);
+      if (error instanceof RequestError) throw this.failure('ANSWER_LOST', `the answer to ${path} was lost (${error.code}); the bank may have acted`);
       throw error;
     }
+    const status = response.statusCode;
+    if (status >= 500 || status === 408) throw this.failure('ANSWER_LOST', `Example Bank answered ${path} with HTTP ${status}; it may have acted`);
+    if (status === 429) throw this.failure('UNREACHABLE', `Example Bank is overloaded (HTTP 429 on ${path})`);
+    if (status >= 300) throw this.failure('REFUSED', `Example Bank refused ${path} with HTTP ${status}`);
+    try {
+      return JSON.parse(response.body) as T;
+    } catch {
+      throw this.failure('ANSWER_LOST', `Example Bank answered ${path} with a body that is not JSON; it may have acted`);
+    }
+  }
+
+  private failure(outcome: BankFailure, message: string): BankUnavailableError {
+    return new BankUnavailableError(this.bankCode, outcome, message);
   }
 }
 
