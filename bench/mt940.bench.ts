@@ -1,28 +1,40 @@
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { open, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { loadConfig } from '../src/config.js';
-import { Container } from '../src/container.js';
 import { openDatabase } from '../src/db/database.js';
-import { ReconciliationService } from '../src/disbursements/sponsor-bank/reconciliation/reconciliation.service.js';
-import { writeMt940Entry } from '../src/disbursements/sponsor-bank/mt940/mt940.writer.js';
 import { createLogger } from '../src/logger.js';
-import { BulkDb } from '../src/disbursements/bulk-db.js';
+import { AMOUNT_MINOR, camtBytes, disbursementId, mt940Bytes, reversalsOf, type BenchStatement } from './mt940.data.js';
 import type { BenchScenario } from './run.js';
 
 const DISBURSEMENTS = Number(process.env.BENCH_MT940_LINES ?? 1_000_000);
-const REVERSALS = Math.floor(DISBURSEMENTS / 100);
-const AMOUNT_MINOR = 1_250n; // 12.50 each
+const RUNS = Number(process.env.BENCH_MT940_RUNS ?? 1);
+const RSS_LIMIT_MB = 512;
+const TARGET_RATIO = 5;
+const CAMT_TARGET = 2;
 
-function seconds(ms: number): string {
-  return (ms / 1000).toFixed(2);
+interface ChildReport {
+  ms: number;
+  maxRssKb: number;
+  outcome: string;
+  error?: string;
+  counts: { paid: number; reversed: number; errors: number; ignored: number };
 }
 
-/** 1M disbursements shipped on one envelope; the statement debits each once and reverses 1 % of them. */
-async function seed(client: pg.Client, run: string): Promise<{ account: string; ids: (i: number) => string }> {
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** A million disbursements shipped on one envelope of a fresh sponsor account (not measured). */
+async function seed(client: pg.Client): Promise<BenchStatement & { envelopeId: string; accountId: string }> {
+  const run = randomUUID().replaceAll('-', '').slice(0, 5).toUpperCase();
   const account = `BENCH${run}`;
   const accountId = randomUUID();
   const envelopeId = randomUUID();
@@ -48,44 +60,35 @@ async function seed(client: pg.Client, run: string): Promise<{ account: string; 
     [envelopeId, run, DISBURSEMENTS],
   );
   await client.query('analyze sponsor_bank_disbursements');
-  return { account, ids: (i) => `X${run}${String(i).padStart(9, '0')}` };
+  // As after a day of other work: the seeding's WAL is behind a checkpoint, as a statement's would be.
+  await client.query('checkpoint');
+  return { account, run, disbursements: DISBURSEMENTS, envelopeId, accountId };
 }
 
-function statementText(account: string, ids: (i: number) => string): string {
-  const today = new Date().toISOString().slice(0, 10);
-  const yymmdd = today.slice(2).replaceAll('-', '');
-  const opening = 10n ** 15n;
-  const parts = [`:20:BENCH`, `:25:${account}`, `:28C:00001/001`, `:60F:C${yymmdd}GMD${opening / 100n},00`];
-  const line = (mark: 'D' | 'RD', i: number, ref: string, reason?: string) =>
-    writeMt940Entry({
-      valueDate: today,
-      entryDate: today,
-      mark,
-      amountMinor: AMOUNT_MINOR,
-      transactionType: 'NTRF',
-      customerReference: ids(i),
-      bankReference: ref,
-      narratives: reason ? ['Cash transfer', 'BENCH', 'CYCLE', `Beneficiary ${i}`, `BEN${i}`, reason] : ['Cash transfer', 'BENCH', 'CYCLE', `Beneficiary ${i}`],
-    });
-  for (let i = 1; i <= DISBURSEMENTS; i++) parts.push(line('D', i, `B${String(i).padStart(15, '0')}`));
-  for (let i = 1; i <= REVERSALS; i++) parts.push(line('RD', i, `R${String(i).padStart(15, '0')}`, 'ACCOUNT_CLOSED'));
-  const closing = opening - AMOUNT_MINOR * BigInt(DISBURSEMENTS - REVERSALS);
-  parts.push(`:62F:C${yymmdd}GMD${closing / 100n},${String(closing % 100n).padStart(2, '0')}`, '-');
-  return parts.join('\n') + '\n';
+/** Leaves the table as it was, so the next run meets the same data (not measured). */
+async function unseed(client: pg.Client, s: { envelopeId: string; accountId: string }): Promise<void> {
+  await client.query('delete from reconciliation_errors where statement_id in (select id from bank_statements where sponsor_account_id = $1)', [s.accountId]);
+  await client.query('delete from bank_statements where sponsor_account_id = $1', [s.accountId]);
+  await client.query('delete from sponsor_bank_disbursements where envelope_id = $1', [s.envelopeId]);
+  await client.query('delete from disbursement_envelopes where id = $1', [s.envelopeId]);
+  await client.query('delete from sponsor_bank_accounts where id = $1', [s.accountId]);
+  await client.query('vacuum analyze sponsor_bank_disbursements');
 }
 
-/** The floor: COPY the same staged rows (one per :61: line) into a table of the same shape. */
-async function copyFloor(client: pg.Client, ids: (i: number) => string): Promise<number> {
+/** The floor: COPY the same staged rows (one per entry) into a table of the same shape. */
+async function copyFloor(client: pg.Client, s: BenchStatement): Promise<number> {
   const today = new Date().toISOString().slice(0, 10);
-  await client.query(`create temp table copy_floor (entry_sequence int, mark text, amount numeric(18,2), disbursement_id text,
+  await client.query(`create temp table if not exists copy_floor (entry_sequence int, mark text, amount numeric, disbursement_id text,
     bank_reference text, value_date date, entry_date date, beneficiary_name text, reversal_reason text)`);
+  await client.query('truncate copy_floor');
+  const total = s.disbursements + reversalsOf(s.disbursements);
   function* rows() {
     let chunk = '';
-    for (let i = 1; i <= DISBURSEMENTS + REVERSALS; i++) {
-      const reversal = i > DISBURSEMENTS;
-      const n = reversal ? i - DISBURSEMENTS : i;
-      chunk += `${i}\t${reversal ? 'RD' : 'D'}\t12.50\t${ids(n)}\tB${String(i).padStart(15, '0')}\t${today}\t${today}\t${reversal ? '\\N' : `Beneficiary ${n}`}\t${reversal ? 'ACCOUNT_CLOSED' : '\\N'}\n`;
-      if (i % 10_000 === 0) {
+    for (let n = 1; n <= total; n++) {
+      const reversal = n > s.disbursements;
+      const i = reversal ? n - s.disbursements : n;
+      chunk += `${n}\t${reversal ? 'RD' : 'D'}\t12.50\t${disbursementId(s.run, i)}\t${reversal ? 'R' : 'B'}${String(i).padStart(15, '0')}\t${today}\t${today}\t${reversal ? '\\N' : `Beneficiary ${i}`}\t${reversal ? 'AC04: ACCOUNT_CLOSED' : '\\N'}\n`;
+      if (n % 10_000 === 0) {
         yield chunk;
         chunk = '';
       }
@@ -97,42 +100,73 @@ async function copyFloor(client: pg.Client, ids: (i: number) => string): Promise
   return performance.now() - started;
 }
 
+/** The statement file, written before the clock starts (the bank's upload arrives as bytes). */
+async function writeStatementFile(format: 'MT940' | 'CAMT053', statement: BenchStatement): Promise<string> {
+  const file = join(tmpdir(), `hela-bench-${statement.run}.${format === 'MT940' ? 'sta' : 'xml'}`);
+  await pipeline(Readable.from(format === 'MT940' ? mt940Bytes(statement) : camtBytes(statement)), createWriteStream(file));
+  // Written back to disk now, not while the floor or the reconciliation is measured.
+  const handle = await open(file);
+  await handle.sync();
+  await handle.close();
+  return file;
+}
+
+function reconcileInChild(databaseUrl: string, file: string): Promise<ChildReport> {
+  const child = fork(new URL('./mt940.child.ts', import.meta.url), [JSON.stringify({ databaseUrl, file })], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (report: ChildReport) => resolve(report));
+    child.once('exit', (code) => code && reject(new Error(`reconciliation child exited with ${code}`)));
+  });
+}
+
+function describe(format: string, r: ChildReport): string {
+  const { paid, reversed, errors } = r.counts;
+  return `${format.padEnd(7)} ${seconds(r.ms)} s, peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB (${r.outcome}${r.error ? `: ${r.error}` : ''}; paid ${paid}, reversed ${reversed}, errors ${errors})`;
+}
+
 const scenario: BenchScenario = {
   name: 'mt940',
   async run(databaseUrl) {
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' });
-    const log = createLogger('silent');
-    const db = await openDatabase(config, log);
+    // Migrations run once here, not inside the measured children.
+    const db = await openDatabase(loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }), createLogger('silent'));
+    await db.close();
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
+    const lines = DISBURSEMENTS + reversalsOf(DISBURSEMENTS);
+    console.log(`${DISBURSEMENTS.toLocaleString('en')} shipped disbursements; a statement of ${lines.toLocaleString('en')} entries (1 % reversals), as MT940 and as camt.053.001.08; ${RUNS} run(s)`);
+    const floors: number[] = [];
+    const mt940: ChildReport[] = [];
+    const camt: ChildReport[] = [];
     try {
-      const run = randomUUID().replaceAll('-', '').slice(0, 5).toUpperCase();
-      let t = performance.now();
-      const { account, ids } = await seed(client, run);
-      console.log(`seeded ${DISBURSEMENTS.toLocaleString('en')} shipped disbursements in ${seconds(performance.now() - t)} s (not measured)`);
-      t = performance.now();
-      const text = statementText(account, ids);
-      console.log(`generated MT940: ${(DISBURSEMENTS + REVERSALS).toLocaleString('en')} :61: lines, ${(text.length / 1e6).toFixed(0)} MB in ${seconds(performance.now() - t)} s (not measured)`);
-
-      const container = new Container(config, db.orm, log);
-      const reconciliation = container.get(ReconciliationService);
-      t = performance.now();
-      const { statement } = await reconciliation.reconcile(text, { bankCode: 'EXAMPLE', uploadedBy: 'bench' });
-      const reconcileMs = performance.now() - t;
-      const { rows } = await client.query<{ status: string; n: number }>(
-        `select status, count(*)::int as n from sponsor_bank_disbursements where disbursement_id like $1 group by status order by status`,
-        [`X${run}%`],
-      );
-      const floorMs = await copyFloor(client, ids);
-      console.log(`reconcile (parse + validate + COPY staging + set-based apply + commit): ${seconds(reconcileMs)} s`);
-      console.log(`  paid ${statement.paidCount}, reversed ${statement.reversedCount}, errors ${statement.errorCount}; disbursements now ${rows.map((r) => `${r.status} ${r.n}`).join(', ')}`);
-      console.log(`floor: COPY of the same ${(DISBURSEMENTS + REVERSALS).toLocaleString('en')} rows: ${seconds(floorMs)} s`);
-      console.log(`ratio to floor: ${(reconcileMs / floorMs).toFixed(1)}x; target ≤ 30 s: ${reconcileMs <= 30_000 ? 'met' : 'MISSED'}`);
-      await container.get(BulkDb).close();
+      for (let run = 1; run <= RUNS; run++) {
+        for (const [format, reports] of [['MT940', mt940], ['CAMT053', camt]] as const) {
+          const seeded = await seed(client);
+          const file = await writeStatementFile(format, seeded);
+          // The floor is short and the machine shared: the median of three COPYs in the same run.
+          if (format === 'MT940') floors.push(median([await copyFloor(client, seeded), await copyFloor(client, seeded), await copyFloor(client, seeded)]));
+          const report = await reconcileInChild(databaseUrl, file);
+          reports.push(report);
+          const ratio = format === 'MT940' ? `${(report.ms / floors.at(-1)!).toFixed(1)}x the floor` : `${(report.ms / mt940.at(-1)!.ms).toFixed(2)}x MT940`;
+          console.log(`run ${run}: ${describe(format, report)}, file ${((await stat(file)).size / 1e6).toFixed(0)} MB; ${ratio}`);
+          await rm(file);
+          await unseed(client, seeded);
+        }
+        console.log(`run ${run}: floor (COPY of the same ${lines.toLocaleString('en')} staged rows, median of 3) ${seconds(floors.at(-1)!)} s`);
+      }
     } finally {
       await client.end();
-      await db.close();
     }
+    const floor = median(floors);
+    const m = median(mt940.map((r) => r.ms));
+    const c = median(camt.map((r) => r.ms));
+    const rss = (reports: ChildReport[]) => Math.max(...reports.map((r) => r.maxRssKb)) / 1024;
+    const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    console.log(`median of ${RUNS}: MT940 ${seconds(m)} s, camt.053 ${seconds(c)} s, floor ${seconds(floor)} s`);
+    console.log(`MT940 / floor ${(m / floor).toFixed(1)}x (target ≤ ${TARGET_RATIO}x: ${verdict(m / floor <= TARGET_RATIO)}); camt.053 / MT940 ${(c / m).toFixed(2)}x (target ≤ ${CAMT_TARGET}x: ${verdict(c / m <= CAMT_TARGET)})`);
+    console.log(`peak RSS MT940 ${rss(mt940).toFixed(0)} MB, camt.053 ${rss(camt).toFixed(0)} MB (target ≤ ${RSS_LIMIT_MB} MB: ${verdict(Math.max(rss(mt940), rss(camt)) <= RSS_LIMIT_MB)})`);
   },
 };
 

@@ -8,7 +8,8 @@ import { runMain } from '../src/startup/run-main.js';
  * Runs the Example Bank (sponsor bank) simulator on loopback for a demo:
  *   tsx scripts/example-bank-simulator.ts --port 8003 --account DEMO-ACC-001:GMD:100000.00 \
  *     --return-share 0.25 --hela-url http://127.0.0.1:4000 --token <the EXAMPLE token of BANK_STATEMENT_TOKENS>
- * Statements (POST /generate_account_statement) are delivered to <hela-url>/banks/EXAMPLE/statements. Ctrl-C stops it.
+ * Statements (POST /generate_account_statement) are delivered to <hela-url>/banks/EXAMPLE/statements, as MT940
+ * or, with --statement-format CAMT053 (or "format": "CAMT053" in the request), as camt.053. Ctrl-C stops it.
  * Reads .env as npm start does: the defaults of --port, --token and --hela-url come from EXAMPLE_BANK_URL,
  * the EXAMPLE entry of BANK_STATEMENT_TOKENS, and HOST / PORT.
  */
@@ -24,6 +25,7 @@ runMain('sim:example-bank', async () => {
       'settle-delay-ms': { type: 'string', default: '500' },
       'hela-url': { type: 'string', default: `http://${env.HOST || '127.0.0.1'}:${env.PORT || '4000'}` },
       token: { type: 'string', ...(exampleToken ? { default: exampleToken } : {}) },
+      'statement-format': { type: 'string', default: 'MT940' },
     },
   });
   const sim = new ExampleBankSimulator({
@@ -31,6 +33,7 @@ runMain('sim:example-bank', async () => {
     settleDelayMs: Number(values['settle-delay-ms']),
     statementCallbackUrl: `${values['hela-url']}/banks/EXAMPLE/statements`,
     statementToken: values.token,
+    statementFormat: values['statement-format'] === 'CAMT053' ? 'CAMT053' : 'MT940',
   });
   for (const spec of values.account) {
     const [number, currency, balance] = spec.split(':');

@@ -33,6 +33,11 @@ export class BulkDb {
     return this.clients.query<R>(sql, params);
   }
 
+  /** A connection of its own, for work that spans several statements (the caller releases it). */
+  connect(): Promise<pg.PoolClient> {
+    return this.clients.connect();
+  }
+
   /** Runs `work` in one transaction on one connection (COPY streams need the client itself). */
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.clients.connect();

@@ -3,8 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fromMinorUnits, toMinorUnits } from '../../common/money.js';
 import type * as Wire from '../../disbursements/sponsor-bank/example-bank/example-bank.wire.js';
-import { writeMt940 } from '../../disbursements/sponsor-bank/mt940/mt940.writer.js';
-import { REVERSAL_REASONS, type SimAccount, type SimBlock, type SimPayment } from './example-bank.state.js';
+import { writeCamt053 } from '../../disbursements/sponsor-bank/camt053/camt053.writer.js';
+import { writeMt940, type Mt940StatementInput } from '../../disbursements/sponsor-bank/mt940/mt940.writer.js';
+import { RETURN_REASON_CODES, REVERSAL_REASONS, type SimAccount, type SimBlock, type SimPayment } from './example-bank.state.js';
 
 export interface ExampleBankOptions {
   /** Share (0..1) of settled payments the beneficiary bank returns, spread evenly: 0.25 → every 4th. */
@@ -14,14 +15,16 @@ export interface ExampleBankOptions {
   /** Where statements are POSTed (Hela's /banks/EXAMPLE/statements) and the bearer token it expects. */
   statementCallbackUrl?: string;
   statementToken?: string;
+  /** The statement format when a request does not ask for one. */
+  statementFormat?: 'MT940' | 'CAMT053';
 }
 
 type Handler = (body: any) => unknown;
 
 /**
  * A sponsor bank on 127.0.0.1 speaking the Example Bank's JSON API: accounts, funds check and block, payment
- * initiation acknowledged at once and settled later (a share returned and reversed), and MT940 statements
- * delivered to Hela. In memory; `faults` make it refuse everything (down), answer late (delayMs) or refuse
+ * initiation acknowledged at once and settled later (a share returned and reversed), and MT940 (or, as more
+ * banks now do, ISO 20022 camt.053) statements delivered to Hela. In memory; `faults` make it refuse everything (down), answer late (delayMs) or refuse
  * funds blocks (refuseBlocks).
  */
 export class ExampleBankSimulator {
@@ -103,7 +106,7 @@ export class ExampleBankSimulator {
     '/payment_status': (b: Wire.PaymentStatusRequest): Wire.PaymentStatusResponse => ({
       received: b.payment_reference_numbers.filter((ref) => this.payments.has(ref)),
     }),
-    '/generate_account_statement': (b: Wire.GenerateStatementRequest) => this.sendStatement(b.account_number),
+    '/generate_account_statement': (b: Wire.GenerateStatementRequest) => this.sendStatement(b.account_number, b.format ?? this.options.statementFormat ?? 'MT940'),
     '/account_balance': (b: { account_number: string }) => {
       const account = this.accounts.get(b.account_number);
       if (!account) return { status: 'failed', error_code: 'ACCOUNT_NOT_FOUND' };
@@ -158,7 +161,8 @@ export class ExampleBankSimulator {
     account.blocked -= payment.amount;
     payment.state = 'SETTLED';
     const today = new Date().toISOString().slice(0, 10);
-    const line = { valueDate: today, entryDate: today, amountMinor: payment.amount, transactionType: 'NTRF', customerReference: payment.reference };
+    const name = payment.narratives[3] || undefined;
+    const line = { valueDate: today, entryDate: today, amountMinor: payment.amount, transactionType: 'NTRF', customerReference: payment.reference, ...(name && { counterpartyName: name }) };
     account.unreported.push({ ...line, mark: 'D', bankReference: this.nextBankReference(), narratives: payment.narratives });
     const share = this.options.returnShare ?? 0;
     const n = this.settledCount++;
@@ -166,7 +170,7 @@ export class ExampleBankSimulator {
       const reason = REVERSAL_REASONS[n % REVERSAL_REASONS.length];
       account.book += payment.amount;
       payment.state = 'REVERSED';
-      account.unreported.push({ ...line, mark: 'RD', bankReference: this.nextBankReference(), narratives: [...payment.narratives, reason] });
+      account.unreported.push({ ...line, mark: 'RD', bankReference: this.nextBankReference(), narratives: [...payment.narratives, reason], returnReason: `${RETURN_REASON_CODES[reason]}: ${reason}` });
     }
   }
 
@@ -174,12 +178,12 @@ export class ExampleBankSimulator {
     return `EXB${String(++this.bankRefCounter).padStart(13, '0')}`;
   }
 
-  /** Builds an MT940 of everything not yet reported and delivers it to Hela. */
-  private async sendStatement(accountNumber: string): Promise<Wire.GenerateStatementResponse> {
+  /** Builds a statement of everything not yet reported and delivers it to Hela. */
+  private async sendStatement(accountNumber: string, format: 'MT940' | 'CAMT053'): Promise<Wire.GenerateStatementResponse> {
     const account = this.accounts.get(accountNumber);
     if (!account) return { status: 'failed', error_code: 'ACCOUNT_NOT_FOUND' };
     const today = new Date().toISOString().slice(0, 10);
-    const mt940 = writeMt940({
+    const statement: Mt940StatementInput = {
       reference: `EXB-${accountNumber}-${account.statementsSent + 1}`.slice(0, 16),
       account: accountNumber,
       statementNumber: String(account.statementsSent + 1).padStart(5, '0'),
@@ -187,24 +191,27 @@ export class ExampleBankSimulator {
       opening: { mark: account.statementOpening >= 0n ? 'C' : 'D', date: today, currency: account.currency, amountMinor: abs(account.statementOpening) },
       closing: { mark: account.book >= 0n ? 'C' : 'D', date: today, currency: account.currency, amountMinor: abs(account.book) },
       entries: account.unreported,
-    });
+    };
     account.statementsSent++;
     account.statementOpening = account.book;
     account.unreported = [];
-    const delivery = await this.deliver(mt940);
-    return { status: 'success', statement_reference: `${account.statementsSent}`, mt940, ...delivery };
+    const text = format === 'CAMT053'
+      ? writeCamt053({ messageId: `EXB-${Date.now()}-${account.statementsSent}`, createdAt: new Date().toISOString().slice(0, 19), statements: [statement] })
+      : writeMt940(statement);
+    const delivery = await this.deliver(text, format === 'CAMT053' ? 'application/xml' : 'text/plain');
+    return { status: 'success', statement_reference: `${account.statementsSent}`, ...(format === 'CAMT053' ? { camt053: text } : { mt940: text }), ...delivery };
   }
 
-  private async deliver(mt940: string): Promise<{ delivered: boolean; delivery_error?: string }> {
+  private async deliver(text: string, contentType: string): Promise<{ delivered: boolean; delivery_error?: string }> {
     const { statementCallbackUrl, statementToken } = this.options;
     if (!statementCallbackUrl) return { delivered: false };
     const response = await fetch(statementCallbackUrl, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain', ...(statementToken ? { authorization: `Bearer ${statementToken}` } : {}) },
-      body: mt940,
+      headers: { 'content-type': contentType, ...(statementToken ? { authorization: `Bearer ${statementToken}` } : {}) },
+      body: text,
     });
-    const text = await response.text();
-    return response.ok ? { delivered: true } : { delivered: false, delivery_error: `HTTP ${response.status}: ${text.slice(0, 500)}` };
+    const answer = await response.text();
+    return response.ok ? { delivered: true } : { delivered: false, delivery_error: `HTTP ${response.status}: ${answer.slice(0, 500)}` };
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -29,3 +29,6 @@ export interface SimPayment {
 }
 
 export const REVERSAL_REASONS = ['ACCOUNT_CLOSED', 'ACCOUNT_NOT_FOUND', 'ACCOUNT_DORMANT', 'ACCOUNT_DECEASED'];
+
+/** The ISO 20022 return reason codes a camt.053 gives for them (ExternalReturnReason1Code). */
+export const RETURN_REASON_CODES: Record<string, string> = { ACCOUNT_CLOSED: 'AC04', ACCOUNT_NOT_FOUND: 'AC01', ACCOUNT_DORMANT: 'AC06', ACCOUNT_DECEASED: 'MD07' };

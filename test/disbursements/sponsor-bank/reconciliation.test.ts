@@ -1,58 +1,24 @@
 import { expect } from 'chai';
 import { BankConnectorFactory } from '../../../src/disbursements/sponsor-bank/bank-connector.factory.js';
 import { ExampleBankConnector } from '../../../src/disbursements/sponsor-bank/example-bank/example-bank.connector.js';
-import { toMinorUnits } from '../../../src/common/money.js';
 import { utcToday } from '../../../src/disbursements/sponsor-bank/sponsor-bank.dates.js';
-import { writeMt940, type Mt940EntryInput } from '../../../src/disbursements/sponsor-bank/mt940/mt940.writer.js';
-import { signedAmount } from '../../../src/disbursements/sponsor-bank/mt940/mt940.types.js';
 import type { ExampleBankSimulator } from '../../../src/simulators/example-bank/example-bank.simulator.js';
 import { Egress } from '../../../src/http/egress.js';
 import { testApp } from '../../hooks.js';
 import { expectCode, expectData, gql } from '../../helpers/graphql.js';
 import {
-  disbursementStatus, ENVELOPE_STATUS, envelopeWith, EXAMPLE_TOKEN, processEnvelope, programmeAt, startExampleBank, suffix, type Programme,
+  disbursementStatus, ENVELOPE_STATUS, envelopeWith, EXAMPLE_TOKEN, postStatement as post, processEnvelope, programmeAt, startExampleBank, statementFor, type Line, type Programme,
 } from './sponsor-bank.fixtures.js';
 
 const UPLOAD = `mutation($s: String!) { uploadMt940(statement: $s) { duplicate statement { id statementNumber sequenceNumber entryCount paidCount reversedCount errorCount ignoredCount } } }`;
 const ERRORS = `query($id: String) { reconciliationErrors(statementId: $id) { totalCount items { entrySequence mark code disbursementId amount expectedAmount statementId } } }`;
 
-type Line = [mark: Mt940EntryInput['mark'], id: string, amount: string, narratives?: string[]];
-
-let statementCounter = 0;
-
-/** A balanced statement (unless `closingDelta` says otherwise) of `lines` for the programme's account. */
 function statement(p: Programme, lines: Line[], options: { number?: number; closingDelta?: bigint; account?: string } = {}): string {
-  const today = utcToday();
-  const opening = 1_000_000n;
-  const entries: Mt940EntryInput[] = lines.map(([mark, id, amount, narratives], i) => ({
-    valueDate: today,
-    entryDate: today,
-    mark,
-    amountMinor: toMinorUnits(amount),
-    transactionType: 'NTRF',
-    customerReference: id,
-    bankReference: `BR${String(i + 1).padStart(6, '0')}`,
-    narratives: narratives ?? ['Cash transfer', p.mnemonic, 'NOV-2026', `Name ${id}`, `BEN-${id}`],
-  }));
-  const closing = entries.reduce((sum, e) => sum + signedAmount(e.mark, e.amountMinor), opening) + (options.closingDelta ?? 0n);
-  return writeMt940({
-    reference: `STMT${suffix()}`,
-    account: options.account ?? p.account,
-    statementNumber: String(options.number ?? ++statementCounter).padStart(5, '0'),
-    sequenceNumber: '001',
-    opening: { mark: 'C', date: today, currency: 'GMD', amountMinor: opening },
-    closing: { mark: 'C', date: today, currency: 'GMD', amountMinor: closing },
-    entries,
-  });
+  return statementFor(p, lines, options);
 }
 
 async function postStatement(text: string, bankCode = 'EXAMPLE', token = EXAMPLE_TOKEN) {
-  const response = await fetch(`${testApp().url}/banks/${bankCode}/statements`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain', authorization: `Bearer ${token}` },
-    body: text,
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return post(text, { bankCode, token });
 }
 
 describe('MT940 reconciliation', () => {

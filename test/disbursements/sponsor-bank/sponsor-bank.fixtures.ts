@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { BankConnectorFactory } from '../../../src/disbursements/sponsor-bank/bank-connector.factory.js';
 import { ExampleBankConnector } from '../../../src/disbursements/sponsor-bank/example-bank/example-bank.connector.js';
+import { toMinorUnits } from '../../../src/common/money.js';
+import { writeMt940, type Mt940EntryInput } from '../../../src/disbursements/sponsor-bank/mt940/mt940.writer.js';
 import { utcToday } from '../../../src/disbursements/sponsor-bank/sponsor-bank.dates.js';
+import { signedAmount } from '../../../src/disbursements/sponsor-bank/statements/statement.types.js';
 import { ExampleBankSimulator } from '../../../src/simulators/example-bank/example-bank.simulator.js';
 import { testApp } from '../../hooks.js';
 import { expectData, gql } from '../../helpers/graphql.js';
@@ -114,4 +117,65 @@ export async function processEnvelope(p: Programme, envelopeId: string) {
 export async function disbursementStatus(p: Programme, ids: string[]) {
   const list = expectData(await gql(DISBURSEMENT_STATUS, { ids }, p.manager)).disbursementStatus as Array<Record<string, any>>;
   return new Map(list.map((d) => [d.disbursementId as string, d]));
+}
+
+export type Line = [mark: Mt940EntryInput['mark'], id: string, amount: string, narratives?: string[]];
+
+export interface StatementOptions {
+  number?: number | string;
+  sequence?: string;
+  /** Added to the closing balance: a non-zero delta makes the statement unbalanced. */
+  closingDelta?: bigint;
+  account?: string;
+  opening?: bigint;
+  /** :60M: / :62M: */
+  intermediate?: [opening: boolean, closing: boolean];
+}
+
+let statementCounter = 0;
+
+export function statementEntries(p: Programme, lines: Line[]): Mt940EntryInput[] {
+  const today = utcToday();
+  return lines.map(([mark, id, amount, narratives], i) => ({
+    valueDate: today,
+    entryDate: today,
+    mark,
+    amountMinor: toMinorUnits(amount),
+    transactionType: 'NTRF',
+    customerReference: id,
+    bankReference: `BR${String(i + 1).padStart(6, '0')}`,
+    narratives: narratives ?? ['Cash transfer', p.mnemonic, 'NOV-2026', `Name ${id}`, `BEN-${id}`],
+  }));
+}
+
+/** A balanced MT940 statement (unless `closingDelta` says otherwise) of `lines` for the programme's account. */
+export function statementFor(p: Programme, lines: Line[], options: StatementOptions = {}): string {
+  const today = utcToday();
+  const opening = options.opening ?? 1_000_000n;
+  const entries = statementEntries(p, lines);
+  const closing = entries.reduce((sum, e) => sum + signedAmount(e.mark, e.amountMinor), opening) + (options.closingDelta ?? 0n);
+  const [openingIntermediate, closingIntermediate] = options.intermediate ?? [false, false];
+  return writeMt940({
+    reference: `STMT${suffix()}`,
+    account: options.account ?? p.account,
+    statementNumber: String(options.number ?? ++statementCounter).padStart(5, '0'),
+    sequenceNumber: options.sequence ?? '001',
+    opening: { mark: 'C', date: today, currency: 'GMD', amountMinor: opening, intermediate: openingIntermediate },
+    closing: { mark: closing < 0n ? 'D' : 'C', date: today, currency: 'GMD', amountMinor: closing < 0n ? -closing : closing, intermediate: closingIntermediate },
+    entries,
+  });
+}
+
+/** The closing balance (minor units) `statementFor` gives these lines from `opening`. */
+export function closingOf(p: Programme, lines: Line[], opening = 1_000_000n): bigint {
+  return statementEntries(p, lines).reduce((sum, e) => sum + signedAmount(e.mark, e.amountMinor), opening);
+}
+
+export async function postStatement(body: string | Buffer, options: { bankCode?: string; token?: string; query?: string; contentType?: string } = {}) {
+  const response = await fetch(`${testApp().url}/banks/${options.bankCode ?? 'EXAMPLE'}/statements${options.query ?? ''}`, {
+    method: 'POST',
+    headers: { 'content-type': options.contentType ?? 'text/plain', authorization: `Bearer ${options.token ?? EXAMPLE_TOKEN}` },
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
 }

@@ -97,8 +97,8 @@ export class Disbursement {
   @Property({ type: 'datetime', nullable: true })
   shippedAt?: Date;
 
-  @Field(() => String, { nullable: true, description: 'The bank reference of the debit (:61: after //).' })
-  @Property({ type: 'string', length: 16, nullable: true })
+  @Field(() => String, { nullable: true, description: 'The bank reference of the debit (MT940 :61: after //, camt.053 AcctSvcrRef).' })
+  @Property({ type: 'string', length: 35, nullable: true })
   bankReference?: string;
 
   @Field(() => String, { nullable: true })
@@ -114,7 +114,7 @@ export class Disbursement {
   paidStatementId?: string;
 
   @Field(() => String, { nullable: true })
-  @Property({ type: 'string', length: 5, nullable: true })
+  @Property({ type: 'string', length: 35, nullable: true })
   statementNumber?: string;
 
   @Field(() => String, { nullable: true })
@@ -134,7 +134,7 @@ export class Disbursement {
   reversalReason?: string;
 
   @Field(() => String, { nullable: true })
-  @Property({ type: 'string', length: 16, nullable: true })
+  @Property({ type: 'string', length: 35, nullable: true })
   reversalBankReference?: string;
 
   @Field(() => String, { nullable: true })

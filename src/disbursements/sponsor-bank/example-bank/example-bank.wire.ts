@@ -58,6 +58,8 @@ export interface PaymentStatusResponse {
 }
 export interface GenerateStatementRequest {
   account_number: string;
+  /** An extension of the Example Bank: the statement as ISO 20022 camt.053 instead of MT940. */
+  format?: 'MT940' | 'CAMT053';
 }
 export interface GenerateStatementResponse {
   status: 'success' | 'failed';
@@ -65,5 +67,6 @@ export interface GenerateStatementResponse {
   delivered?: boolean;
   delivery_error?: string;
   mt940?: string;
+  camt053?: string;
   error_code?: string;
 }

@@ -1,16 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { OptionalProps } from '@mikro-orm/core';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DecimalScalar } from '../../../common/decimal.scalar.js';
 import { SponsorBankAccount } from '../accounts/sponsor-bank-account.entity.js';
 
-/** A reconciled MT940 statement. (account, number, sequence) is unique: the same statement twice changes nothing. */
+export enum StatementFormat {
+  MT940 = 'MT940',
+  CAMT053 = 'CAMT053',
+}
+registerEnumType(StatementFormat, { name: 'StatementFormat', description: 'MT940, or ISO 20022 camt.053 (BkToCstmrStmt).' });
+
+/**
+ * A reconciled statement (one part of a multi-part statement). (account, statementKey) is unique: the same
+ * statement twice changes nothing. The key is number/sequence when the bank numbers its statements, else the
+ * camt Stmt/Id, else (an MT940 numbered 0) the content hash.
+ */
 @ObjectType()
 @Entity({ tableName: 'bank_statements' })
-@Unique({ properties: ['accountNumber', 'statementNumber', 'sequenceNumber'] })
+@Unique({ properties: ['accountNumber', 'statementKey'] })
 export class BankStatement {
-  [OptionalProps]?: 'createdAt';
+  [OptionalProps]?: 'createdAt' | 'format';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -19,21 +29,28 @@ export class BankStatement {
   @ManyToOne(() => SponsorBankAccount)
   sponsorAccount!: SponsorBankAccount;
 
+  @Field(() => StatementFormat)
+  @Enum({ items: () => StatementFormat, default: StatementFormat.MT940 })
+  format: StatementFormat = StatementFormat.MT940;
+
   @Field(() => String)
   @Property({ type: 'string', length: 34 })
   accountNumber!: string;
 
-  @Field(() => String, { description: ':20: transaction reference' })
+  @Field(() => String, { description: 'MT940 :20: transaction reference, camt.053 Stmt/Id.' })
   @Property({ type: 'string', length: 35 })
   reference!: string;
 
-  @Field(() => String)
-  @Property({ type: 'string', length: 5 })
+  @Field(() => String, { description: "MT940 :28C: statement number, camt.053 ElctrncSeqNb; '' when the bank does not number them." })
+  @Property({ type: 'string', length: 35 })
   statementNumber!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'MT940 :28C: sequence number, camt.053 page number.' })
   @Property({ type: 'string', length: 5 })
   sequenceNumber!: string;
+
+  @Property({ type: 'string', length: 100 })
+  statementKey!: string;
 
   @Property({ type: 'string', length: 64 })
   contentHash!: string;
@@ -42,12 +59,12 @@ export class BankStatement {
   @Property({ type: 'character', length: 3 })
   currency!: string;
 
-  @Field(() => DecimalScalar)
-  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Field(() => DecimalScalar, { description: 'Signed, with the currency’s decimals.' })
+  @Property({ type: 'decimal', columnType: 'numeric' })
   openingBalance!: string;
 
-  @Field(() => DecimalScalar)
-  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Field(() => DecimalScalar, { description: 'Signed, with the currency’s decimals.' })
+  @Property({ type: 'decimal', columnType: 'numeric' })
   closingBalance!: string;
 
   @Field(() => Int)

@@ -14,7 +14,7 @@ export enum ReconciliationErrorCode {
 }
 registerEnumType(ReconciliationErrorCode, { name: 'ReconciliationErrorCode' });
 
-/** A statement line that could not be applied; the other lines of its statement were. */
+/** A statement entry that could not be applied; the other entries of its statement were. */
 @ObjectType()
 @Entity({ tableName: 'reconciliation_errors' })
 export class ReconciliationError {
@@ -44,11 +44,11 @@ export class ReconciliationError {
   disbursementId!: string;
 
   @Field(() => String)
-  @Property({ type: 'string', length: 16 })
+  @Property({ type: 'string', length: 35 })
   bankReference!: string;
 
-  @Field(() => DecimalScalar)
-  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Field(() => DecimalScalar, { description: "The line's amount, with its currency's decimals." })
+  @Property({ type: 'decimal', columnType: 'numeric' })
   amount!: string;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'What Hela expected, for AMOUNT_MISMATCH.' })

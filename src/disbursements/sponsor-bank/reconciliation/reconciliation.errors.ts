@@ -1,22 +1,16 @@
 import { BadInputError, ConflictError } from '../../../common/domain-error.js';
 
+export { UnbalancedStatementError } from '../statements/statement.errors.js';
+
 export class UnknownStatementAccountError extends BadInputError {
   constructor(account: string) {
-    super(`Statement account ${account} (:25:) is not any programme's sponsor bank account`, { reason: 'INVALID_ACCOUNT_NUMBER', account });
+    super(`Statement account ${account} (:25: or Acct/Id) is not any programme's sponsor bank account`, { reason: 'INVALID_ACCOUNT_NUMBER', account });
   }
 }
 
 export class StatementFromOtherBankError extends BadInputError {
   constructor(account: string, accountBank: string, sender: string) {
     super(`Account ${account} is held at ${accountBank}, but the statement was sent by ${sender}`, { reason: 'STATEMENT_FROM_OTHER_BANK' });
-  }
-}
-
-export class UnbalancedStatementError extends BadInputError {
-  constructor(expected: string, closing: string) {
-    super(`Statement does not balance: opening balance plus its lines gives ${expected}, but :62F: says ${closing}; nothing was applied`, {
-      reason: 'UNBALANCED_STATEMENT',
-    });
   }
 }
 
@@ -28,6 +22,15 @@ export class StatementCurrencyError extends BadInputError {
 
 export class StatementConflictError extends ConflictError {
   constructor(account: string, number: string, sequence: string) {
-    super(`Statement ${number}/${sequence} of account ${account} was already reconciled with different content`, { reason: 'STATEMENT_CONFLICT' });
+    super(`Statement ${number || '(unnumbered)'}/${sequence} of account ${account} was already reconciled with different content`, { reason: 'STATEMENT_CONFLICT' });
+  }
+}
+
+/** uploadMt940 (and `reconcile`) take one statement; a file of several goes to uploadBankStatement. */
+export class SeveralStatementsError extends BadInputError {
+  constructor(count: number) {
+    super(`The file holds ${count} statements; uploadMt940 takes one. Use uploadBankStatement (or POST /banks/:bankCode/statements), which reconciles each statement`, {
+      reason: 'SEVERAL_STATEMENTS',
+    });
   }
 }

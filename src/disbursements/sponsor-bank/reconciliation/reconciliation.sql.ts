@@ -1,13 +1,16 @@
 import { REVERSED_BY_BANK } from '../envelopes/cycle-handoff.js';
 
 /**
- * Set-based reconciliation of the lines staged in `mt940_lines` against one sponsor account's disbursements.
+ * Set-based reconciliation of the entries staged in `statement_lines` against one sponsor account's disbursements.
  * Each mark is classified once into a temp table (analysed, so the planner hash-joins a million rows rather
  * than probing an index a million times), then applied, its errors recorded and its envelope counters moved.
  * Debits run before reversals, so a D and its RD in the same file both apply.
  */
-export const STAGE_TABLE = `create temp table mt940_lines (
-  entry_sequence int not null, mark text not null, amount numeric(18,2) not null, disbursement_id text not null,
+export const STAGE_COLUMNS = ['entry_sequence', 'mark', 'amount', 'disbursement_id', 'bank_reference', 'value_date', 'entry_date', 'beneficiary_name', 'reversal_reason'] as const;
+
+/** `amount` keeps the currency's decimals exactly (numeric without a scale): 1.234 KWD never becomes 1.23. */
+export const STAGE_TABLE = `create temp table statement_lines (
+  entry_sequence int not null, mark text not null, amount numeric not null, disbursement_id text not null,
   bank_reference text not null, value_date date not null, entry_date date, beneficiary_name text, reversal_reason text
 ) on commit drop`;
 
@@ -55,8 +58,8 @@ const REVERSALS: MarkRules = {
 function classify(r: MarkRules): string {
   return `create temp table recon_${r.mark} on commit drop as
     select l.*, d.id as d_id, d.amount as d_amount, d.envelope_id, d.payment_id, ${r.error} as error
-      from mt940_lines l
-      join (select disbursement_id, min(entry_sequence) as first_sequence from mt940_lines where mark = '${r.mark}' group by disbursement_id) f
+      from statement_lines l
+      join (select disbursement_id, min(entry_sequence) as first_sequence from statement_lines where mark = '${r.mark}' group by disbursement_id) f
         on f.disbursement_id = l.disbursement_id
       left join sponsor_bank_disbursements d on d.disbursement_id = l.disbursement_id
        and d.envelope_id in (select id from disbursement_envelopes where sponsor_account_id = $1)
@@ -65,8 +68,14 @@ function classify(r: MarkRules): string {
 
 function statements(r: MarkRules) {
   return {
+    mark: r.mark,
     classify: classify(r),
     analyze: `analyze recon_${r.mark}`,
+    /** The parts of a multi-part statement are applied one after the other in one transaction. */
+    drop: `drop table recon_${r.mark}`,
+    /** $1 the highest entry sequence a preview shows: what would happen to each of those entries. */
+    outcomes: `select entry_sequence, disbursement_id, error from recon_${r.mark} where entry_sequence <= $1`,
+    countErrors: `select count(*)::int as n from recon_${r.mark} where error is not null`,
     /** $1 statement id (debits also $2 statement number, $3 sequence). */
     apply: `update sponsor_bank_disbursements d set ${r.apply} from recon_${r.mark} c where c.error is null and d.id = c.d_id`,
     /** $1 statement id. */
