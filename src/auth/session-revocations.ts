@@ -13,6 +13,7 @@ const REPROBE_MS = 300_000;
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
 const PURGE_EVERY_MS = 60_000;
+const FEATURE_NOT_SUPPORTED = '0A000';
 
 /**
  * Which sessions are signed out, known to every API process without a database read per request.
@@ -111,8 +112,12 @@ export class SessionRevocations {
     client.on('end', () => this.lost(client));
     try {
       await client.connect();
-      await client.query(`listen ${CHANNEL}`);
-      if (!(await this.probe())) {
+      // The embedded database refuses LISTEN outright (feature_not_supported): the same case as a probe that never arrives.
+      const listening = await client.query(`listen ${CHANNEL}`).then(() => true, (error: { code?: string }) => {
+        if (error.code === FEATURE_NOT_SUPPORTED) return false;
+        throw error;
+      });
+      if (!listening || !(await this.probe())) {
         if (this.probeFailures++ === 0) this.log.info('session revocations: this database does not pass notifications between connections; each authenticated request reads revoked_sessions');
         await this.forget(client);
         this.retryIn(REPROBE_MS);
