@@ -19,12 +19,12 @@ import { ProductService } from './product.service.js';
  * Idempotent: everything is looked up by its natural key (username, code, chfId) and only created
  * when missing; existing rows (and passwords) are left as they are.
  */
-const DEMO_USERS = [
+export const DEMO_USERS = [
   { username: 'accountant', password: 'hela-demo-accountant', roles: [Role.ACCOUNTANT] },
   { username: 'psp-africell', password: 'hela-demo-africell', roles: [Role.PSP] },
   { username: 'programme-manager', password: 'hela-demo-programme', roles: [Role.PROGRAM_MANAGER] },
 ];
-const DEMO_ADMIN_PASSWORD = 'hela-demo-admin';
+export const DEMO_ADMIN_PASSWORD = 'hela-demo-admin';
 
 const DEMO_PRODUCTS = [
   { code: 'FAM01', name: 'Family cover', lumpSum: '1500.00', currency: 'GMD', insurancePeriodMonths: 12 },
