@@ -31,6 +31,8 @@ import { MutationLogResolver } from './core/mutation-log.resolver.js';
 import { PaymentServiceProvider, PSP_SEALED_COLUMNS } from './psp/payment-service-provider.entity.js';
 import { PSP_REFUSALS, PspResolver } from './psp/psp.resolver.js';
 import type { BackgroundWorkerFactory } from './jobs/background-worker.js';
+import { Job } from './jobs/progress/job.entity.js';
+import { JobResolver } from './jobs/progress/job.resolver.js';
 import { SponsorBankAccount } from './disbursements/sponsor-bank/accounts/sponsor-bank-account.entity.js';
 import { Disbursement } from './disbursements/sponsor-bank/envelopes/disbursement.entity.js';
 import { DisbursementEnvelope } from './disbursements/sponsor-bank/envelopes/disbursement-envelope.entity.js';
@@ -69,7 +71,7 @@ export const entities = [
   MutationLog, PaymentServiceProvider, PaymentTransaction,
   PayoutChannel, Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
   SponsorBankAccount, DisbursementEnvelope, Disbursement, BankStatement, ReconciliationError, PayoutRoutingRule,
-  ChannelBreaker,
+  ChannelBreaker, Job,
   PbmsClient, BridgeEnvelope, BridgeDisbursement, BridgeMessage,
 ];
 
@@ -78,7 +80,7 @@ export const resolvers = [
   FamilyResolver, InsureeResolver, ProductResolver, PolicyResolver, PremiumResolver,
   PayoutChannelResolver, DisbursementResolver,
   MutationLogResolver, PspResolver, CollectionResolver, PspApiResolver, TransactionResolver,
-  EnvelopeResolver, ReconciliationResolver, RoutingResolver, PbmsClientResolver,
+  EnvelopeResolver, ReconciliationResolver, RoutingResolver, PbmsClientResolver, JobResolver,
 ] as const;
 
 /** openIMIS mutations whose every refusal (but UNAUTHENTICATED) is their payload: graphql/refusal-payloads.ts. */

@@ -6,6 +6,7 @@ import { isUuid } from '../common/uuid.js';
 import type { Container } from '../container.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import type { BackgroundWorker } from '../jobs/background-worker.js';
+import { JobProgressService } from '../jobs/progress/job-progress.service.js';
 import type { Logger } from '../logger.js';
 import { BulkDb } from './bulk-db.js';
 import { ChannelDirectory, type ChannelHandle } from './channel-directory.js';
@@ -22,6 +23,12 @@ const MAX_STATUS_BACKOFF_SECONDS = 3600;
 
 interface BatchJob {
   batchId: string;
+}
+
+interface BatchHead {
+  channel_id: string;
+  scheduled_date: string;
+  send_job_id: string | null;
 }
 
 interface ClaimedBatch {
@@ -46,6 +53,7 @@ export class BatchWorker implements BackgroundWorker {
   private readonly log: Logger;
   private readonly audit: AuditService;
   private readonly health: ChannelHealthService;
+  private readonly progress: JobProgressService;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
 
@@ -58,6 +66,7 @@ export class BatchWorker implements BackgroundWorker {
     this.log = container.log.child({ component: 'disbursements' });
     this.audit = container.get(AuditService);
     this.health = container.get(ChannelHealthService);
+    this.progress = container.get(JobProgressService);
   }
 
   /** One audit event per send outcome (the batch's money changed hands, or may have). */
@@ -95,15 +104,23 @@ export class BatchWorker implements BackgroundWorker {
     await this.db.close();
   }
 
-  /** One batch, one disburse call: claim → call (no transaction open) → record the outcome. */
+  /** One batch, one disburse call: claim → call (no transaction open) → record the outcome; then its send job's progress. */
   async send(batchId: string): Promise<void> {
-    const head = await this.db.query<{ channel_id: string; scheduled_date: string }>(
-      `select b.channel_id, to_char(c.scheduled_date, 'YYYY-MM-DD') as scheduled_date
+    const head = await this.db.query<BatchHead>(
+      `select b.channel_id, to_char(c.scheduled_date, 'YYYY-MM-DD') as scheduled_date, b.send_job_id
          from disbursement_batches b join programme_cycles c on c.id = b.cycle_id where b.id = $1 and b.status in ('QUEUED', 'RETRY')`,
       [batchId],
     );
     if (!head.rowCount) return;
-    const channel = await this.channels.find(head.rows[0].channel_id);
+    try {
+      await this.sendBatch(batchId, head.rows[0]);
+    } finally {
+      this.progress.sendProgressed(head.rows[0].send_job_id);
+    }
+  }
+
+  private async sendBatch(batchId: string, head: BatchHead): Promise<void> {
+    const channel = await this.channels.find(head.channel_id);
     if (!channel) return;
     if (!channel.enabled) {
       // Disabled mid-send: batches not yet sent go back to READY; re-enable and send again to resume.
@@ -132,7 +149,7 @@ export class BatchWorker implements BackgroundWorker {
     }
     const outcome = await this.client.disburse(channel.runtime, {
       transactionId: batchId,
-      scheduledDate: head.rows[0].scheduled_date,
+      scheduledDate: head.scheduled_date,
       items: items.rows.map((r) => ({ ...r, payeeName: r.payeeName ?? undefined })),
     });
     await this.health.record(breaker, disburseFailure(outcome));

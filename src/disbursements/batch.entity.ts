@@ -71,6 +71,11 @@ export class DisbursementBatch {
   @Property({ type: 'datetime', nullable: true })
   nextStatusAt?: Date;
 
+  /** The sendDisbursements job (job_progress) that last queued it: its progress counts this batch. */
+  @Index()
+  @Property({ type: 'uuid', nullable: true })
+  sendJobId?: string;
+
   /** Status queries in a row that failed: the next one waits exponentially longer. */
   @Property({ type: 'integer' })
   statusFailures: number = 0;

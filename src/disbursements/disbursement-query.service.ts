@@ -2,6 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { findPage, type Page } from '../common/paging.js';
 import type { Container } from '../container.js';
 import { DisbursementBatch } from './batch.entity.js';
+import { JobProgressService } from '../jobs/progress/job-progress.service.js';
 import { BulkDb } from './bulk-db.js';
 import { Cycle } from './cycle.entity.js';
 import type { BatchesArgs, CycleSummary, CyclesArgs, IntegrationErrorsArgs, PaymentsArgs } from './disbursement.inputs.js';
@@ -12,9 +13,11 @@ import { Programme } from './programme.entity.js';
 /** Read side for programme managers and admins: lists with filters, and status counts per cycle. */
 export class DisbursementQueryService {
   private readonly db: BulkDb;
+  private readonly progress: JobProgressService;
 
   constructor(container: Container) {
     this.db = container.get(BulkDb);
+    this.progress = container.get(JobProgressService);
   }
 
   async programmes(em: EntityManager, args: { limit: number; offset: number }): Promise<Page<Programme>> {
@@ -52,12 +55,13 @@ export class DisbursementQueryService {
     return findPage(em, IntegrationError, where, args, { orderBy: { id: 'desc' } });
   }
 
-  async summary(cycleId: string): Promise<CycleSummary> {
+  async summary(em: EntityManager, cycleId: string): Promise<CycleSummary> {
     const payments = await this.db.query(
       `select status, count(*)::int as count, sum(amount)::text as amount from disbursement_payments where cycle_id = $1 group by status order by status`,
       [cycleId],
     );
     const batches = await this.db.query(`select status, count(*)::int as count, sum(total_amount)::text as amount from disbursement_batches where cycle_id = $1 group by status order by status`, [cycleId]);
-    return { cycleId, payments: payments.rows, batches: batches.rows };
+    const jobs = await this.progress.list(em, { cycleId }, { limit: 10, offset: 0 });
+    return { cycleId, payments: payments.rows, batches: batches.rows, jobs: jobs.items };
   }
 }

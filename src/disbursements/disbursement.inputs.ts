@@ -2,6 +2,7 @@ import { ArrayMaxSize, Length } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../common/decimal.scalar.js';
 import { PageArgs } from '../common/paging.js';
+import { Job } from '../jobs/progress/job.entity.js';
 import { BatchStatus, CycleStatus, PaymentStatus } from './disbursement.enums.js';
 
 @InputType()
@@ -67,6 +68,7 @@ export class ApproveCycleResult {
   @Field(() => CycleStatus) status!: CycleStatus;
   @Field(() => Int) pendingPayments!: number;
   @Field(() => Int, { description: 'Payments FAILED at once because no payee address could be built (reason on each).' }) failedPayments!: number;
+  @Field(() => ID, { description: 'The approval as a job: job(id) (its progress while it ran, how long it took).' }) jobId!: string;
 }
 
 @InputType({ description: 'Exactly one of cycleId, channelId or batchIds.' })
@@ -83,6 +85,8 @@ export class SendReport {
   @Field(() => Int, { description: 'Left READY because the channel batch filter excludes them.' }) batchesFiltered!: number;
   @Field(() => [String], { description: 'Sponsor-bank envelopes the payments routed to sponsor banks were handed over in (see disbursementEnvelopeStatus).' })
   envelopeIds!: string[];
+  @Field(() => ID, { nullable: true, description: 'The send of the queued batches as a job: job(id) shows how many payments have been sent. Null when no batch was queued.' })
+  jobId?: string;
 }
 
 @ObjectType()
@@ -97,6 +101,7 @@ export class CycleSummary {
   @Field(() => ID) cycleId!: string;
   @Field(() => [StatusCount]) payments!: StatusCount[];
   @Field(() => [StatusCount]) batches!: StatusCount[];
+  @Field(() => [Job], { description: 'The cycle\'s approval and sends as jobs, newest first (at most 10): progress while they run.' }) jobs!: Job[];
 }
 
 @ArgsType()

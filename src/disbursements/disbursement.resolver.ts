@@ -75,7 +75,7 @@ export class DisbursementResolver {
   async approveCycle(@Arg('cycleId', () => ID) cycleId: string, @Ctx() ctx: Context): Promise<ApproveCycleResult> {
     ctx.auditEntity = { type: 'Cycle', id: cycleId };
     const result = await this.programmeService.approve(ctx.em, cycleId, ctx.user!.id);
-    return { cycleId, status: result.cycle.status, pendingPayments: result.pendingPayments, failedPayments: result.failedPayments };
+    return { cycleId, status: result.cycle.status, pendingPayments: result.pendingPayments, failedPayments: result.failedPayments, jobId: result.jobId };
   }
 
   @Authorized(...MANAGERS)
@@ -99,9 +99,9 @@ export class DisbursementResolver {
   }
 
   @Authorized(...MANAGERS)
-  @Query(() => CycleSummary, { description: 'Payment and batch counts (and amounts) by status.' })
-  cycleSummary(@Arg('cycleId', () => ID) cycleId: string): Promise<CycleSummary> {
-    return this.queries.summary(cycleId);
+  @Query(() => CycleSummary, { description: 'Payment and batch counts (and amounts) by status, and the progress of its approval and sends.' })
+  cycleSummary(@Arg('cycleId', () => ID) cycleId: string, @Ctx() ctx: Context): Promise<CycleSummary> {
+    return this.queries.summary(ctx.em, cycleId);
   }
 
   @Authorized(...MANAGERS)

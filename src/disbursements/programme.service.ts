@@ -2,6 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../common/domain-error.js';
 import { assertCurrency } from '../common/currency.js';
 import type { Container } from '../container.js';
+import { JobKind } from '../jobs/progress/job.entity.js';
+import { JobProgressService } from '../jobs/progress/job-progress.service.js';
+import type { ProgressTracker } from '../jobs/progress/progress-tracker.js';
 import { BulkDb } from './bulk-db.js';
 import { ChannelDirectory, isG2pConnect } from './channel-directory.js';
 import { Cycle } from './cycle.entity.js';
@@ -22,16 +25,19 @@ export interface ApproveResult {
   cycle: Cycle;
   pendingPayments: number;
   failedPayments: number;
+  jobId: string;
 }
 
 /** Programmes, enrolment and cycles; payment generation happens inside approval. */
 export class ProgrammeService {
   private readonly bulk: BulkDb;
   private readonly channels: ChannelDirectory;
+  private readonly progress: JobProgressService;
 
   constructor(container: Container) {
     this.bulk = container.get(BulkDb);
     this.channels = container.get(ChannelDirectory);
+    this.progress = container.get(JobProgressService);
   }
 
   async createProgramme(em: EntityManager, input: { mnemonic: string; name: string; currency: string; channelId: string }): Promise<Programme> {
@@ -117,18 +123,30 @@ export class ProgrammeService {
     const generation = isG2pConnect(channel)
       ? { id: channel.id, rule: channel.runtime.config.payee, batchSize: channel.runtime.config.batchSize }
       : { id: channel.id, rule: null, batchSize: 1 };
-    const counts = await this.bulk.transaction(async (client) => {
-      const locked = await client.query('select status from programme_cycles where id = $1 for update', [cycleId]);
-      if (locked.rows[0]?.status !== CycleStatus.DRAFT) throw new ConflictError(`cycle ${cycle.code} is already approved`, { cycleId });
-      const entitlements = await client.query('select 1 from entitlements where cycle_id = $1 limit 1', [cycleId]);
-      if (!entitlements.rowCount) throw new BadInputError(`cycle ${cycle.code} has no entitlements to approve`);
-      const generated = await generatePayments(client, cycleId, generation);
-      await client.query(`update programme_cycles set status = 'APPROVED', approved_at = now(), approved_by = $2 where id = $1`, [cycleId, userId]);
-      return generated;
-    });
-    // Fresh statistics, or the planner takes the new million rows for an empty table (seq scans per batch).
-    await this.bulk.query('analyze disbursement_payments, disbursement_batches');
-    await em.refresh(cycle);
-    return { cycle, pendingPayments: counts.pending, failedPayments: counts.failed };
+    let job: ProgressTracker | undefined;
+    let total = 0;
+    try {
+      const counts = await this.bulk.transaction(async (client) => {
+        const locked = await client.query('select status from programme_cycles where id = $1 for update', [cycleId]);
+        if (locked.rows[0]?.status !== CycleStatus.DRAFT) throw new ConflictError(`cycle ${cycle.code} is already approved`, { cycleId });
+        const entitlements = await client.query<{ n: number }>('select count(*)::int as n from entitlements where cycle_id = $1', [cycleId]);
+        total = entitlements.rows[0].n;
+        if (!total) throw new BadInputError(`cycle ${cycle.code} has no entitlements to approve`);
+        // One statement generates them all: its progress is its phase, and the time it has taken.
+        job = this.progress.begin({ kind: JobKind.APPROVE_CYCLE, label: `approveCycle ${cycle.code} of ${cycle.programme.mnemonic}`, unit: 'payments', phase: 'generating payments', cycleId, total });
+        const generated = await generatePayments(client, cycleId, generation);
+        await client.query(`update programme_cycles set status = 'APPROVED', approved_at = now(), approved_by = $2 where id = $1`, [cycleId, userId]);
+        return generated;
+      });
+      job!.set({ done: total, phase: 'analyzing' });
+      // Fresh statistics, or the planner takes the new million rows for an empty table (seq scans per batch).
+      await this.bulk.query('analyze disbursement_payments, disbursement_batches');
+      await job!.finish({ phase: 'approved' });
+      await em.refresh(cycle);
+      return { cycle, pendingPayments: counts.pending, failedPayments: counts.failed, jobId: job!.id };
+    } catch (error) {
+      await job?.fail(error);
+      throw error;
+    }
   }
 }

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { BadInputError, NotFoundError } from '../common/domain-error.js';
 import type { Container } from '../container.js';
 import { JobQueue } from '../jobs/job-queue.js';
+import { JobProgressService } from '../jobs/progress/job-progress.service.js';
 import { BulkDb } from './bulk-db.js';
 import { batchFilterSql, parseBatchFilter } from './channels/batch-filter.js';
 import { ChannelDirectory, isG2pConnect, type ChannelHandle } from './channel-directory.js';
@@ -29,6 +31,8 @@ export interface SendReport {
   batchesFiltered: number;
   /** Sponsor-bank envelopes the payments were handed over in (sponsor-bank channels, routed or the programme's own). */
   envelopeIds: string[];
+  /** The job whose progress counts the queued batches' payments as workers send them (none when nothing was queued). */
+  jobId?: string;
 }
 
 /**
@@ -44,6 +48,7 @@ export class SendService {
   private readonly bulk: BulkDb;
   private readonly channels: ChannelDirectory;
   private readonly jobs: JobQueue;
+  private readonly progress: JobProgressService;
   private readonly routing: Config['routing'];
 
   constructor(container: Container) {
@@ -51,6 +56,7 @@ export class SendService {
     this.bulk = container.get(BulkDb);
     this.channels = container.get(ChannelDirectory);
     this.jobs = container.get(JobQueue);
+    this.progress = container.get(JobProgressService);
   }
 
   async send(scope: SendScope): Promise<SendReport> {
@@ -73,6 +79,8 @@ export class SendService {
       channelIds = await this.channelIdsOf(scope);
     }
     const queued: string[] = [];
+    const jobId = randomUUID();
+    let queuedPayments = 0;
     for (const channelId of channelIds) {
       const found = await this.channels.lookup(channelId);
       if (found && !isG2pConnect(found) && !routed) {
@@ -89,13 +97,18 @@ export class SendService {
       }
       if (!channel) throw new ChannelUnavailableError(channelId, 'does not exist');
       if (!channel.enabled) throw new ChannelUnavailableError(channelId, 'is disabled');
-      const result = await this.batchAndQueue(channel, scope, routed);
+      const result = await this.batchAndQueue(channel, scope, routed, jobId);
       report.batchesCreated += result.created;
       report.batchesFiltered += result.filtered;
       queued.push(...result.queued);
+      queuedPayments += result.payments;
     }
     report.batchesQueued = queued.length;
     if (report.batchesCreated === 0 && queued.length === 0 && report.envelopeIds.length === 0) throw new NothingToSendError(describe(scope));
+    if (queued.length) {
+      await this.progress.beginSend(jobId, { label: `sendDisbursements ${describe(scope)}`, cycleId: scope.cycleId, total: queuedPayments });
+      report.jobId = jobId;
+    }
     await this.jobs.sendMany(SEND_QUEUE, queued.map((batchId) => ({ data: { batchId }, singletonKey: batchId })));
     // The sponsor-bank worker's sweep would find them too; this starts their funds check now.
     await this.jobs.sendMany(ENVELOPE_QUEUE, report.envelopeIds.map((envelopeId) => ({ data: { envelopeId }, singletonKey: envelopeId })));
@@ -144,7 +157,7 @@ export class SendService {
   }
 
   /** `routed`: batches already follow the routing rules, so cycles are not tied to their programme's channel and none are cut here. */
-  private batchAndQueue(channel: ChannelHandle, scope: SendScope, routed: boolean): Promise<{ created: number; queued: string[]; filtered: number }> {
+  private batchAndQueue(channel: ChannelHandle, scope: SendScope, routed: boolean, jobId: string): Promise<{ created: number; queued: string[]; filtered: number; payments: number }> {
     const { batchSize, batchFilter } = channel.runtime.config;
     const filterSql = batchFilterSql(parseBatchFilter(batchFilter), { tags: `'{}'::text[]`, region: 'b.region', totalAmount: 'b.total_amount', paymentCount: 'b.payment_count' });
     return this.bulk.transaction(async (client) => {
@@ -165,13 +178,14 @@ export class SendService {
       // Explicit batch ids may also re-queue batches that gave up (ERROR).
       const states = scope.batchIds ? `('READY', 'ERROR')` : `('READY')`;
       const inScope = `b.cycle_id = any($1::uuid[]) and b.channel_id = $2 and b.status in ${states} and ($3::uuid[] is null or b.id = any($3::uuid[]))`;
-      const queued = await client.query<{ id: string }>(
-        `update disbursement_batches b set status = 'QUEUED', next_attempt_at = null, updated_at = now()
-          where ${inScope} and ${filterSql} returning b.id`,
-        [cycleIds, channel.id, scope.batchIds ?? null],
+      const queued = await client.query<{ id: string; payment_count: number }>(
+        `update disbursement_batches b set status = 'QUEUED', next_attempt_at = null, send_job_id = $4, updated_at = now()
+          where ${inScope} and ${filterSql} returning b.id, b.payment_count`,
+        [cycleIds, channel.id, scope.batchIds ?? null, jobId],
       );
       const left = await client.query<{ n: number }>(`select count(*)::int as n from disbursement_batches b where ${inScope}`, [cycleIds, channel.id, scope.batchIds ?? null]);
-      return { created, queued: queued.rows.map((r) => r.id), filtered: left.rows[0].n };
+      const payments = queued.rows.reduce((sum, r) => sum + r.payment_count, 0);
+      return { created, queued: queued.rows.map((r) => r.id), filtered: left.rows[0].n, payments };
     });
   }
 }

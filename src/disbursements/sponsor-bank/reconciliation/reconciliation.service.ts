@@ -1,12 +1,14 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { findPage } from '../../../common/paging.js';
 import type { Container } from '../../../container.js';
+import { JobKind } from '../../../jobs/progress/job.entity.js';
+import { JobProgressService } from '../../../jobs/progress/job-progress.service.js';
 import { BulkDb } from '../../bulk-db.js';
 import { SponsorBankAccount } from '../accounts/sponsor-bank-account.entity.js';
 import { BankConnectorFactory } from '../bank-connector.factory.js';
 import { readStatements } from '../statements/statement-reader.js';
 import { StatementFormatError } from '../statements/statement.errors.js';
-import type { StatementInput } from '../statements/statement-text.js';
+import { inputSize, type StatementInput } from '../statements/statement-text.js';
 import type { StatementFormat } from '../statements/statement.types.js';
 import { BankStatement } from './bank-statement.entity.js';
 import { SeveralStatementsError } from './reconciliation.errors.js';
@@ -42,11 +44,13 @@ export class ReconciliationService {
   private readonly orm: MikroORM;
   private readonly connectors: BankConnectorFactory;
   private readonly bulk: BulkDb;
+  private readonly progress: JobProgressService;
 
   constructor(container: Container) {
     this.orm = container.orm;
     this.connectors = container.get(BankConnectorFactory);
     this.bulk = container.get(BulkDb);
+    this.progress = container.get(JobProgressService);
   }
 
   /** Reconciles every statement of the file; `dryRun` does the same in a transaction that is rolled back. */
@@ -56,14 +60,21 @@ export class ReconciliationService {
     const dryRun = options.dryRun ?? false;
     const entryLimit = dryRun ? Math.min(Math.max(options.entryLimit ?? DEFAULT_PREVIEW_ENTRIES, 0), MAX_PREVIEW_ENTRIES) : 0;
     const applier = new StatementApplier({ bulk: this.bulk, embedded: await this.bulk.isEmbedded(), accounts, connectors: this.connectors }, source, { dryRun, entryLimit });
+    // A dry run writes nothing, not even its progress.
+    const job = dryRun ? undefined : this.progress.begin({
+      kind: JobKind.RECONCILE_STATEMENTS, label: `bank statements ${source.bankCode ? `from ${source.bankCode}` : `uploaded by ${source.uploadedBy}`}`, phase: 'reading', ...inputSize(input),
+    });
     let format: StatementFormat | undefined;
     try {
-      format = await readStatements(input, applier);
+      format = await readStatements(input, applier, (units) => job?.advance(units));
+      job?.set({ phase: 'applying' });
       await applier.finish();
     } catch (error) {
       await applier.abort();
+      await job?.fail(error);
       throw error;
     }
+    await job?.finish({ phase: 'reconciled' });
     const statements = applier.results;
     if (!statements.length) {
       const error = new StatementFormatError(format ?? 'MT940', 'no statement found (MT940 :20: … :62F:, or a camt.053 <Stmt>)');

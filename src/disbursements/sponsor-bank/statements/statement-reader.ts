@@ -43,13 +43,14 @@ function readerFor(format: StatementFormat, sink: StatementSink): FormatReader {
 /**
  * Reads every statement of `input` (text, bytes or a byte stream) into `sink`, detecting the format from the
  * first characters. Returns the format. Bytes that cannot be decoded refuse the statement being read and end
- * the reading; what was complete before stays complete.
+ * the reading; what was complete before stays complete. `consumed` hears how much of the input (characters of
+ * text, else bytes) each chunk was, once the sink has taken it.
  */
-export async function readStatements(input: StatementInput, sink: AsyncStatementSink): Promise<StatementFormat | undefined> {
+export async function readStatements(input: StatementInput, sink: AsyncStatementSink, consumed?: (units: number) => void): Promise<StatementFormat | undefined> {
   let reader: FormatReader | undefined;
   let format: StatementFormat | undefined;
   try {
-    for await (const chunk of textChunks(input)) {
+    for await (const chunk of textChunks(input, consumed)) {
       if (!reader) {
         if (!chunk.trim()) continue;
         format = detectFormat(chunk);

@@ -71,18 +71,34 @@ function utf8CharacterBeforeInvalid(bytes: Uint8Array): boolean {
 const CHUNK = 1 << 20;
 
 /** The input as decoded text chunks: strings pass through (in slices), bytes go through `StatementDecoder`. */
-export async function* textChunks(input: StatementInput): AsyncGenerator<string> {
+export async function* textChunks(input: StatementInput, consumed: (units: number) => void = () => {}): AsyncGenerator<string> {
   if (typeof input === 'string') {
-    for (let at = 0; at < input.length; at += CHUNK) yield input.slice(at, at + CHUNK);
+    for (let at = 0; at < input.length; at += CHUNK) {
+      yield input.slice(at, at + CHUNK);
+      consumed(Math.min(CHUNK, input.length - at));
+    }
     return;
   }
   const decoder = new StatementDecoder();
   if (input instanceof Uint8Array) {
-    for (let at = 0; at < input.length; at += CHUNK) yield decoder.decode(input.subarray(at, at + CHUNK), at + CHUNK >= input.length);
+    for (let at = 0; at < input.length; at += CHUNK) {
+      yield decoder.decode(input.subarray(at, at + CHUNK), at + CHUNK >= input.length);
+      consumed(Math.min(CHUNK, input.length - at));
+    }
     return;
   }
-  for await (const chunk of input) yield typeof chunk === 'string' ? chunk : decoder.decode(chunk);
+  for await (const chunk of input) {
+    yield typeof chunk === 'string' ? chunk : decoder.decode(chunk);
+    consumed(chunk.length);
+  }
   yield decoder.decode(new Uint8Array(0), true);
+}
+
+/** How much of an input textChunks will report consumed, and in what unit; undefined for a stream. */
+export function inputSize(input: StatementInput): { total?: number; unit: string } {
+  if (typeof input === 'string') return { total: input.length, unit: 'characters' };
+  if (input instanceof Uint8Array) return { total: input.length, unit: 'bytes' };
+  return { unit: 'bytes' };
 }
 
 // Every Unicode line break: a stray CR, U+2028 or U+2029 inside a line must not hide the tag after it.
