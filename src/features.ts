@@ -14,7 +14,8 @@ import { UserResolver } from './auth/user.resolver.js';
 import { DisbursementBatch } from './payouts/g2p-connect/batch.entity.js';
 import { BatchWorker } from './payouts/g2p-connect/batch-worker.js';
 import { DisbursementResolver } from './programmes/programme.resolver.js';
-import { disbursementRoutes } from './programmes/programme.routes.js';
+import { entitlementUploadRoutes } from './programmes/entitlement-upload.route.js';
+import { g2pCallbackRoutes } from './payouts/g2p-connect/g2p-callback.route.js';
 import { Beneficiary } from './programmes/beneficiary.entity.js';
 import { Cycle } from './programmes/cycle.entity.js';
 import { Entitlement } from './programmes/entitlement.entity.js';
@@ -84,7 +85,7 @@ export const resolvers = [
 /** openIMIS mutations whose every refusal (but UNAUTHENTICATED) is their payload: graphql/refusal-payloads.ts. */
 export const refusalPayloads: Record<string, RefusalPayloadFactory> = { ...COLLECTION_REFUSALS, ...PSP_REFUSALS, ...PREMIUM_REFUSALS };
 
-export const routeFactories: RouteFactory[] = [currentUserRoutes, disbursementRoutes, statementRoutes, bridgeRoutes];
+export const routeFactories: RouteFactory[] = [currentUserRoutes, entitlementUploadRoutes, g2pCallbackRoutes, statementRoutes, bridgeRoutes];
 
 /** Started after the database (and demo data), stopped on close. */
 export const startables: StartableFactory[] = [qmoneySimulatorStartable];

@@ -1,44 +1,20 @@
-import { Readable } from 'node:stream';
-import { AuthService } from '../auth/auth.service.js';
-import { Role } from '../auth/role.js';
-import { DomainError } from '../common/domain-error.js';
-import type { Container } from '../container.js';
-import type { HttpRequest, HttpResponse, Route } from '../http/route.js';
-import { callbackAckResponse, G2pCallbackError, verifyAndParseCallback } from '../payouts/g2p-connect/g2p-callbacks.js';
-import type { ParsedCallback } from '../payouts/g2p-connect/g2p-connect.types.js';
-import { describeRejection } from '../payouts/g2p-connect/g2p-replies.js';
-import { BatchWorker } from '../payouts/g2p-connect/batch-worker.js';
-import { BulkDb } from '../db/bulk-db.js';
-import { ChannelDirectory } from '../payouts/channels/channel-directory.js';
-import { EntitlementIntakeService } from './entitlement-intake.service.js';
-import { IntegrationErrors } from '../payouts/integration-errors.js';
-import { applyReplyItems } from '../payouts/g2p-connect/payment-results.js';
+import type { Container } from '../../container.js';
+import { BulkDb } from '../../db/bulk-db.js';
+import type { HttpRequest, HttpResponse, Route } from '../../http/route.js';
+import { ChannelDirectory } from '../channels/channel-directory.js';
+import { IntegrationErrors } from '../integration-errors.js';
+import { BatchWorker } from './batch-worker.js';
+import { callbackAckResponse, G2pCallbackError, verifyAndParseCallback } from './g2p-callbacks.js';
+import type { ParsedCallback } from './g2p-connect.types.js';
+import { describeRejection } from './g2p-replies.js';
+import { applyReplyItems } from './payment-results.js';
 
-const BEARER = /^bearer\s+(\S+)$/i;
-const STATUS_FOR_CODE: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400, NOT_FOUND: 404, CONFLICT: 409 };
-
-/** REST beside GraphQL: the entitlements CSV upload and the G2P Connect callbacks. */
-export function disbursementRoutes(container: Container): Route[] {
+/** The G2P Connect callbacks a payer posts (on-disburse, on-status), one pair of paths per channel. */
+export function g2pCallbackRoutes(container: Container): Route[] {
   return [
-    { method: 'POST', path: '/disbursements/cycles/:cycleId/entitlements.csv', maxBodyBytes: container.config.disbursements.uploadMaxBytes, handle: (r) => uploadEntitlements(container, r) },
     { method: 'POST', path: '/g2p/:channelId/on-disburse', handle: (r) => callback(container, r, 'on-disburse') },
     { method: 'POST', path: '/g2p/:channelId/disburse/txn/on-status', handle: (r) => callback(container, r, 'on-status') },
   ];
-}
-
-async function uploadEntitlements(container: Container, request: HttpRequest): Promise<HttpResponse> {
-  try {
-    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
-    const { user } = await container.get(AuthService).authenticate(token);
-    if (!user.roles.some((role) => role === Role.PROGRAM_MANAGER || role === Role.ADMIN)) {
-      return error(403, 'FORBIDDEN', 'You are not authorized to perform this operation');
-    }
-    const report = await container.get(EntitlementIntakeService).importCsv(request.params.cycleId, Readable.from([request.body]));
-    return { status: report.rejected ? 422 : 200, body: report };
-  } catch (failure) {
-    if (failure instanceof DomainError) return error(STATUS_FOR_CODE[failure.code] ?? 400, failure.code, failure.message);
-    throw failure;
-  }
 }
 
 /**
@@ -74,8 +50,4 @@ async function applyCallback(container: Container, channelId: string, parsed: Pa
   const batchId = parsed.kind === 'on-status' && parsed.transactionId ? await worker.batchOfStatusQuery(channelId, parsed.transactionId) : undefined;
   if (batchId) await worker.applyStatusAnswer(channelId, batchId, parsed, 'callback');
   else await applyReplyItems(container.get(BulkDb), container.get(IntegrationErrors), { channelId, batchId: parsed.kind === 'on-disburse' ? parsed.transactionId : undefined, operation: 'callback' }, parsed);
-}
-
-function error(status: number, code: string, message: string): HttpResponse {
-  return { status, body: { errors: [{ message, extensions: { code } }] } };
 }
