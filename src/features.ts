@@ -33,7 +33,7 @@ import { PaymentServiceProvider, PSP_SEALED_COLUMNS } from './psp/payment-servic
 import { PSP_REFUSALS, PspResolver } from './psp/psp.resolver.js';
 import type { BackgroundWorkerFactory } from './jobs/background-worker.js';
 import { SponsorBankAccount } from './payouts/sponsor-bank/accounts/sponsor-bank-account.entity.js';
-import { Disbursement } from './payouts/sponsor-bank/envelopes/disbursement.entity.js';
+import { SponsorBankTransfer } from './payouts/sponsor-bank/envelopes/sponsor-bank-transfer.entity.js';
 import { DisbursementEnvelope } from './payouts/sponsor-bank/envelopes/disbursement-envelope.entity.js';
 import { EnvelopeResolver } from './payouts/sponsor-bank/envelopes/envelope.resolver.js';
 import { BankStatement } from './statements/reconciliation/bank-statement.entity.js';
@@ -69,7 +69,7 @@ export const entities = [
   Family, Insuree, Product, Policy, Premium,
   MutationLog, PaymentServiceProvider, PaymentTransaction,
   PayoutChannel, Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
-  SponsorBankAccount, DisbursementEnvelope, Disbursement, BankStatement, ReconciliationError, PayoutRoutingRule,
+  SponsorBankAccount, DisbursementEnvelope, SponsorBankTransfer, BankStatement, ReconciliationError, PayoutRoutingRule,
   ChannelBreaker,
   PbmsClient, BridgeEnvelope, BridgeDisbursement, BridgeMessage,
 ];

@@ -11,9 +11,9 @@ import { BankUnavailableError } from '../bank-connector.js';
 import { BankConnectorFactory } from '../bank-connector.factory.js';
 import { reportingHealth } from '../health-reporting.connector.js';
 import { utcToday } from '../../../common/utc-date.js';
-import { Disbursement } from './disbursement.entity.js';
+import { SponsorBankTransfer } from './sponsor-bank-transfer.entity.js';
 import { DisbursementEnvelope } from './disbursement-envelope.entity.js';
-import { BlockStatus, CancellationStatus, DisbursementStatus, FundsStatus } from './envelope.enums.js';
+import { BlockStatus, CancellationStatus, SponsorBankTransferStatus, FundsStatus } from './envelope.enums.js';
 
 const LEASE_SECONDS = 300;
 /** How long a half-open probe of a bank holds its breaker: longer than any bank call of one step. */
@@ -172,7 +172,7 @@ export class EnvelopePipeline {
 
   /** Dispatches whose answer was lost (or a worker died mid-call): ask the bank which it has, never re-send blindly. */
   private async resolveUnknownDispatches(em: EntityManager, envelope: DisbursementEnvelope, connector: BankConnector): Promise<boolean> {
-    const unknown = await em.find(Disbursement, { envelope, status: [DisbursementStatus.SENDING, DisbursementStatus.DISPATCH_UNKNOWN] }, { fields: ['id', 'disbursementId'] });
+    const unknown = await em.find(SponsorBankTransfer, { envelope, status: [SponsorBankTransferStatus.SENDING, SponsorBankTransferStatus.DISPATCH_UNKNOWN] }, { fields: ['id', 'disbursementId'] });
     if (!unknown.length) return true;
     let received: Set<string>;
     try {
@@ -184,8 +184,8 @@ export class EnvelopePipeline {
     const shipped = unknown.filter((d) => received.has(d.disbursementId)).map((d) => d.id);
     const notReceived = unknown.filter((d) => !received.has(d.disbursementId)).map((d) => d.id);
     await em.transactional(async (tx) => {
-      if (shipped.length) await tx.nativeUpdate(Disbursement, { id: shipped }, { status: DisbursementStatus.SHIPPED, shippedAt: new Date(), dispatchErrorCode: null });
-      if (notReceived.length) await tx.nativeUpdate(Disbursement, { id: notReceived }, { status: DisbursementStatus.PENDING });
+      if (shipped.length) await tx.nativeUpdate(SponsorBankTransfer, { id: shipped }, { status: SponsorBankTransferStatus.SHIPPED, shippedAt: new Date(), dispatchErrorCode: null });
+      if (notReceived.length) await tx.nativeUpdate(SponsorBankTransfer, { id: notReceived }, { status: SponsorBankTransferStatus.PENDING });
       await tx.nativeUpdate(DisbursementEnvelope, { id: envelope.id }, { shippedCount: envelope.shippedCount + shipped.length });
     });
     envelope.shippedCount += shipped.length;
@@ -203,19 +203,19 @@ export class EnvelopePipeline {
         const ack = await connector.initiatePayment(batch.map((d) => toBankPayment(envelope, d)));
         if (ack.status === 'SUCCESS') {
           await em.transactional(async (tx) => {
-            await tx.nativeUpdate(Disbursement, { id: ids }, { status: DisbursementStatus.SHIPPED, shippedAt: new Date(), dispatchErrorCode: null });
+            await tx.nativeUpdate(SponsorBankTransfer, { id: ids }, { status: SponsorBankTransferStatus.SHIPPED, shippedAt: new Date(), dispatchErrorCode: null });
             await tx.getConnection().execute('update disbursement_envelopes set shipped_count = shipped_count + ? where id = ?', [ids.length, envelope.id], 'run', tx.getTransactionContext());
             await this.audit.record({ action: 'disbursements.shipped', entityType: 'DisbursementEnvelope', entityId: envelope.envelopeId, detail: { count: ids.length } }, tx);
           });
           envelope.shippedCount += ids.length;
           continue;
         }
-        await em.nativeUpdate(Disbursement, { id: ids }, { status: DisbursementStatus.PENDING, dispatchErrorCode: ack.errorCode ?? 'PAYMENT_REFUSED' });
+        await em.nativeUpdate(SponsorBankTransfer, { id: ids }, { status: SponsorBankTransferStatus.PENDING, dispatchErrorCode: ack.errorCode ?? 'PAYMENT_REFUSED' });
         await this.failed(em, envelope, undefined, `payment initiation refused: ${ack.errorCode}`);
       } catch (error) {
         const unknown = error instanceof BankUnavailableError && error.outcomeUnknown;
-        const status = unknown ? DisbursementStatus.DISPATCH_UNKNOWN : DisbursementStatus.PENDING;
-        await em.nativeUpdate(Disbursement, { id: ids }, { status, dispatchErrorCode: bankErrorCode(error) });
+        const status = unknown ? SponsorBankTransferStatus.DISPATCH_UNKNOWN : SponsorBankTransferStatus.PENDING;
+        await em.nativeUpdate(SponsorBankTransfer, { id: ids }, { status, dispatchErrorCode: bankErrorCode(error) });
         await this.failed(em, envelope, undefined, `payment initiation: ${bankErrorCode(error)}`);
       }
       return false;
@@ -226,7 +226,7 @@ export class EnvelopePipeline {
    * Claims the next batch after `after` (keyset over the envelope's index): PENDING → SENDING in one
    * statement, so two workers can never send the same row.
    */
-  private async markSending(envelope: DisbursementEnvelope, after: string): Promise<Disbursement[]> {
+  private async markSending(envelope: DisbursementEnvelope, after: string): Promise<SponsorBankTransfer[]> {
     const em = this.orm.em.fork();
     const rows = await em.getConnection().execute<{ id: string }[]>(
       `update sponsor_bank_disbursements set status = 'SENDING', dispatch_attempts = dispatch_attempts + 1, updated_at = now()
@@ -236,7 +236,7 @@ export class EnvelopePipeline {
       [envelope.id, after, this.config.paymentBatchSize],
     );
     if (!rows.length) return [];
-    return em.find(Disbursement, { id: rows.map((r) => r.id) }, { orderBy: { disbursementId: 'asc' } });
+    return em.find(SponsorBankTransfer, { id: rows.map((r) => r.id) }, { orderBy: { disbursementId: 'asc' } });
   }
 
   private async succeeded(em: EntityManager, envelope: DisbursementEnvelope, changes: Partial<Record<keyof DisbursementEnvelope, unknown>>): Promise<true> {
@@ -277,7 +277,7 @@ function bankErrorCode(error: unknown): string {
   throw error;
 }
 
-function toBankPayment(envelope: DisbursementEnvelope, d: Disbursement): BankPayment {
+function toBankPayment(envelope: DisbursementEnvelope, d: SponsorBankTransfer): BankPayment {
   const { accountNumber, currency } = envelope.sponsorAccount;
   const wallet = d.beneficiaryAccountType;
   return {

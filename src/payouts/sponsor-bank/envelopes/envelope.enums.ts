@@ -22,7 +22,7 @@ export enum CancellationStatus {
   CANCELLED = 'CANCELLED',
 }
 
-export enum DisbursementStatus {
+export enum SponsorBankTransferStatus {
   /** Received, waiting for funds block and the schedule date. */
   PENDING = 'PENDING',
   /** Handed to the bank, answer not yet recorded. */
@@ -44,5 +44,5 @@ export enum BeneficiaryAccountType {
 registerEnumType(FundsStatus, { name: 'FundsStatus' });
 registerEnumType(BlockStatus, { name: 'FundsBlockStatus' });
 registerEnumType(CancellationStatus, { name: 'CancellationStatus' });
-registerEnumType(DisbursementStatus, { name: 'SponsorBankDisbursementStatus' });
+registerEnumType(SponsorBankTransferStatus, { name: 'SponsorBankDisbursementStatus' });
 registerEnumType(BeneficiaryAccountType, { name: 'BeneficiaryAccountType' });

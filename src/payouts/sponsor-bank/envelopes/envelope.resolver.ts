@@ -5,7 +5,7 @@ import type { Container } from '../../../container.js';
 import type { Context } from '../../../graphql/context.js';
 import { SponsorBankAccount } from '../accounts/sponsor-bank-account.entity.js';
 import { SponsorBankAccountService } from '../accounts/sponsor-bank-account.service.js';
-import { Disbursement } from './disbursement.entity.js';
+import { SponsorBankTransfer } from './sponsor-bank-transfer.entity.js';
 import { DisbursementEnvelope } from './disbursement-envelope.entity.js';
 import { EnvelopePipeline } from './envelope-pipeline.service.js';
 import { CancelDisbursementsInput, CreateDisbursementEnvelopeInput, CreateDisbursementsInput, SponsorBankAccountInput } from './envelope.inputs.js';
@@ -13,7 +13,7 @@ import { EnvelopeService } from './envelope.service.js';
 
 const MANAGERS = [Role.ADMIN, Role.PROGRAM_MANAGER];
 
-@Resolver(() => Disbursement)
+@Resolver(() => SponsorBankTransfer)
 export class EnvelopeResolver {
   private readonly envelopes: EnvelopeService;
   private readonly accounts: SponsorBankAccountService;
@@ -47,8 +47,8 @@ export class EnvelopeResolver {
   }
 
   @Authorized(...MANAGERS)
-  @Mutation(() => [Disbursement], { description: 'Idempotent per disbursementId; never beyond the declared count and total.' })
-  createDisbursements(@Arg('input', () => CreateDisbursementsInput) input: CreateDisbursementsInput, @Ctx() ctx: Context): Promise<Disbursement[]> {
+  @Mutation(() => [SponsorBankTransfer], { description: 'Idempotent per disbursementId; never beyond the declared count and total.' })
+  createDisbursements(@Arg('input', () => CreateDisbursementsInput) input: CreateDisbursementsInput, @Ctx() ctx: Context): Promise<SponsorBankTransfer[]> {
     ctx.auditEntity = { type: 'DisbursementEnvelope', id: input.envelopeId };
     return this.envelopes.createDisbursements(ctx.em, input, ctx.user?.id);
   }
@@ -61,8 +61,8 @@ export class EnvelopeResolver {
   }
 
   @Authorized(...MANAGERS)
-  @Mutation(() => [Disbursement], { description: 'Only before the schedule date and before they are sent.' })
-  cancelDisbursements(@Arg('input', () => CancelDisbursementsInput) input: CancelDisbursementsInput, @Ctx() ctx: Context): Promise<Disbursement[]> {
+  @Mutation(() => [SponsorBankTransfer], { description: 'Only before the schedule date and before they are sent.' })
+  cancelDisbursements(@Arg('input', () => CancelDisbursementsInput) input: CancelDisbursementsInput, @Ctx() ctx: Context): Promise<SponsorBankTransfer[]> {
     ctx.auditEntity = { type: 'DisbursementEnvelope', id: input.envelopeId };
     return this.envelopes.cancelDisbursements(ctx.em, input, ctx.user?.id);
   }
@@ -86,14 +86,14 @@ export class EnvelopeResolver {
   }
 
   @Authorized(...MANAGERS)
-  @Query(() => [Disbursement], { description: 'At most 500 ids; unknown ids are left out.' })
-  disbursementStatus(@Arg('disbursementIds', () => [String]) disbursementIds: string[], @Ctx() ctx: Context): Promise<Disbursement[]> {
+  @Query(() => [SponsorBankTransfer], { description: 'At most 500 ids; unknown ids are left out.' })
+  disbursementStatus(@Arg('disbursementIds', () => [String]) disbursementIds: string[], @Ctx() ctx: Context): Promise<SponsorBankTransfer[]> {
     if (disbursementIds.length > 500) throw new BadInputError('At most 500 disbursementIds per query', { field: 'disbursementIds' });
     return this.envelopes.disbursements(ctx.em, disbursementIds);
   }
 
   @FieldResolver(() => String)
-  envelopeId(@Root() disbursement: Disbursement): string {
+  envelopeId(@Root() disbursement: SponsorBankTransfer): string {
     return disbursement.envelope.envelopeId;
   }
 }

@@ -9,9 +9,9 @@ import type { Container } from '../../../container.js';
 import { SponsorBankAccountService } from '../accounts/sponsor-bank-account.service.js';
 import { utcToday, validIsoDate } from '../../../common/utc-date.js';
 import { EnvelopeLimitError, IdempotencyConflictError } from '../sponsor-bank.errors.js';
-import { Disbursement } from './disbursement.entity.js';
+import { SponsorBankTransfer } from './sponsor-bank-transfer.entity.js';
 import { DisbursementEnvelope } from './disbursement-envelope.entity.js';
-import { BeneficiaryAccountType, BlockStatus, CancellationStatus, DisbursementStatus } from './envelope.enums.js';
+import { BeneficiaryAccountType, BlockStatus, CancellationStatus, SponsorBankTransferStatus } from './envelope.enums.js';
 import { SPONSOR_BANK_CANCELLED } from './cycle-handoff.js';
 import { DISBURSEMENT_ID, type CancelDisbursementsInput, type CreateDisbursementEnvelopeInput, type CreateDisbursementsInput, type DisbursementInput } from './envelope.inputs.js';
 
@@ -71,7 +71,7 @@ export class EnvelopeService {
     return existing;
   }
 
-  async createDisbursements(em: EntityManager, input: CreateDisbursementsInput, actorId?: string): Promise<Disbursement[]> {
+  async createDisbursements(em: EntityManager, input: CreateDisbursementsInput, actorId?: string): Promise<SponsorBankTransfer[]> {
     const items = input.disbursements.map((item) => normalizeDisbursement(item));
     const ids = items.map((item) => item.disbursementId);
     if (new Set(ids).size !== ids.length) throw new BadInputError('disbursementIds repeat within the call', { field: 'disbursements' });
@@ -79,7 +79,7 @@ export class EnvelopeService {
       return await em.transactional(async (tx) => {
         const envelope = await this.lockEnvelope(tx, input.envelopeId);
         if (envelope.cancellationStatus === CancellationStatus.CANCELLED) throw new ConflictError(`Envelope ${envelope.envelopeId} is cancelled`, { reason: 'ENVELOPE_ALREADY_CANCELLED' });
-        const existing = new Map((await tx.find(Disbursement, { disbursementId: ids }, { populate: ['envelope'] })).map((d) => [d.disbursementId, d]));
+        const existing = new Map((await tx.find(SponsorBankTransfer, { disbursementId: ids }, { populate: ['envelope'] })).map((d) => [d.disbursementId, d]));
         for (const item of items) {
           const known = existing.get(item.disbursementId);
           if (known && (known.envelope.id !== envelope.id || known.requestHash !== item.requestHash)) {
@@ -89,7 +89,7 @@ export class EnvelopeService {
         const fresh = items.filter((item) => !existing.has(item.disbursementId));
         for (const item of fresh) amountInCurrency(item.amount, envelope.currency, `amount of ${item.disbursementId}`, { reason: 'AMOUNT_NOT_IN_CURRENCY', id: item.disbursementId });
         this.admit(envelope, fresh.length, fresh.reduce((sum, item) => sum + toMinorUnits(item.amount), 0n));
-        const created = fresh.map((item) => tx.create(Disbursement, { ...item, envelope }));
+        const created = fresh.map((item) => tx.create(SponsorBankTransfer, { ...item, envelope }));
         if (fresh.length) {
           await this.audit.record({ action: 'disbursements.created', entityType: 'DisbursementEnvelope', entityId: envelope.envelopeId, actorId, detail: { count: fresh.length, replayed: items.length - fresh.length } }, tx);
         }
@@ -129,10 +129,10 @@ export class EnvelopeService {
       const envelope = await this.lockEnvelope(tx, envelopeId);
       if (envelope.cancellationStatus === CancellationStatus.CANCELLED) return envelope;
       this.requireBeforeScheduleDate(envelope);
-      const live = await tx.count(Disbursement, { envelope, status: { $nin: [DisbursementStatus.PENDING, DisbursementStatus.CANCELLED] } });
+      const live = await tx.count(SponsorBankTransfer, { envelope, status: { $nin: [SponsorBankTransferStatus.PENDING, SponsorBankTransferStatus.CANCELLED] } });
       if (live > 0) throw new ConflictError(`Envelope ${envelopeId} has payments at the bank already`, { reason: 'ENVELOPE_SHIPPED' });
       const now = new Date();
-      await tx.nativeUpdate(Disbursement, { envelope, status: DisbursementStatus.PENDING }, { status: DisbursementStatus.CANCELLED, cancelledAt: now });
+      await tx.nativeUpdate(SponsorBankTransfer, { envelope, status: SponsorBankTransferStatus.PENDING }, { status: SponsorBankTransferStatus.CANCELLED, cancelledAt: now });
       await reopenCyclePayments(tx, envelope);
       Object.assign(envelope, { cancellationStatus: CancellationStatus.CANCELLED, cancelledAt: now });
       if (envelope.blockStatus === BlockStatus.BLOCKED) {
@@ -144,21 +144,21 @@ export class EnvelopeService {
     });
   }
 
-  async cancelDisbursements(em: EntityManager, input: CancelDisbursementsInput, actorId?: string): Promise<Disbursement[]> {
+  async cancelDisbursements(em: EntityManager, input: CancelDisbursementsInput, actorId?: string): Promise<SponsorBankTransfer[]> {
     return em.transactional(async (tx) => {
       const envelope = await this.lockEnvelope(tx, input.envelopeId);
       if (envelope.cancellationStatus === CancellationStatus.CANCELLED) throw new ConflictError(`Envelope ${envelope.envelopeId} is cancelled`, { reason: 'ENVELOPE_ALREADY_CANCELLED' });
       this.requireBeforeScheduleDate(envelope);
-      const found = await tx.find(Disbursement, { disbursementId: input.disbursementIds, envelope });
+      const found = await tx.find(SponsorBankTransfer, { disbursementId: input.disbursementIds, envelope });
       const missing = input.disbursementIds.filter((id) => !found.some((d) => d.disbursementId === id));
       if (missing.length) throw new NotFoundError('Disbursement', missing.join(', '));
-      const notPending = found.filter((d) => d.status !== DisbursementStatus.PENDING && d.status !== DisbursementStatus.CANCELLED);
+      const notPending = found.filter((d) => d.status !== SponsorBankTransferStatus.PENDING && d.status !== SponsorBankTransferStatus.CANCELLED);
       if (notPending.length) throw new ConflictError(`Disbursements already at the bank: ${notPending.map((d) => d.disbursementId).join(', ')}`, { reason: 'DISBURSEMENT_SHIPPED' });
       const now = new Date();
       let amount = 0n;
-      const cancelling = found.filter((d) => d.status === DisbursementStatus.PENDING);
+      const cancelling = found.filter((d) => d.status === SponsorBankTransferStatus.PENDING);
       for (const d of cancelling) {
-        Object.assign(d, { status: DisbursementStatus.CANCELLED, cancelledAt: now });
+        Object.assign(d, { status: SponsorBankTransferStatus.CANCELLED, cancelledAt: now });
         amount += toMinorUnits(d.amount);
       }
       envelope.receivedCount -= cancelling.length;
@@ -194,8 +194,8 @@ export class EnvelopeService {
     return envelope;
   }
 
-  async disbursements(em: EntityManager, disbursementIds: string[]): Promise<Disbursement[]> {
-    return em.find(Disbursement, { disbursementId: disbursementIds }, { populate: ['envelope'], orderBy: { disbursementId: 'asc' } });
+  async disbursements(em: EntityManager, disbursementIds: string[]): Promise<SponsorBankTransfer[]> {
+    return em.find(SponsorBankTransfer, { disbursementId: disbursementIds }, { populate: ['envelope'], orderBy: { disbursementId: 'asc' } });
   }
 }
 

@@ -3,11 +3,13 @@ import { OptionalProps } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../../../common/decimal.scalar.js';
-import { BeneficiaryAccountType, DisbursementStatus } from './envelope.enums.js';
+import { BeneficiaryAccountType, SponsorBankTransferStatus } from './envelope.enums.js';
 import { DisbursementEnvelope } from './disbursement-envelope.entity.js';
 
 /**
- * One payment inside an envelope. `disbursementId` is client-supplied and at most 16 characters, because it
+ * One transfer a sponsor bank makes to one beneficiary, inside an envelope: what G2P Bridge and the
+ * GraphQL API call a disbursement (type `SponsorBankDisbursement`, table `sponsor_bank_disbursements`),
+ * named here apart from the programme side's payments and batches. `disbursementId` is client-supplied and at most 16 characters, because it
  * travels as the MT940 :61: customer reference (16x) and comes back on the statement.
  *
  * No index covers a column that changes after creation (status, references, dates), and the table has
@@ -16,7 +18,7 @@ import { DisbursementEnvelope } from './disbursement-envelope.entity.js';
 @ObjectType('SponsorBankDisbursement')
 @Entity({ tableName: 'sponsor_bank_disbursements' })
 @Index({ properties: ['envelope', 'disbursementId'] })
-export class Disbursement {
+export class SponsorBankTransfer {
   [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'dispatchAttempts';
 
   @PrimaryKey({ type: 'uuid' })
@@ -81,9 +83,9 @@ export class Disbursement {
   @Property({ type: 'uuid', nullable: true, index: true })
   paymentId?: string;
 
-  @Field(() => DisbursementStatus)
-  @Enum({ items: () => DisbursementStatus })
-  status: DisbursementStatus = DisbursementStatus.PENDING;
+  @Field(() => SponsorBankTransferStatus)
+  @Enum({ items: () => SponsorBankTransferStatus })
+  status: SponsorBankTransferStatus = SponsorBankTransferStatus.PENDING;
 
   @Field(() => Int)
   @Property({ type: 'integer' })
