@@ -108,10 +108,6 @@ export class PayoutChannelService {
   }
 
   /** The channel with its secrets opened, for sending and verifying callbacks (enabled or not: callbacks still count). */
-  async g2pRuntime(em: EntityManager, id: string): Promise<G2pChannelRuntime> {
-    return this.toRuntime(await this.find(em, id));
-  }
-
   toRuntime(channel: PayoutChannel): G2pChannelRuntime {
     if (channel.kind !== PayoutChannelKind.G2P_CONNECT || !channel.g2pConfig) throw new BadInputError(`Payout channel ${channel.id} is not a G2P Connect channel`);
     const open = (sealed: string | null | undefined, field: ChannelSecretField) => (sealed ? this.box.open(sealed, channelSecretContext(channel.id, field)) : undefined);

@@ -2,7 +2,8 @@ import { toMinorUnits } from '../../common/money.js';
 
 /**
  * "Filter batches to send": a tiny, safe expression language over batch attributes, parsed when the
- * channel is saved and evaluated by an interpreter (never eval, never raw SQL from the admin).
+ * channel is saved and, on send, translated by `batchFilterSql` into a SQL condition over the batches
+ * (never eval, never raw SQL from the admin: values become quoted literals).
  *
  *   expr       := or
  *   or         := and ("or" and)*
@@ -15,13 +16,6 @@ import { toMinorUnits } from '../../common/money.js';
  * e.g. `tags contains "digital" and region in ("north", "west") and amount <= 500000`.
  * `amount` is the batch total (exact decimal), `count` its number of payments. Keywords are case-insensitive.
  */
-export interface BatchAttributes {
-  tags: string[];
-  region?: string | null;
-  totalAmount: string;
-  paymentCount: number;
-}
-
 type NumberField = 'amount' | 'count';
 type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -194,43 +188,6 @@ export function parseBatchFilter(text: string | null | undefined): BatchFilter |
   if (!text || !text.trim()) return null;
   if (text.length > MAX_LENGTH) throw new BatchFilterError(`filter is longer than ${MAX_LENGTH} characters`, MAX_LENGTH + 1);
   return new Parser(tokenize(text)).parse();
-}
-
-function compare(left: bigint, cmp: CompareOp, right: bigint): boolean {
-  switch (cmp) {
-    case '=':
-      return left === right;
-    case '!=':
-      return left !== right;
-    case '<':
-      return left < right;
-    case '<=':
-      return left <= right;
-    case '>':
-      return left > right;
-    case '>=':
-      return left >= right;
-  }
-}
-
-export function matchesBatch(filter: BatchFilter | null, batch: BatchAttributes): boolean {
-  if (!filter) return true;
-  switch (filter.op) {
-    case 'and':
-      return matchesBatch(filter.left, batch) && matchesBatch(filter.right, batch);
-    case 'or':
-      return matchesBatch(filter.left, batch) || matchesBatch(filter.right, batch);
-    case 'not':
-      return !matchesBatch(filter.operand, batch);
-    case 'tagsContain':
-      return batch.tags.includes(filter.tag);
-    case 'regionIn':
-      return batch.region != null && filter.regions.includes(batch.region);
-    case 'compare':
-      return filter.field === 'amount'
-        ? compare(toMinorUnits(batch.totalAmount), filter.cmp, toMinorUnits(filter.value))
-        : compare(BigInt(batch.paymentCount), filter.cmp, BigInt(filter.value));
-  }
 }
 
 export interface BatchColumns {

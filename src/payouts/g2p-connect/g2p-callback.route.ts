@@ -6,14 +6,15 @@ import { IntegrationErrors } from '../integration-errors.js';
 import { BatchWorker } from './batch-worker.js';
 import { callbackAckResponse, G2pCallbackError, verifyAndParseCallback } from './g2p-callbacks.js';
 import type { ParsedCallback } from './g2p-connect.types.js';
+import { CALLBACK_ROUTES } from './g2p-messages.js';
 import { describeRejection } from './g2p-replies.js';
 import { applyReplyItems } from './payment-results.js';
 
 /** The G2P Connect callbacks a payer posts (on-disburse, on-status), one pair of paths per channel. */
 export function g2pCallbackRoutes(container: Container): Route[] {
   return [
-    { method: 'POST', path: '/g2p/:channelId/on-disburse', handle: (r) => callback(container, r, 'on-disburse') },
-    { method: 'POST', path: '/g2p/:channelId/disburse/txn/on-status', handle: (r) => callback(container, r, 'on-status') },
+    { method: 'POST', path: CALLBACK_ROUTES.onDisburse, handle: (r) => callback(container, r, 'on-disburse') },
+    { method: 'POST', path: CALLBACK_ROUTES.onStatus, handle: (r) => callback(container, r, 'on-status') },
   ];
 }
 

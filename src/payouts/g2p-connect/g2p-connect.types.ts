@@ -3,12 +3,12 @@
  * disbursement flow (programmes, batches, payments). The flow speaks only these types.
  *
  * How the flow uses it:
- * - channel: `container.get(PayoutChannelService).g2pRuntime(em, channelId)` → G2pChannelRuntime
- *   (config.batchSize, config.batchFilter via `parseBatchFilter`/`matchesBatch`/`batchFilterSql`,
- *   config.payee via `buildPayeeFa`/`payeeFaSql`, config.statusPollIntervalSeconds);
+ * - channel: `container.get(ChannelDirectory).find(channelId)` → its `runtime`, a G2pChannelRuntime
+ *   (config.batchSize; config.batchFilter, checked by `parseBatchFilter` on save and applied on send as
+ *   `batchFilterSql`; config.payee, applied at payment generation as `payeeFaSql`; config.statusPollIntervalSeconds);
  * - send: `container.get(G2pConnectClient).disburse(runtime, batch)` → DisburseOutcome (persist intent first);
  * - poll: `.status(runtime, { referenceIds } | { transactionId })` → StatusOutcome (≤ 1,000 ids per query);
- * - callbacks: REST routes `CALLBACK_ROUTES.onDisburse` / `.onStatus` (g2p-messages.ts) call
+ * - callbacks: REST routes `CALLBACK_ROUTES.onDisburse` / `.onStatus` (g2p-callback.route.ts) call
  *   `verifyAndParseCallback(runtime, request.headers, request.body, kind)` and answer
  *   `callbackAckResponse(parsed | G2pCallbackError)` (g2p-callbacks.ts).
  */
@@ -23,7 +23,7 @@ export interface DisburseBatch {
 
 export interface DisburseItem {
   referenceId: string;
-  /** `type:id@provider`, built by `buildPayeeFa`. */
+  /** `type:id@provider`, built by `payeeFaSql` when the payment was generated. */
   payeeFa: string;
   /** Decimal string; normalised to two decimals on the wire. */
   amount: string;

@@ -43,7 +43,7 @@ export function senderUri(channel: Pick<G2pChannelRuntime, 'id' | 'config'>): st
 
 export const CALLBACK_PATHS = { onDisburse: '/on-disburse', onStatus: '/disburse/txn/on-status' } as const;
 
-/** Hela's REST routes matching `senderUri` (served by the flow's callback routes). */
+/** Hela's REST routes matching `senderUri` (served by g2p-callback.route.ts). */
 export const CALLBACK_ROUTES = {
   onDisburse: `/g2p/:channelId${CALLBACK_PATHS.onDisburse}`,
   onStatus: `/g2p/:channelId${CALLBACK_PATHS.onStatus}`,

@@ -1,20 +1,11 @@
 import type { PayeeFaRule, PayeeIdType } from './g2p-connect.types.js';
 
 /**
- * Payee financial addresses (G2P Connect `payee_fa`, `type:id@provider`), built from the registry
- * insuree the payment goes to (a family is paid through its head, resolved by the caller).
- * Unlike OpenG2P, a missing value never becomes "phone:False": it is a failure with a reason.
+ * Payee financial addresses (G2P Connect `payee_fa`, `type:id@provider`), built in SQL by `payeeFaSql`
+ * when payments are generated, from the registry insuree the payment goes to (a family is paid through
+ * its head, resolved by the caller). Unlike OpenG2P, a missing value never becomes "phone:False": it is a
+ * failure with a reason.
  */
-export interface PayeeSource {
-  bankAccountNumber?: string | null;
-  iban?: string | null;
-  bic?: string | null;
-  phone?: string | null;
-  email?: string | null;
-  registrantIds?: Record<string, string> | null;
-}
-
-export type PayeeFaResult = { ok: true; fa: string } | { ok: false; reason: string };
 
 export const PAYEE_ID_TYPES: readonly PayeeIdType[] = ['BANK_ACCOUNT', 'IBAN', 'PHONE', 'EMAIL', 'REGISTRANT_ID'];
 
@@ -64,7 +55,7 @@ export function payeeFaRuleProblems(rule: PayeeFaRule): string[] {
   return problems;
 }
 
-/** Reasons shared by the JS and SQL builders, so both fail payments with the same words. */
+/** Why a payment has no payee address: stored as its failure reason. */
 export const FA_REASONS = {
   noPayee: 'no payee: the family has no head to pay through',
   noBankAccount: 'payee has no bank account number',
@@ -76,51 +67,6 @@ export const FA_REASONS = {
   noRegistrantId: (idType: string) => `payee has no ${idType} registrant ID`,
   invalidValue: 'payee identifier contains spaces or @',
 } as const;
-
-function clean(value: string | null | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
-}
-
-/** Builds `payee_fa` for one payee; never throws. Pass `undefined` for a family without a head. */
-export function buildPayeeFa(rule: PayeeFaRule, payee: PayeeSource | null | undefined): PayeeFaResult {
-  if (!payee) return { ok: false, reason: FA_REASONS.noPayee };
-  const bank = (value: string | undefined, missing: string): PayeeFaResult => {
-    if (!value) return { ok: false, reason: missing };
-    const provider = rule.suffix || (clean(payee.bic) ? `@${clean(payee.bic)}` : '');
-    if (!provider) return { ok: false, reason: FA_REASONS.noBic };
-    return finish(rule.prefix, value.replace(/\s+/g, ''), provider);
-  };
-  switch (rule.type) {
-    case 'BANK_ACCOUNT':
-      return bank(clean(payee.bankAccountNumber), FA_REASONS.noBankAccount);
-    case 'IBAN':
-      return bank(clean(payee.iban), FA_REASONS.noIban);
-    case 'PHONE': {
-      const phone = clean(payee.phone)?.replace(/[\s().-]+/g, '');
-      return phone ? finish(rule.prefix, phone, rule.suffix) : { ok: false, reason: FA_REASONS.noPhone };
-    }
-    case 'EMAIL': {
-      const email = clean(payee.email);
-      if (!email) return { ok: false, reason: FA_REASONS.noEmail };
-      if (!EMAIL.test(email)) return { ok: false, reason: FA_REASONS.invalidEmail };
-      return finish(rule.prefix, email, rule.suffix, true);
-    }
-    case 'REGISTRANT_ID': {
-      const idType = rule.registrantIdType ?? '';
-      const id = clean(payee.registrantIds?.[idType]);
-      return id ? finish(rule.prefix, id, rule.suffix) : { ok: false, reason: FA_REASONS.noRegistrantId(idType) };
-    }
-    default:
-      return { ok: false, reason: `unknown payee id type ${String((rule as PayeeFaRule).type)}` };
-  }
-}
-
-function finish(prefix: string, id: string, suffix: string, email = false): PayeeFaResult {
-  if (!email && !ID_VALUE.test(id)) return { ok: false, reason: FA_REASONS.invalidValue };
-  const fa = `${prefix}${id}${suffix}`;
-  return isValidFa(fa) ? { ok: true, fa } : { ok: false, reason: `payee financial address "${fa.slice(0, 80)}" is not of the form type:id@provider` };
-}
 
 /** Column (or any SQL expression) names of the payee's attributes, for `payeeFaSql`. */
 export interface PayeeColumns {

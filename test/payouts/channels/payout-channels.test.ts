@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { PayoutChannelService } from '../../../src/payouts/channels/payout-channel.service.js';
+import { ChannelDirectory } from '../../../src/payouts/channels/channel-directory.js';
 import { generateSigningKeyPair } from '../../../src/payouts/g2p-connect/g2p-signing.js';
 import { testApp } from '../../hooks.js';
 import { expectCode, expectData, gql } from '../../helpers/graphql.js';
@@ -50,7 +50,7 @@ describe('payout channels: admin GraphQL for G2P Connect @smoke', () => {
     const [row] = await testApp().container.orm.em.getConnection().execute(`select * from payout_channels where id = ?`, [channel.id]);
     expect(JSON.stringify(row)).not.to.include(secret);
     expect(row.g2p_signing_key_sealed).to.match(/^v2\.[0-9a-f]{8}\./);
-    const runtime = await testApp().container.get(PayoutChannelService).g2pRuntime(testApp().container.orm.em.fork(), channel.id);
+    const { runtime } = (await testApp().container.get(ChannelDirectory).find(channel.id))!;
     expect(runtime.secrets.bearerToken).to.equal(secret);
     expect(runtime.secrets.signingPrivateKey).to.include('BEGIN PRIVATE KEY');
   });
