@@ -7,7 +7,8 @@ import { ChannelDirectory, isG2pConnect, type ChannelHandle } from './channels/c
 import { ChannelUnavailableError, NothingToSendError } from '../programmes/programme.errors.js';
 import { createBatches } from './g2p-connect/batching.js';
 import { routeCycle, routingActive } from './routing/routed-send.js';
-import { handOffToSponsorBanks, programmeChannel } from './sponsor-bank/envelopes/cycle-handoff.js';
+import { handOffToSponsorBanks } from './sponsor-bank/envelopes/cycle-handoff.js';
+import { programmeChannel } from './routing/routing-decision.js';
 import { ENVELOPE_QUEUE } from './sponsor-bank/envelopes/sponsor-bank.worker.js';
 import type { Config } from '../config.js';
 

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { RoutingDecision } from '../routing/routing-decision.js';
 
 /**
  * Cuts payments into READY batches, one INSERT of the batches and one UPDATE of the payments whatever
@@ -42,16 +43,16 @@ export function createBatches(client: pg.ClientBase, cycleId: string, channelId:
   );
 }
 
-/** The cycle's unbatched PENDING payments that the `routed_now` decision sends to a G2P Connect channel. */
-export function createRoutedBatches(client: pg.ClientBase, cycleId: string): Promise<number> {
+/** The cycle's unbatched PENDING payments that the routing decision sends to a G2P Connect channel. */
+export function createRoutedBatches(client: pg.ClientBase, decision: RoutingDecision): Promise<number> {
   return batchPayments(
     client,
-    cycleId,
+    decision.cycleId,
     `select p.id, p.amount, p.region, r.channel_id, (c.g2p_config ->> 'batchSize')::int as size
-       from routed_now r
+       from (${decision.sql}) r
        join payout_channels c on c.id = r.channel_id and c.kind = 'G2P_CONNECT'
        join disbursement_payments p on p.id = r.payment_id
       where p.cycle_id = $1 and p.batch_id is null and p.status = 'PENDING'`,
-    [],
+    [...decision.params],
   );
 }

@@ -4,8 +4,8 @@ import { createRoutedBatches } from '../g2p-connect/batching.js';
 import { payeeFaSql } from '../g2p-connect/payee-fa.js';
 import type { G2pConnectConfig } from '../g2p-connect/g2p-connect.types.js';
 import { PAYEE_COLUMNS, PAYEE_UNRESOLVED, payeeJoin } from '../../programmes/payment-generation.js';
-import { AS_ROUTED, handOffToSponsorBanks } from '../sponsor-bank/envelopes/cycle-handoff.js';
-import { ROUTED_PAYMENTS } from './routing.sql.js';
+import { handOffToSponsorBanks } from '../sponsor-bank/envelopes/cycle-handoff.js';
+import { decideRouting, type RoutingDecision } from './routing-decision.js';
 
 /** Reason code on PENDING payments a routed send leaves unbatched; a later send routes them again. */
 export const ROUTING_NO_CHANNEL = 'ROUTING_NO_CHANNEL';
@@ -29,14 +29,13 @@ export async function routeCycle(client: pg.ClientBase, cycleId: string, config:
     `select id from disbursement_batches where cycle_id = $1 and status = 'READY' and attempts = 0 order by id for update`,
     [cycleId],
   );
-  await client.query('create temp table routed_now (payment_id uuid primary key, channel_id uuid) on commit drop');
-  await client.query(`insert into routed_now select payment_id, channel_id from (${ROUTED_PAYMENTS}) r`, [cycleId, config.failureWindowSeconds, config.failureThreshold]);
+  const decision = await decideRouting(client, cycleId, config);
   await client.query(
     `update disbursement_payments p
         set batch_id = null, updated_at = now(),
             reason_code = case when c.id is null then '${ROUTING_NO_CHANNEL}' end,
             reason_message = case when c.id is null then '${NO_CHANNEL_MESSAGE}' end
-       from routed_now r left join payout_channels c on c.id = r.channel_id
+       from (${decision.sql}) r left join payout_channels c on c.id = r.channel_id
       where p.id = r.payment_id
         and (p.batch_id is null or c.kind is distinct from 'G2P_CONNECT'
              or r.channel_id <> (select b.channel_id from disbursement_batches b where b.id = p.batch_id))`,
@@ -51,27 +50,27 @@ export async function routeCycle(client: pg.ClientBase, cycleId: string, config:
        from counts c where b.id = c.id and c.n > 0 and b.payment_count <> c.n`,
     [open.rows.map((r) => r.id)],
   );
-  await rebuildPayeeFas(client, cycleId);
-  const envelopeIds = await handOffToSponsorBanks(client, cycleId, AS_ROUTED);
-  return { batchesCreated: await createRoutedBatches(client, cycleId), envelopeIds };
+  await rebuildPayeeFas(client, decision);
+  const envelopeIds = await handOffToSponsorBanks(client, cycleId, decision);
+  return { batchesCreated: await createRoutedBatches(client, decision), envelopeIds };
 }
 
 /**
  * The payee FA depends on the channel's rule: unbatched payments routed to a G2P Connect channel get it
  * rebuilt by that channel's rule (one statement per channel), or are FAILED with the reason.
  */
-async function rebuildPayeeFas(client: pg.ClientBase, cycleId: string): Promise<void> {
+async function rebuildPayeeFas(client: pg.ClientBase, decision: RoutingDecision): Promise<void> {
   const targets = await client.query<{ id: string; g2p_config: G2pConnectConfig }>(
     `select c.id, c.g2p_config from payout_channels c
       where c.kind = 'G2P_CONNECT' and c.id in (
-        select r.channel_id from routed_now r join disbursement_payments p on p.id = r.payment_id where p.batch_id is null)`,
+        select r.channel_id from (${decision.sql}) r join disbursement_payments p on p.id = r.payment_id where p.batch_id is null)`,
   );
   for (const channel of targets.rows) {
     const { fa, reason } = payeeFaSql(channel.g2p_config.payee, PAYEE_COLUMNS);
     await client.query(
       `with src as (
          select p.id, ${fa} as fa, ${reason} as reason
-           from routed_now r
+           from (${decision.sql}) r
            join disbursement_payments p on p.id = r.payment_id
            ${payeeJoin('p.beneficiary_id')}
           where r.channel_id = $2 and p.cycle_id = $1 and p.batch_id is null and p.status = 'PENDING')
@@ -79,7 +78,7 @@ async function rebuildPayeeFas(client: pg.ClientBase, cycleId: string): Promise<
           set payee_fa = s.fa, status = case when s.fa is null then 'FAILED' else p.status end,
               reason_code = case when s.fa is null then '${PAYEE_UNRESOLVED}' end, reason_message = s.reason, updated_at = now()
          from src s where p.id = s.id`,
-      [cycleId, channel.id],
+      [decision.cycleId, channel.id],
     );
   }
 }

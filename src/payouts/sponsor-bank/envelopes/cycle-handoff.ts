@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { PAYEE_UNRESOLVED, payeeJoin } from '../../../programmes/payment-generation.js';
+import type { PaymentChannels } from '../../routing/routing-decision.js';
 
 /** Reason code on PENDING payments routed to a sponsor bank at which their programme holds no funding account. */
 export const SPONSOR_ACCOUNT_MISSING = 'SPONSOR_ACCOUNT_MISSING';
@@ -19,16 +20,8 @@ const ACCOUNT_TYPE = `case
   when c.sponsor_bank_config->>'mobileWalletProvider' is not null and coalesce(i.insuree_wallet, i.phone) is not null then 'MOBILE_WALLET'
   when c.sponsor_bank_config->>'emailWalletProvider' is not null and i.email is not null then 'EMAIL_WALLET' end`;
 
-/** Which payments go to which channel: routing's decision (the caller's `routed_now`)… */
-export const AS_ROUTED = { sql: 'select payment_id, channel_id from routed_now', params: [] as string[] };
-
-/** …or every payment of the cycle to its programme's own sponsor-bank channel. */
-export function programmeChannel(channelId: string) {
-  return { sql: 'select id as payment_id, $2::uuid as channel_id from disbursement_payments where cycle_id = $1', params: [channelId] };
-}
-
 /**
- * Hands the cycle's payments that `to` sends to sponsor-bank channels (those still PENDING and unbatched)
+ * Hands the cycle's payments that `to` (the routing decision, or the programme's channel) sends to sponsor-bank channels (those still PENDING and unbatched)
  * to those banks: per channel one disbursement envelope on the programme's funding
  * account there, declared and filled at once (count, total, currency, schedule date = the cycle's, or today
  * when that has passed), one disbursement per payment, and the payments SENT, all in the caller's
@@ -38,7 +31,7 @@ export function programmeChannel(channelId: string) {
  * Payments without an account at that bank stay PENDING with a reason; payees the bank cannot reach FAIL.
  * Returns the new envelopes' ids.
  */
-export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: string, to: { sql: string; params: string[] }): Promise<string[]> {
+export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: string, to: PaymentChannels): Promise<string[]> {
   await client.query(
     `create temp table handoff on commit drop as
      select p.id as payment_id, p.amount, p.currency, c.id as channel_id, c.sponsor_bank_config as cfg, a.id as account_id,
