@@ -8,6 +8,7 @@ import { Beneficiary } from './beneficiary.entity.js';
 import { Cycle } from './cycle.entity.js';
 import { PaymentStatus } from './programme.enums.js';
 import { Entitlement } from './entitlement.entity.js';
+import { Timestamped } from '../db/timestamped.entity.js';
 
 /**
  * One transfer to one beneficiary: `id` is the G2P Connect reference_id, the same on every retry.
@@ -19,7 +20,7 @@ import { Entitlement } from './entitlement.entity.js';
 @ObjectType('DisbursementPayment')
 @Entity({ tableName: 'disbursement_payments' })
 @Index({ properties: ['cycle', 'status'] })
-export class DisbursementPayment {
+export class DisbursementPayment extends Timestamped {
   [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt';
 
   @Field(() => ID, { description: 'Also the G2P Connect reference_id.' })
@@ -69,12 +70,4 @@ export class DisbursementPayment {
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   reasonMessage?: string;
-
-  @Field(() => Date)
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
-
-  @Field(() => Date)
-  @Property({ type: 'datetime' })
-  updatedAt: Date = new Date();
 }

@@ -6,6 +6,7 @@ import type { G2pConnectConfig } from '../g2p-connect/g2p-connect.types.js';
 import { PayoutChannelKind } from './payout-channel.enums.js';
 import type { SponsorBankChannelConfig } from '../sponsor-bank/sponsor-bank-channel.types.js';
 import { sealedColumns } from '../../common/secret-rewrap.js';
+import { Timestamped } from '../../db/timestamped.entity.js';
 
 /**
  * Where disbursements are sent. G2P Connect settings live in the typed jsonb `g2pConfig`, a sponsor bank's
@@ -13,7 +14,7 @@ import { sealedColumns } from '../../common/secret-rewrap.js';
  */
 @ObjectType({ description: 'A payout channel: a G2P Connect payer system or a sponsor bank.' })
 @Entity({ tableName: 'payout_channels' })
-export class PayoutChannel {
+export class PayoutChannel extends Timestamped {
   [OptionalProps]?: 'enabled' | 'createdAt' | 'updatedAt';
 
   @Field(() => ID)
@@ -51,14 +52,6 @@ export class PayoutChannel {
   /** Our Ed25519 private key (PKCS#8 PEM), sealed. */
   @Property({ type: 'text', nullable: true, hidden: true })
   g2pSigningKeySealed?: string | null;
-
-  @Field(() => Date)
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
-
-  @Field(() => Date)
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }
 
 export type ChannelSecretField = 'g2pBearerToken' | 'g2pClientSecret' | 'g2pSigningKey';

@@ -290,14 +290,14 @@ export class BatchWorker implements BackgroundWorker {
       await this.errors.record({ channelId, batchId, operation: 'status', httpStatus: outcome.httpStatus, code: 'STATUS_FAILED', message: outcome.message });
       // A status query is safe to repeat; one that keeps failing is repeated less and less often.
       const { rows } = await this.db.query<{ status_failures: number }>(
-        'update disbursement_batches set status_failures = status_failures + 1 where id = $1 returning status_failures',
+        'update disbursement_batches set status_failures = status_failures + 1, updated_at = now() where id = $1 returning status_failures',
         [batchId],
       );
       return this.pollAgainIn(batchId, backoffDelay(rows[0]?.status_failures ?? 1, poll, MAX_STATUS_BACKOFF_SECONDS));
     }
-    await this.db.query('update disbursement_batches set status_failures = 0 where id = $1 and status_failures > 0', [batchId]);
+    await this.db.query('update disbursement_batches set status_failures = 0, updated_at = now() where id = $1 and status_failures > 0', [batchId]);
     if (outcome.kind === 'ACK') {
-      await this.db.query('update disbursement_batches set status_query_id = $2 where id = $1', [batchId, outcome.messageId]);
+      await this.db.query('update disbursement_batches set status_query_id = $2, updated_at = now() where id = $1', [batchId, outcome.messageId]);
     } else if (await this.applyStatusAnswer(channelId, batchId, outcome, 'status')) {
       return;
     }
@@ -306,7 +306,7 @@ export class BatchWorker implements BackgroundWorker {
   }
 
   private async pollAgainIn(batchId: string, seconds: number): Promise<void> {
-    await this.db.query(`update disbursement_batches set next_status_at = now() + make_interval(secs => $2) where id = $1`, [batchId, seconds]);
+    await this.db.query(`update disbursement_batches set next_status_at = now() + make_interval(secs => $2), updated_at = now() where id = $1`, [batchId, seconds]);
     await this.queueStatus(batchId, seconds);
   }
 

@@ -5,13 +5,14 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../../common/decimal.scalar.js';
 import { Cycle } from '../../programmes/cycle.entity.js';
 import { BatchStatus } from '../../programmes/programme.enums.js';
+import { Timestamped } from '../../db/timestamped.entity.js';
 
 /** One G2P Connect message: `transaction_id` = `id`. Its state machine moves only by conditional updates. */
 @ObjectType()
 @Entity({ tableName: 'disbursement_batches' })
 @Unique({ properties: ['cycle', 'seq'] })
 @Index({ properties: ['status'] })
-export class DisbursementBatch {
+export class DisbursementBatch extends Timestamped {
   [OptionalProps]?: 'status' | 'attempts' | 'statusFailures' | 'createdAt' | 'updatedAt';
 
   @Field(() => ID, { description: 'Also the G2P Connect transaction_id.' })
@@ -86,12 +87,4 @@ export class DisbursementBatch {
   @Field(() => Date, { nullable: true })
   @Property({ type: 'datetime', nullable: true })
   completedAt?: Date;
-
-  @Field(() => Date)
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
-
-  @Field(() => Date)
-  @Property({ type: 'datetime' })
-  updatedAt: Date = new Date();
 }

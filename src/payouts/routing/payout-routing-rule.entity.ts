@@ -4,6 +4,7 @@ import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/l
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../../common/decimal.scalar.js';
 import { PayoutChannel } from '../channels/payout-channel.entity.js';
+import { Timestamped } from '../../db/timestamped.entity.js';
 
 /**
  * One line of the payout routing table (the interoperability layer): the first enabled rule, by ascending
@@ -12,7 +13,7 @@ import { PayoutChannel } from '../channels/payout-channel.entity.js';
  */
 @ObjectType()
 @Entity({ tableName: 'payout_routing_rules' })
-export class PayoutRoutingRule {
+export class PayoutRoutingRule extends Timestamped {
   [OptionalProps]?: 'enabled' | 'createdAt' | 'updatedAt';
 
   @Field(() => ID)
@@ -49,12 +50,4 @@ export class PayoutRoutingRule {
   @Field(() => Boolean)
   @Property({ type: 'boolean' })
   enabled: boolean = true;
-
-  @Field(() => Date)
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
-
-  @Field(() => Date)
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OptionalProps } from '@mikro-orm/core';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType } from 'type-graphql';
+import { Timestamped } from '../../../db/timestamped.entity.js';
 
 /**
  * A programme's funding account at its sponsor bank (G2P Bridge's benefit_program_configuration). The bank
@@ -9,7 +10,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
  */
 @ObjectType()
 @Entity({ tableName: 'sponsor_bank_accounts' })
-export class SponsorBankAccount {
+export class SponsorBankAccount extends Timestamped {
   [OptionalProps]?: 'createdAt' | 'updatedAt';
 
   @Field(() => ID)
@@ -31,12 +32,4 @@ export class SponsorBankAccount {
   @Field(() => String)
   @Property({ type: 'character', length: 3 })
   currency!: string;
-
-  @Field(() => Date)
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
-
-  @Field(() => Date)
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

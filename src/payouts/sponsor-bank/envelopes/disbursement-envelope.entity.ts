@@ -5,6 +5,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../../../common/decimal.scalar.js';
 import { SponsorBankAccount } from '../accounts/sponsor-bank-account.entity.js';
 import { BlockStatus, CancellationStatus, FundsStatus } from './envelope.enums.js';
+import { Timestamped } from '../../../db/timestamped.entity.js';
 
 /**
  * One cycle's payments through a sponsor bank: what was declared (count, total, currency, schedule date),
@@ -13,7 +14,7 @@ import { BlockStatus, CancellationStatus, FundsStatus } from './envelope.enums.j
  */
 @ObjectType()
 @Entity({ tableName: 'disbursement_envelopes' })
-export class DisbursementEnvelope {
+export class DisbursementEnvelope extends Timestamped {
   [OptionalProps]?:
     | 'createdAt' | 'updatedAt' | 'receivedCount' | 'receivedAmount' | 'fundsStatus' | 'fundsAttempts' | 'blockStatus'
     | 'blockAttempts' | 'cancellationStatus' | 'shippedCount' | 'paidCount' | 'reversedCount' | 'stepAttempts' | 'cancelledCount' | 'cancelledAmount';
@@ -153,12 +154,4 @@ export class DisbursementEnvelope {
   @Field(() => String, { nullable: true, description: 'Why the envelope needs a person: schedule date passed while incomplete, attempts exhausted, …' })
   @Property({ type: 'string', length: 300, nullable: true })
   attention?: string;
-
-  @Field(() => Date)
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
-
-  @Field(() => Date)
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

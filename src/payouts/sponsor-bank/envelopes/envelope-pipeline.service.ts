@@ -70,13 +70,13 @@ export class EnvelopePipeline {
     try {
       return await this.advance(envelopeId);
     } finally {
-      await this.orm.em.fork().nativeUpdate(DisbursementEnvelope, { envelopeId }, { leaseUntil: null });
+      await this.orm.em.fork().nativeUpdate(DisbursementEnvelope, { envelopeId }, { leaseUntil: null, updatedAt: new Date() });
     }
   }
 
   private async claim(envelopeId: string): Promise<boolean> {
     const claimed = await this.orm.em.getConnection().execute(
-      `update disbursement_envelopes set lease_until = now() + make_interval(secs => ?)
+      `update disbursement_envelopes set lease_until = now() + make_interval(secs => ?), updated_at = now()
         where envelope_id = ? and (lease_until is null or lease_until < now()) returning id`,
       [LEASE_SECONDS, envelopeId],
     );
@@ -184,9 +184,9 @@ export class EnvelopePipeline {
     const shipped = unknown.filter((d) => received.has(d.disbursementId)).map((d) => d.id);
     const notReceived = unknown.filter((d) => !received.has(d.disbursementId)).map((d) => d.id);
     await em.transactional(async (tx) => {
-      if (shipped.length) await tx.nativeUpdate(SponsorBankTransfer, { id: shipped }, { status: SponsorBankTransferStatus.SHIPPED, shippedAt: new Date(), dispatchErrorCode: null });
-      if (notReceived.length) await tx.nativeUpdate(SponsorBankTransfer, { id: notReceived }, { status: SponsorBankTransferStatus.PENDING });
-      await tx.nativeUpdate(DisbursementEnvelope, { id: envelope.id }, { shippedCount: envelope.shippedCount + shipped.length });
+      if (shipped.length) await tx.nativeUpdate(SponsorBankTransfer, { id: shipped }, { status: SponsorBankTransferStatus.SHIPPED, shippedAt: new Date(), dispatchErrorCode: null, updatedAt: new Date() });
+      if (notReceived.length) await tx.nativeUpdate(SponsorBankTransfer, { id: notReceived }, { status: SponsorBankTransferStatus.PENDING, updatedAt: new Date() });
+      await tx.nativeUpdate(DisbursementEnvelope, { id: envelope.id }, { shippedCount: envelope.shippedCount + shipped.length, updatedAt: new Date() });
     });
     envelope.shippedCount += shipped.length;
     return true;
@@ -203,19 +203,19 @@ export class EnvelopePipeline {
         const ack = await connector.initiatePayment(batch.map((d) => toBankPayment(envelope, d)));
         if (ack.status === 'SUCCESS') {
           await em.transactional(async (tx) => {
-            await tx.nativeUpdate(SponsorBankTransfer, { id: ids }, { status: SponsorBankTransferStatus.SHIPPED, shippedAt: new Date(), dispatchErrorCode: null });
-            await tx.getConnection().execute('update disbursement_envelopes set shipped_count = shipped_count + ? where id = ?', [ids.length, envelope.id], 'run', tx.getTransactionContext());
+            await tx.nativeUpdate(SponsorBankTransfer, { id: ids }, { status: SponsorBankTransferStatus.SHIPPED, shippedAt: new Date(), dispatchErrorCode: null, updatedAt: new Date() });
+            await tx.getConnection().execute('update disbursement_envelopes set shipped_count = shipped_count + ?, updated_at = now() where id = ?', [ids.length, envelope.id], 'run', tx.getTransactionContext());
             await this.audit.record({ action: 'disbursements.shipped', entityType: 'DisbursementEnvelope', entityId: envelope.envelopeId, detail: { count: ids.length } }, tx);
           });
           envelope.shippedCount += ids.length;
           continue;
         }
-        await em.nativeUpdate(SponsorBankTransfer, { id: ids }, { status: SponsorBankTransferStatus.PENDING, dispatchErrorCode: ack.errorCode ?? 'PAYMENT_REFUSED' });
+        await em.nativeUpdate(SponsorBankTransfer, { id: ids }, { status: SponsorBankTransferStatus.PENDING, dispatchErrorCode: ack.errorCode ?? 'PAYMENT_REFUSED', updatedAt: new Date() });
         await this.failed(em, envelope, undefined, `payment initiation refused: ${ack.errorCode}`);
       } catch (error) {
         const unknown = error instanceof BankUnavailableError && error.outcomeUnknown;
         const status = unknown ? SponsorBankTransferStatus.DISPATCH_UNKNOWN : SponsorBankTransferStatus.PENDING;
-        await em.nativeUpdate(SponsorBankTransfer, { id: ids }, { status, dispatchErrorCode: bankErrorCode(error) });
+        await em.nativeUpdate(SponsorBankTransfer, { id: ids }, { status, dispatchErrorCode: bankErrorCode(error), updatedAt: new Date() });
         await this.failed(em, envelope, undefined, `payment initiation: ${bankErrorCode(error)}`);
       }
       return false;

@@ -132,7 +132,7 @@ export class EnvelopeService {
       const live = await tx.count(SponsorBankTransfer, { envelope, status: { $nin: [SponsorBankTransferStatus.PENDING, SponsorBankTransferStatus.CANCELLED] } });
       if (live > 0) throw new ConflictError(`Envelope ${envelopeId} has payments at the bank already`, { reason: 'ENVELOPE_SHIPPED' });
       const now = new Date();
-      await tx.nativeUpdate(SponsorBankTransfer, { envelope, status: SponsorBankTransferStatus.PENDING }, { status: SponsorBankTransferStatus.CANCELLED, cancelledAt: now });
+      await tx.nativeUpdate(SponsorBankTransfer, { envelope, status: SponsorBankTransferStatus.PENDING }, { status: SponsorBankTransferStatus.CANCELLED, cancelledAt: now, updatedAt: now });
       await reopenCyclePayments(tx, envelope);
       Object.assign(envelope, { cancellationStatus: CancellationStatus.CANCELLED, cancelledAt: now });
       if (envelope.blockStatus === BlockStatus.BLOCKED) {

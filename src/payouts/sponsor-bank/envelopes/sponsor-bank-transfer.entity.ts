@@ -5,6 +5,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../../../common/decimal.scalar.js';
 import { BeneficiaryAccountType, SponsorBankTransferStatus } from './envelope.enums.js';
 import { DisbursementEnvelope } from './disbursement-envelope.entity.js';
+import { Timestamped } from '../../../db/timestamped.entity.js';
 
 /**
  * One transfer a sponsor bank makes to one beneficiary, inside an envelope: what G2P Bridge and the
@@ -18,7 +19,7 @@ import { DisbursementEnvelope } from './disbursement-envelope.entity.js';
 @ObjectType('SponsorBankDisbursement')
 @Entity({ tableName: 'sponsor_bank_disbursements' })
 @Index({ properties: ['envelope', 'disbursementId'] })
-export class SponsorBankTransfer {
+export class SponsorBankTransfer extends Timestamped {
   [OptionalProps]?: 'createdAt' | 'updatedAt' | 'status' | 'dispatchAttempts';
 
   @PrimaryKey({ type: 'uuid' })
@@ -150,12 +151,4 @@ export class SponsorBankTransfer {
   @Field(() => Date, { nullable: true })
   @Property({ type: 'datetime', nullable: true })
   cancelledAt?: Date;
-
-  @Field(() => Date)
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
-
-  @Field(() => Date)
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }
