@@ -35,7 +35,7 @@ export interface SendReport {
 /**
  * sendDisbursements: groups the approved cycles' unbatched PENDING payments into batches (the
  * channel's size, never mixing regions), selects the batches the channel's filter admits, marks them
- * QUEUED and enqueues one send job per batch. Sending itself is the workers' (batch-worker.ts).
+ * QUEUED and enqueues one send job per batch. Sending itself is the workers' (g2p-connect/batch-worker.ts).
  * A programme whose channel is a sponsor bank gets envelopes instead (sponsor-bank/envelopes/cycle-handoff.ts).
  * With enabled payout routing rules, a cycle send first applies the routing decision (the dry run's SQL,
  * routing/routed-send.ts): payments move to batches of the channel their rule picks, or, routed to a sponsor

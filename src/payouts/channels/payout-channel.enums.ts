@@ -1,6 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 
-/** GraphQL enums; their values equal the wire-layer string unions in g2p-connect.types.ts. */
+/** GraphQL enums; their values equal the wire-layer string unions in g2p-connect/g2p-connect.types.ts. */
 export enum PayoutChannelKind {
   G2P_CONNECT = 'G2P_CONNECT',
   SPONSOR_BANK = 'SPONSOR_BANK',

@@ -26,8 +26,8 @@ const ACCOUNT_TYPE = `case
  * account there, declared and filled at once (count, total, currency, schedule date = the cycle's, or today
  * when that has passed), one disbursement per payment, and the payments SENT, all in the caller's
  * transaction under its cycle lock, so a payment is handed over once. The envelope pipeline then checks and
- * blocks funds and initiates the payments; the bank statement settles them (reconciliation.sql.ts). Each envelope
- * leaves an audit event beside the send's own.
+ * blocks funds and initiates the payments; the bank statement settles them
+ * (src/statements/reconciliation/reconciliation.sql.ts). Each envelope leaves an audit event beside the send's own.
  * Payments without an account at that bank stay PENDING with a reason; payees the bank cannot reach FAIL.
  * Returns the new envelopes' ids.
  */
