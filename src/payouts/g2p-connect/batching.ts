@@ -53,6 +53,6 @@ export function createRoutedBatches(client: pg.ClientBase, decision: RoutingDeci
        join payout_channels c on c.id = r.channel_id and c.kind = 'G2P_CONNECT'
        join disbursement_payments p on p.id = r.payment_id
       where p.cycle_id = $1 and p.batch_id is null and p.status = 'PENDING'`,
-    [...decision.params],
+    [],
   );
 }

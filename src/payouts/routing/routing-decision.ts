@@ -20,6 +20,8 @@ export interface PaymentChannels {
  */
 export interface RoutingDecision extends PaymentChannels {
   readonly cycleId: string;
+  /** Its query reads only the table: no parameters, so any statement may embed it beside its own. */
+  readonly params: readonly [];
 }
 
 const TABLE = 'routed_now';
