@@ -8,7 +8,7 @@ import { startApp } from '../src/app.js';
 import { Role } from '../src/auth/role.js';
 import { UserService } from '../src/auth/user.service.js';
 import { loadConfig } from '../src/config.js';
-import { EntitlementIntakeService } from '../src/disbursements/entitlement-intake.service.js';
+import { EntitlementIntakeService } from '../src/programmes/entitlement-intake.service.js';
 import type { BenchScenario } from './run.js';
 
 /**

@@ -3,8 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../src/config.js';
 import { Container } from '../src/container.js';
 import { openDatabase } from '../src/db/database.js';
-import { BulkDb } from '../src/disbursements/bulk-db.js';
-import { ReconciliationService } from '../src/disbursements/sponsor-bank/reconciliation/reconciliation.service.js';
+import { BulkDb } from '../src/db/bulk-db.js';
+import { ReconciliationService } from '../src/statements/reconciliation/reconciliation.service.js';
 import { createLogger } from '../src/logger.js';
 
 /**

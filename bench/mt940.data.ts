@@ -1,5 +1,5 @@
-import { camt053Parts } from '../src/disbursements/sponsor-bank/camt053/camt053.writer.js';
-import { writeMt940Entry, type Mt940EntryInput } from '../src/disbursements/sponsor-bank/mt940/mt940.writer.js';
+import { camt053Parts } from '../src/statements/camt053/camt053.writer.js';
+import { writeMt940Entry, type Mt940EntryInput } from '../src/statements/mt940/mt940.writer.js';
 
 /** The bench's statement: every disbursement debited once, 1 % of them reversed, 12.50 each. */
 export const AMOUNT_MINOR = 1_250n;

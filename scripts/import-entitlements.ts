@@ -4,8 +4,8 @@ import { ConfigError, loadConfig, readDotEnv } from '../src/config.js';
 import { Container } from '../src/container.js';
 import { openDatabase } from '../src/db/database.js';
 import { FileProgress } from '../src/cli/file-progress.js';
-import { BulkDb } from '../src/disbursements/bulk-db.js';
-import { EntitlementIntakeService } from '../src/disbursements/entitlement-intake.service.js';
+import { BulkDb } from '../src/db/bulk-db.js';
+import { EntitlementIntakeService } from '../src/programmes/entitlement-intake.service.js';
 import { createLogger } from '../src/logger.js';
 import { runMain } from '../src/startup/run-main.js';
 

@@ -63,7 +63,7 @@ export interface Config {
     paymentBatchSize: number;
   };
   /**
-   * The per-counterpart circuit breaker (src/disbursements/channels/channel-health.service.ts): `failureThreshold`
+   * The per-counterpart circuit breaker (src/payouts/channels/channel-health.service.ts): `failureThreshold`
    * failed calls in a row open it; it then refuses calls for `openSeconds`, after which one probe call decides.
    */
   circuitBreaker: { failureThreshold: number; openSeconds: number };

@@ -11,19 +11,20 @@ import { RefreshToken } from './auth/refresh-token.entity.js';
 import { RevokedSession } from './auth/revoked-session.entity.js';
 import { User } from './auth/user.entity.js';
 import { UserResolver } from './auth/user.resolver.js';
-import { DisbursementBatch } from './disbursements/batch.entity.js';
-import { BatchWorker } from './disbursements/batch-worker.js';
-import { DisbursementResolver } from './disbursements/disbursement.resolver.js';
-import { disbursementRoutes } from './disbursements/disbursement.routes.js';
-import { Beneficiary } from './disbursements/beneficiary.entity.js';
-import { Cycle } from './disbursements/cycle.entity.js';
-import { Entitlement } from './disbursements/entitlement.entity.js';
-import { IntegrationError } from './disbursements/integration-error.entity.js';
-import { DisbursementPayment } from './disbursements/payment.entity.js';
-import { Programme } from './disbursements/programme.entity.js';
-import { ChannelBreaker } from './disbursements/channels/channel-health.entity.js';
-import { CHANNEL_SEALED_COLUMNS, PayoutChannel } from './disbursements/channels/payout-channel.entity.js';
-import { PayoutChannelResolver } from './disbursements/channels/payout-channel.resolver.js';
+import { DisbursementBatch } from './payouts/g2p-connect/batch.entity.js';
+import { BatchWorker } from './payouts/g2p-connect/batch-worker.js';
+import { DisbursementResolver } from './programmes/programme.resolver.js';
+import { entitlementUploadRoutes } from './programmes/entitlement-upload.route.js';
+import { g2pCallbackRoutes } from './payouts/g2p-connect/g2p-callback.route.js';
+import { Beneficiary } from './programmes/beneficiary.entity.js';
+import { Cycle } from './programmes/cycle.entity.js';
+import { Entitlement } from './programmes/entitlement.entity.js';
+import { IntegrationError } from './payouts/integration-error.entity.js';
+import { DisbursementPayment } from './programmes/payment.entity.js';
+import { Programme } from './programmes/programme.entity.js';
+import { ChannelBreaker } from './payouts/channels/channel-health.entity.js';
+import { CHANNEL_SEALED_COLUMNS, PayoutChannel } from './payouts/channels/payout-channel.entity.js';
+import { PayoutChannelResolver } from './payouts/channels/payout-channel.resolver.js';
 import type { RouteFactory } from './http/route.js';
 import type { RefusalPayloadFactory } from './graphql/refusal-payloads.js';
 import { MutationLog } from './core/mutation-log.entity.js';
@@ -33,17 +34,17 @@ import { PSP_REFUSALS, PspResolver } from './psp/psp.resolver.js';
 import type { BackgroundWorkerFactory } from './jobs/background-worker.js';
 import { Job } from './jobs/progress/job.entity.js';
 import { JobResolver } from './jobs/progress/job.resolver.js';
-import { SponsorBankAccount } from './disbursements/sponsor-bank/accounts/sponsor-bank-account.entity.js';
-import { Disbursement } from './disbursements/sponsor-bank/envelopes/disbursement.entity.js';
-import { DisbursementEnvelope } from './disbursements/sponsor-bank/envelopes/disbursement-envelope.entity.js';
-import { EnvelopeResolver } from './disbursements/sponsor-bank/envelopes/envelope.resolver.js';
-import { BankStatement } from './disbursements/sponsor-bank/reconciliation/bank-statement.entity.js';
-import { ReconciliationError } from './disbursements/sponsor-bank/reconciliation/reconciliation-error.entity.js';
-import { ReconciliationResolver } from './disbursements/sponsor-bank/reconciliation/reconciliation.resolver.js';
-import { statementRoutes } from './disbursements/sponsor-bank/reconciliation/statement.route.js';
-import { PayoutRoutingRule } from './disbursements/routing/payout-routing-rule.entity.js';
-import { RoutingResolver } from './disbursements/routing/routing.resolver.js';
-import { SponsorBankWorker } from './disbursements/sponsor-bank/envelopes/sponsor-bank.worker.js';
+import { SponsorBankAccount } from './payouts/sponsor-bank/accounts/sponsor-bank-account.entity.js';
+import { SponsorBankTransfer } from './payouts/sponsor-bank/envelopes/sponsor-bank-transfer.entity.js';
+import { DisbursementEnvelope } from './payouts/sponsor-bank/envelopes/disbursement-envelope.entity.js';
+import { EnvelopeResolver } from './payouts/sponsor-bank/envelopes/envelope.resolver.js';
+import { BankStatement } from './statements/reconciliation/bank-statement.entity.js';
+import { ReconciliationError } from './statements/reconciliation/reconciliation-error.entity.js';
+import { ReconciliationResolver } from './statements/reconciliation/reconciliation.resolver.js';
+import { statementRoutes } from './statements/reconciliation/statement.route.js';
+import { PayoutRoutingRule } from './payouts/routing/payout-routing-rule.entity.js';
+import { RoutingResolver } from './payouts/routing/routing.resolver.js';
+import { SponsorBankWorker } from './payouts/sponsor-bank/envelopes/sponsor-bank.worker.js';
 import { BridgeDisbursement } from './g2p-bridge-api/bridge-disbursement.entity.js';
 import { BridgeEnvelope } from './g2p-bridge-api/bridge-envelope.entity.js';
 import { BridgeMessage } from './g2p-bridge-api/bridge-message.entity.js';
@@ -70,7 +71,7 @@ export const entities = [
   Family, Insuree, Product, Policy, Premium,
   MutationLog, PaymentServiceProvider, PaymentTransaction,
   PayoutChannel, Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
-  SponsorBankAccount, DisbursementEnvelope, Disbursement, BankStatement, ReconciliationError, PayoutRoutingRule,
+  SponsorBankAccount, DisbursementEnvelope, SponsorBankTransfer, BankStatement, ReconciliationError, PayoutRoutingRule,
   ChannelBreaker, Job,
   PbmsClient, BridgeEnvelope, BridgeDisbursement, BridgeMessage,
 ];
@@ -86,7 +87,7 @@ export const resolvers = [
 /** openIMIS mutations whose every refusal (but UNAUTHENTICATED) is their payload: graphql/refusal-payloads.ts. */
 export const refusalPayloads: Record<string, RefusalPayloadFactory> = { ...COLLECTION_REFUSALS, ...PSP_REFUSALS, ...PREMIUM_REFUSALS };
 
-export const routeFactories: RouteFactory[] = [currentUserRoutes, disbursementRoutes, statementRoutes, bridgeRoutes];
+export const routeFactories: RouteFactory[] = [currentUserRoutes, entitlementUploadRoutes, g2pCallbackRoutes, statementRoutes, bridgeRoutes];
 
 /** Started after the database (and demo data), stopped on close. */
 export const startables: StartableFactory[] = [qmoneySimulatorStartable];

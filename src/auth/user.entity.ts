@@ -3,10 +3,11 @@ import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/decorators/legacy
 import { OptionalProps } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Role } from './role.js';
+import { Timestamped } from '../db/timestamped.entity.js';
 
 @ObjectType()
 @Entity({ tableName: 'users' })
-export class User {
+export class User extends Timestamped {
   [OptionalProps]?: 'roles' | 'isActive' | 'tokenVersion' | 'createdAt' | 'updatedAt';
 
   @Field(() => ID)
@@ -31,14 +32,6 @@ export class User {
   /** Bumped when the password changes or the user is disabled; tokens carry it and must match. */
   @Property({ type: 'integer' })
   tokenVersion: number = 0;
-
-  @Field(() => Date)
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
-
-  @Field(() => Date)
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 
   @Field(() => Date, { nullable: true })
   @Property({ type: 'datetime', nullable: true })

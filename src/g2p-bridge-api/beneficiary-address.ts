@@ -1,4 +1,4 @@
-import { BeneficiaryAccountType } from '../disbursements/sponsor-bank/envelopes/envelope.enums.js';
+import { BeneficiaryAccountType } from '../payouts/sponsor-bank/envelopes/envelope.enums.js';
 
 /** Where a sponsor bank pays a disbursement, in the fields of Hela's DisbursementInput. */
 export interface BeneficiaryAccount {

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../common/domain-error.js';
 import type { Container } from '../container.js';
-import type { Disbursement } from '../disbursements/sponsor-bank/envelopes/disbursement.entity.js';
-import type { DisbursementInput } from '../disbursements/sponsor-bank/envelopes/envelope.inputs.js';
-import { CancellationStatus, DisbursementStatus } from '../disbursements/sponsor-bank/envelopes/envelope.enums.js';
-import { EnvelopeService } from '../disbursements/sponsor-bank/envelopes/envelope.service.js';
+import type { SponsorBankTransfer } from '../payouts/sponsor-bank/envelopes/sponsor-bank-transfer.entity.js';
+import type { DisbursementInput } from '../payouts/sponsor-bank/envelopes/envelope.inputs.js';
+import { CancellationStatus, SponsorBankTransferStatus } from '../payouts/sponsor-bank/envelopes/envelope.enums.js';
+import { EnvelopeService } from '../payouts/sponsor-bank/envelopes/envelope.service.js';
 import { beneficiaryAccount } from './beneficiary-address.js';
 import { BridgeDisbursement } from './bridge-disbursement.entity.js';
 import { BridgeEnvelope } from './bridge-envelope.entity.js';
@@ -150,7 +150,7 @@ export class BridgeDisbursementService {
     items.forEach((item, i) => {
       const found = known.get(item.disbursement_id!);
       if (!found) addCode(codes, i, E.INVALID_DISBURSEMENT_ID);
-      else if (found.status === DisbursementStatus.CANCELLED) addCode(codes, i, E.DISBURSEMENT_ALREADY_CANCELED);
+      else if (found.status === SponsorBankTransferStatus.CANCELLED) addCode(codes, i, E.DISBURSEMENT_ALREADY_CANCELED);
     });
     if (codes.size) throw new BridgeRejection(E.INVALID_DISBURSEMENT_PAYLOAD, codes);
     const cancelled = await this.envelopes.cancelDisbursements(em, { envelopeId, disbursementIds: [...known.keys()] }, client.id).catch((error: unknown) => rejection(error));
@@ -187,7 +187,7 @@ export class BridgeDisbursementService {
   }
 
   /** The client's disbursements among these ids, by id. */
-  private async ownedDisbursements(em: EntityManager, client: PbmsClient, ids: string[]): Promise<Map<string, Disbursement>> {
+  private async ownedDisbursements(em: EntityManager, client: PbmsClient, ids: string[]): Promise<Map<string, SponsorBankTransfer>> {
     const found = await this.envelopes.disbursements(em, [...new Set(ids)]);
     if (!found.length) return new Map();
     const mine = await em.find(BridgeEnvelope, { client: client.id, envelope: [...new Set(found.map((d) => d.envelope.id))] });
@@ -196,7 +196,7 @@ export class BridgeDisbursementService {
   }
 
   /** In the create's transaction, one set-based insert; a replay's rows exist already. */
-  private async keepMisReferences(tx: EntityManager, disbursements: Disbursement[], items: DisbursementRequestPayload[]): Promise<void> {
+  private async keepMisReferences(tx: EntityManager, disbursements: SponsorBankTransfer[], items: DisbursementRequestPayload[]): Promise<void> {
     const rows = disbursements.map((d, i) => ({ id: d.id, mis: items[i].mis_reference_number })).filter((row) => row.mis);
     if (!rows.length) return;
     await tx.getConnection().execute(
@@ -208,7 +208,7 @@ export class BridgeDisbursementService {
     );
   }
 
-  private async misReferences(em: EntityManager, disbursements: Disbursement[]): Promise<Map<string, string>> {
+  private async misReferences(em: EntityManager, disbursements: SponsorBankTransfer[]): Promise<Map<string, string>> {
     if (!disbursements.length) return new Map();
     const rows = await em.find(BridgeDisbursement, { disbursement: disbursements.map((d) => d.id) });
     const byUuid = new Map(disbursements.map((d) => [d.id, d.disbursementId]));
@@ -216,8 +216,8 @@ export class BridgeDisbursementService {
   }
 }
 
-function disbursementPayload(d: Disbursement, envelopeId: string, misReferenceNumber: string | null): DisbursementPayload {
-  const cancelled = d.status === DisbursementStatus.CANCELLED;
+function disbursementPayload(d: SponsorBankTransfer, envelopeId: string, misReferenceNumber: string | null): DisbursementPayload {
+  const cancelled = d.status === SponsorBankTransferStatus.CANCELLED;
   return {
     id: d.id,
     mis_reference_number: misReferenceNumber,
@@ -235,7 +235,7 @@ function disbursementPayload(d: Disbursement, envelopeId: string, misReferenceNu
 }
 
 /** What the bank's statement said, in the bridge's DisbursementReconPayload. */
-function reconPayload(d: Disbursement): ReconPayload {
+function reconPayload(d: SponsorBankTransfer): ReconPayload {
   return {
     bank_disbursement_batch_id: d.envelope.envelopeId,
     disbursement_id: d.disbursementId,
@@ -248,7 +248,7 @@ function reconPayload(d: Disbursement): ReconPayload {
     remittance_entry_sequence: d.entrySequence === undefined || d.entrySequence === null ? null : String(d.entrySequence),
     remittance_entry_date: wireDate(d.entryDate),
     remittance_value_date: wireDate(d.valueDate),
-    reversal_found: d.status === DisbursementStatus.REVERSED,
+    reversal_found: d.status === SponsorBankTransferStatus.REVERSED,
     reversal_statement_id: d.reversalStatementId ?? null,
     reversal_statement_number: null,
     reversal_statement_sequence: null,

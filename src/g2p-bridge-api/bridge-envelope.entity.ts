@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OptionalProps } from '@mikro-orm/core';
 import { Entity, ManyToOne, OneToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { DisbursementEnvelope } from '../disbursements/sponsor-bank/envelopes/disbursement-envelope.entity.js';
+import { DisbursementEnvelope } from '../payouts/sponsor-bank/envelopes/disbursement-envelope.entity.js';
 import { PbmsClient } from './pbms-client.entity.js';
 
 /**

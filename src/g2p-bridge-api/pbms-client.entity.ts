@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OptionalProps } from '@mikro-orm/core';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType } from 'type-graphql';
+import { Timestamped } from '../db/timestamped.entity.js';
 
 /** Which Hela programme (sponsor-bank account) a PBMS programme's envelopes go to. */
 @ObjectType()
@@ -19,7 +20,7 @@ export class PbmsProgramme {
  */
 @ObjectType()
 @Entity({ tableName: 'pbms_clients' })
-export class PbmsClient {
+export class PbmsClient extends Timestamped {
   [OptionalProps]?: 'createdAt' | 'updatedAt' | 'isActive' | 'programmes';
 
   @Field(() => ID)
@@ -57,12 +58,4 @@ export class PbmsClient {
   @Field(() => Boolean)
   @Property({ type: 'boolean' })
   isActive: boolean = true;
-
-  @Field(() => Date)
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
-
-  @Field(() => Date)
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

@@ -3,7 +3,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../common/domain-error.js';
 import type { Container } from '../container.js';
-import { SponsorBankAccountService } from '../disbursements/sponsor-bank/accounts/sponsor-bank-account.service.js';
+import { SponsorBankAccountService } from '../payouts/sponsor-bank/accounts/sponsor-bank-account.service.js';
 import type { CreatePbmsClientInput, PbmsProgrammeInput, UpdatePbmsClientInput } from './pbms-client.inputs.js';
 import { PbmsClient, type PbmsProgramme } from './pbms-client.entity.js';
 

@@ -3,11 +3,12 @@ import { OptionalProps, type Rel } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Insuree } from './insuree.entity.js';
+import { Timestamped } from '../db/timestamped.entity.js';
 
 /** A household or group. Its head (one of its members) is who pays and who is asked for the OTP. */
 @ObjectType()
 @Entity({ tableName: 'families' })
-export class Family {
+export class Family extends Timestamped {
   [OptionalProps]?: 'createdAt' | 'updatedAt';
 
   @Field(() => ID)
@@ -26,12 +27,4 @@ export class Family {
   @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 255, nullable: true })
   address?: string | null;
-
-  @Field(() => Date)
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
-
-  @Field(() => Date)
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

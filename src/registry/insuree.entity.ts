@@ -5,11 +5,12 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Family } from './family.entity.js';
+import { Timestamped } from '../db/timestamped.entity.js';
 
 /** A person covered by the scheme; `chfId` is the insurance number PSPs and accountants know them by. */
 @ObjectType()
 @Entity({ tableName: 'insurees' })
-export class Insuree {
+export class Insuree extends Timestamped {
   [OptionalProps]?: 'registrantIds' | 'createdAt' | 'updatedAt';
 
   @Field(() => ID)
@@ -66,12 +67,4 @@ export class Insuree {
   @Field(() => String, { nullable: true, description: 'M, F or O.' })
   @Property({ type: 'string', length: 1, nullable: true })
   gender?: string | null;
-
-  @Field(() => Date)
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
-
-  @Field(() => Date)
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

@@ -7,12 +7,13 @@ import { DecimalScalar } from '../common/decimal.scalar.js';
 import { Family } from './family.entity.js';
 import { PolicyStatus } from './policy-status.js';
 import { Product } from './product.entity.js';
+import { Timestamped } from '../db/timestamped.entity.js';
 
 /** A family's cover under one product. Dates are 'YYYY-MM-DD' strings. */
 @ObjectType()
 @Entity({ tableName: 'policies' })
 @Index({ properties: ['family', 'status'] })
-export class Policy {
+export class Policy extends Timestamped {
   [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt';
 
   @Field(() => ID)
@@ -48,12 +49,4 @@ export class Policy {
   @Field(() => GraphQLLocalDate)
   @Property({ type: 'date' })
   expiryDate!: string;
-
-  @Field(() => Date)
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
-
-  @Field(() => Date)
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

@@ -6,11 +6,12 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../common/decimal.scalar.js';
 import { PayType } from './pay-type.js';
 import { Policy } from './policy.entity.js';
+import { Timestamped } from '../db/timestamped.entity.js';
 
 /** A contribution paid towards a policy. */
 @ObjectType()
 @Entity({ tableName: 'premiums' })
-export class Premium {
+export class Premium extends Timestamped {
   [OptionalProps]?: 'createdAt' | 'updatedAt';
 
   @Field(() => ID)
@@ -44,12 +45,4 @@ export class Premium {
   @Field(() => ID, { nullable: true, description: 'Id of the user who recorded it.' })
   @Property({ type: 'uuid', nullable: true })
   createdBy?: string | null;
-
-  @Field(() => Date)
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
-
-  @Field(() => Date)
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

@@ -3,11 +3,12 @@ import { OptionalProps } from '@mikro-orm/core';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../common/decimal.scalar.js';
+import { Timestamped } from '../db/timestamped.entity.js';
 
 /** An insurance product; its lump sum is what an idle policy costs (openIMIS `lumpSum`). */
 @ObjectType()
 @Entity({ tableName: 'products' })
-export class Product {
+export class Product extends Timestamped {
   [OptionalProps]?: 'insurancePeriodMonths' | 'createdAt' | 'updatedAt';
 
   @Field(() => ID)
@@ -33,12 +34,4 @@ export class Product {
   @Field(() => Int)
   @Property({ type: 'integer' })
   insurancePeriodMonths: number = 12;
-
-  @Field(() => Date)
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
-
-  @Field(() => Date)
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

@@ -7,7 +7,7 @@ import { createExternalPsp, createInsuredFamily } from '../helpers/openimis.js';
 import { accountant, admin } from '../helpers/registry.js';
 import { bridgePost, createPbmsClient, envelopeRequest, expectRjct, expectSucc, paymentsRequest } from '../helpers/pbms.js';
 import { Role, tokenFor } from '../helpers/users.js';
-import { CREATE_DISBURSEMENTS, CREATE_ENVELOPE, daysFromToday, disbursementInput } from '../disbursements/sponsor-bank/sponsor-bank.fixtures.js';
+import { CREATE_DISBURSEMENTS, CREATE_ENVELOPE, daysFromToday, disbursementInput } from '../helpers/sponsor-bank.js';
 
 /**
  * Where Node's ICU (CLDR) and ISO 4217 disagree on a currency's decimals, ISO's value is pinned in

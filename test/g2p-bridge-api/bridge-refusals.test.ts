@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import type { ExampleBankSimulator } from '../../src/simulators/example-bank/example-bank.simulator.js';
-import { utcToday } from '../../src/disbursements/sponsor-bank/sponsor-bank.dates.js';
+import { utcToday } from '../../src/common/utc-date.js';
 import { testApp } from '../hooks.js';
 import { expectCode, expectData, gql } from '../helpers/graphql.js';
 import { Role, tokenFor } from '../helpers/users.js';
-import { daysFromToday, processEnvelope, programmeAt, startExampleBank, suffix, type Programme } from '../disbursements/sponsor-bank/sponsor-bank.fixtures.js';
+import { daysFromToday, processEnvelope, programmeAt, startExampleBank, suffix, type Programme } from '../helpers/sponsor-bank.js';
 import {
   bridgePost, createPbmsClient, envelopeRequest, envelopeStatusRequest, expectRjct, expectSucc, paymentsRequest, PBMS_HEADER, pythonJson,
   statusRequest, type PbmsCycle, type PbmsPayment,

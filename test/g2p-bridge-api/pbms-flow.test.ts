@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ExampleBankSimulator } from '../../src/simulators/example-bank/example-bank.simulator.js';
-import { utcToday } from '../../src/disbursements/sponsor-bank/sponsor-bank.dates.js';
-import { processEnvelope, programmeAt, startExampleBank, suffix, type Programme } from '../disbursements/sponsor-bank/sponsor-bank.fixtures.js';
+import { utcToday } from '../../src/common/utc-date.js';
+import { processEnvelope, programmeAt, startExampleBank, suffix, type Programme } from '../helpers/sponsor-bank.js';
 import {
   bridgeUrl, createPbmsClient, envelopeRequest, envelopeStatusRequest, expectRjct, expectSucc, paymentsRequest, pbmsPost, pbmsReadsRecon,
   statusRequest, type PbmsCycle, type PbmsPayment,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildCallbackAck, callbackAckResponse, G2pCallbackError, verifyAndParseCallback } from '../../src/disbursements/channels/g2p-connect/g2p-callbacks.js';
-import { generateSigningKeyPair } from '../../src/disbursements/channels/g2p-connect/g2p-signing.js';
-import type { DisburseBatch, G2pChannelRuntime, G2pConnectConfig, ParsedCallback } from '../../src/disbursements/channels/g2p-connect/g2p-connect.types.js';
+import { buildCallbackAck, callbackAckResponse, G2pCallbackError, verifyAndParseCallback } from '../../src/payouts/g2p-connect/g2p-callbacks.js';
+import { generateSigningKeyPair } from '../../src/payouts/g2p-connect/g2p-signing.js';
+import type { DisburseBatch, G2pChannelRuntime, G2pConnectConfig, ParsedCallback } from '../../src/payouts/g2p-connect/g2p-connect.types.js';
 
 /** A G2P channel as the sender sees it, pointed at a simulator; tests override what they exercise. */
 export function g2pRuntime(simulatorUrl: string, overrides: Partial<G2pConnectConfig> = {}, secrets: G2pChannelRuntime['secrets'] = {}): G2pChannelRuntime {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { writeMt940 } from '../../src/disbursements/sponsor-bank/mt940/mt940.writer.js';
+import { writeMt940 } from '../../src/statements/mt940/mt940.writer.js';
 import { JobKind } from '../../src/jobs/progress/job.entity.js';
 import { JobProgressService } from '../../src/jobs/progress/job-progress.service.js';
 import { testApp } from '../hooks.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { App } from '../../src/app.js';
 import { backoffDelay } from '../../src/common/backoff.js';
-import { ChannelHealthService } from '../../src/disbursements/channels/channel-health.service.js';
+import { ChannelHealthService } from '../../src/payouts/channels/channel-health.service.js';
 import { testApp } from '../hooks.js';
 import { startSecondApp } from '../helpers/second-app.js';
 

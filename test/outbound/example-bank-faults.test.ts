@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { channelHealthKey, ChannelHealthService } from '../../src/disbursements/channels/channel-health.service.js';
-import { BankConnectorFactory } from '../../src/disbursements/sponsor-bank/bank-connector.factory.js';
-import { ExampleBankConnector } from '../../src/disbursements/sponsor-bank/example-bank/example-bank.connector.js';
+import { channelHealthKey, ChannelHealthService } from '../../src/payouts/channels/channel-health.service.js';
+import { BankConnectorFactory } from '../../src/payouts/sponsor-bank/bank-connector.factory.js';
+import { ExampleBankConnector } from '../../src/payouts/sponsor-bank/example-bank/example-bank.connector.js';
 import { Egress } from '../../src/http/egress.js';
 import type { ExampleBankSimulator } from '../../src/simulators/example-bank/example-bank.simulator.js';
 import { testApp } from '../hooks.js';
@@ -9,7 +9,7 @@ import { createSponsorBankChannel, eventually } from '../helpers/disbursements.j
 import { startFaultProxy, type Fault, type FaultProxy } from '../helpers/fault-proxy.js';
 import { expectData, gql } from '../helpers/graphql.js';
 import { admin } from '../helpers/registry.js';
-import { disbursementStatus, envelopeWith, processEnvelope, programmeAt, startExampleBank, type Programme } from '../disbursements/sponsor-bank/sponsor-bank.fixtures.js';
+import { disbursementStatus, envelopeWith, processEnvelope, programmeAt, startExampleBank, type Programme } from '../helpers/sponsor-bank.js';
 
 /**
  * I1–I5 for the sponsor bank: the fault proxy between Hela's EXAMPLE connector (300 ms timeout) and the

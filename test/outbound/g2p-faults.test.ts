@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { buildCallbackHeader, CALLBACK_PATHS } from '../../src/disbursements/channels/g2p-connect/g2p-messages.js';
-import { generateSigningKeyPair, parseSignatureParams, signEnvelope, verifyEnvelope } from '../../src/disbursements/channels/g2p-connect/g2p-signing.js';
+import { buildCallbackHeader, CALLBACK_PATHS } from '../../src/payouts/g2p-connect/g2p-messages.js';
+import { generateSigningKeyPair, parseSignatureParams, signEnvelope, verifyEnvelope } from '../../src/payouts/g2p-connect/g2p-signing.js';
 import { startG2pPayerSimulator, type G2pPayerSimulator } from '../../src/simulators/g2p-payer/g2p-payer.simulator.js';
 import { testApp } from '../hooks.js';
 import { allFinal, approvedCycle, batches, createChannel, eventually, payments, send } from '../helpers/disbursements.js';

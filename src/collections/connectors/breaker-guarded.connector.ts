@@ -1,4 +1,4 @@
-import type { ChannelHealthService } from '../../disbursements/channels/channel-health.service.js';
+import type { ChannelHealthService } from '../../payouts/channels/channel-health.service.js';
 import type { CollectionConnector, CollectionRequest, ConfirmOutcome, RequestOutcome } from './collection-connector.js';
 
 type Outcome = RequestOutcome | ConfirmOutcome;

@@ -3,7 +3,7 @@ import type { Container } from '../../container.js';
 import { Egress } from '../../http/egress.js';
 import { PspKind, type PaymentServiceProvider } from '../../psp/payment-service-provider.entity.js';
 import { PspService } from '../../psp/psp.service.js';
-import { channelHealthKey, ChannelHealthService } from '../../disbursements/channels/channel-health.service.js';
+import { channelHealthKey, ChannelHealthService } from '../../payouts/channels/channel-health.service.js';
 import { BreakerGuardedConnector } from './breaker-guarded.connector.js';
 import type { CollectionConnector } from './collection-connector.js';
 import { QmoneyConnector, type QmoneyTokenCache } from './qmoney.connector.js';

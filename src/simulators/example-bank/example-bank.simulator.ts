@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fromMinorUnits, toMinorUnits } from '../../common/money.js';
-import type * as Wire from '../../disbursements/sponsor-bank/example-bank/example-bank.wire.js';
-import { writeCamt053 } from '../../disbursements/sponsor-bank/camt053/camt053.writer.js';
-import { writeMt940, type Mt940StatementInput } from '../../disbursements/sponsor-bank/mt940/mt940.writer.js';
+import type * as Wire from '../../payouts/sponsor-bank/example-bank/example-bank.wire.js';
+import { writeCamt053 } from '../../statements/camt053/camt053.writer.js';
+import { writeMt940, type Mt940StatementInput } from '../../statements/mt940/mt940.writer.js';
 import { RETURN_REASON_CODES, REVERSAL_REASONS, type SimAccount, type SimBlock, type SimPayment } from './example-bank.state.js';
 
 export interface ExampleBankOptions {

@@ -1,4 +1,4 @@
-import type { Mt940EntryInput } from '../../disbursements/sponsor-bank/mt940/mt940.writer.js';
+import type { Mt940EntryInput } from '../../statements/mt940/mt940.writer.js';
 
 export interface SimAccount {
   number: string;

@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import got from 'got';
-import { buildAck, buildCallbackHeader, CALLBACK_PATHS, rfc3339 } from '../../disbursements/channels/g2p-connect/g2p-messages.js';
-import { generateSigningKeyPair, signEnvelope, verifyEnvelope } from '../../disbursements/channels/g2p-connect/g2p-signing.js';
-import type { DigestAlgorithm, SignatureMode } from '../../disbursements/channels/g2p-connect/g2p-connect.types.js';
-import { isValidFa } from '../../disbursements/channels/payee-fa.js';
+import { buildAck, buildCallbackHeader, CALLBACK_PATHS, rfc3339 } from '../../payouts/g2p-connect/g2p-messages.js';
+import { generateSigningKeyPair, signEnvelope, verifyEnvelope } from '../../payouts/g2p-connect/g2p-signing.js';
+import type { DigestAlgorithm, SignatureMode } from '../../payouts/g2p-connect/g2p-connect.types.js';
+import { isValidFa } from '../../payouts/g2p-connect/payee-fa.js';
 import { G2pPayerLedger, type LedgerEntry } from './g2p-payer.ledger.js';
 import { bridgeDisburseReply, bridgeItemStatus, bridgeStatusReply, type BridgeValidators, loadBridgeValidators } from './openg2p-bridge.profile.js';
 

@@ -1,0 +1,58 @@
+import type pg from 'pg';
+import type { RoutingDecision } from '../routing/routing-decision.js';
+
+/**
+ * Cuts payments into READY batches, one INSERT of the batches and one UPDATE of the payments whatever
+ * their number. `todo` is a query with columns id, amount, region, channel_id, size (the channel's batch
+ * size); its $1 is the cycle id. Payments are numbered per channel and region, so a batch never mixes
+ * channels or regions. A PENDING payment's reason can only say why routing left it unbatched, so it is cleared.
+ */
+async function batchPayments(client: pg.ClientBase, cycleId: string, todo: string, params: unknown[]): Promise<number> {
+  const { rows } = await client.query<{ created: number }>(
+    `with todo as (
+       select t.id, t.amount, t.region, t.channel_id, (row_number() over (partition by t.channel_id, t.region order by t.id) - 1) / t.size as bucket
+         from (${todo}) t),
+     buckets as materialized (
+       select gen_random_uuid() as batch_id, channel_id, region, bucket, count(*)::int as payment_count, sum(amount) as total_amount,
+              (select coalesce(max(seq), 0) from disbursement_batches where cycle_id = $1)
+                + row_number() over (order by channel_id, region nulls first, bucket) as seq
+         from todo group by channel_id, region, bucket),
+     batches as (
+       insert into disbursement_batches (id, cycle_id, channel_id, seq, status, payment_count, total_amount, region, attempts, created_at, updated_at)
+       select batch_id, $1, channel_id, seq, 'READY', payment_count, total_amount, region, 0, now(), now() from buckets
+       returning id),
+     assigned as (
+       update disbursement_payments p set batch_id = k.batch_id, reason_code = null, reason_message = null, updated_at = now()
+         from todo t join buckets k on k.channel_id = t.channel_id and k.region is not distinct from t.region and k.bucket = t.bucket
+        where p.id = t.id
+       returning 1)
+     select (select count(*) from batches)::int as created, (select count(*) from assigned)::int as assigned`,
+    [cycleId, ...params],
+  );
+  return rows[0].created;
+}
+
+/** The cycle's unbatched PENDING payments, all on one channel (the programme's: no routing rules). */
+export function createBatches(client: pg.ClientBase, cycleId: string, channelId: string, size: number): Promise<number> {
+  return batchPayments(
+    client,
+    cycleId,
+    `select p.id, p.amount, p.region, $2::uuid as channel_id, $3::int as size
+       from disbursement_payments p where p.cycle_id = $1 and p.batch_id is null and p.status = 'PENDING'`,
+    [channelId, size],
+  );
+}
+
+/** The cycle's unbatched PENDING payments that the routing decision sends to a G2P Connect channel. */
+export function createRoutedBatches(client: pg.ClientBase, decision: RoutingDecision): Promise<number> {
+  return batchPayments(
+    client,
+    decision.cycleId,
+    `select p.id, p.amount, p.region, r.channel_id, (c.g2p_config ->> 'batchSize')::int as size
+       from (${decision.sql}) r
+       join payout_channels c on c.id = r.channel_id and c.kind = 'G2P_CONNECT'
+       join disbursement_payments p on p.id = r.payment_id
+      where p.cycle_id = $1 and p.batch_id is null and p.status = 'PENDING'`,
+    [],
+  );
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { BadInputError, NotFoundError } from '../common/domain-error.js';
+import type { Container } from '../container.js';
+import { JobQueue } from '../jobs/job-queue.js';
+import { JobProgressService } from '../jobs/progress/job-progress.service.js';
+import { BulkDb } from '../db/bulk-db.js';
+import { batchFilterSql, parseBatchFilter } from './g2p-connect/batch-filter.js';
+import { ChannelDirectory, isG2pConnect, type ChannelHandle } from './channels/channel-directory.js';
+import { ChannelUnavailableError, NothingToSendError } from '../programmes/programme.errors.js';
+import { createBatches } from './g2p-connect/batching.js';
+import { routeCycle, routingActive } from './routing/routed-send.js';
+import { handOffToSponsorBanks } from './sponsor-bank/envelopes/cycle-handoff.js';
+import { programmeChannel } from './routing/routing-decision.js';
+import { ENVELOPE_QUEUE } from './sponsor-bank/envelopes/sponsor-bank.worker.js';
+import type { Config } from '../config.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const SEND_QUEUE = 'disbursement-send';
+export const STATUS_QUEUE = 'disbursement-status';
+
+export interface SendScope {
+  cycleId?: string;
+  channelId?: string;
+  batchIds?: string[];
+}
+
+export interface SendReport {
+  batchesCreated: number;
+  batchesQueued: number;
+  /** Batches left READY because the channel's batch filter excludes them (or, routed, their channel became unavailable). */
+  batchesFiltered: number;
+  /** Sponsor-bank envelopes the payments were handed over in (sponsor-bank channels, routed or the programme's own). */
+  envelopeIds: string[];
+  /** The job whose progress counts the queued batches' payments as workers send them (none when nothing was queued). */
+  jobId?: string;
+}
+
+/**
+ * sendDisbursements: groups the approved cycles' unbatched PENDING payments into batches (the
+ * channel's size, never mixing regions), selects the batches the channel's filter admits, marks them
+ * QUEUED and enqueues one send job per batch. Sending itself is the workers' (g2p-connect/batch-worker.ts).
+ * A programme whose channel is a sponsor bank gets envelopes instead (sponsor-bank/envelopes/cycle-handoff.ts).
+ * With enabled payout routing rules, a cycle send first applies the routing decision (the dry run's SQL,
+ * routing/routed-send.ts): payments move to batches of the channel their rule picks, or, routed to a sponsor
+ * bank, into a disbursement envelope there.
+ */
+export class SendService {
+  private readonly bulk: BulkDb;
+  private readonly channels: ChannelDirectory;
+  private readonly jobs: JobQueue;
+  private readonly progress: JobProgressService;
+  private readonly routing: Config['routing'];
+
+  constructor(container: Container) {
+    this.routing = container.config.routing;
+    this.bulk = container.get(BulkDb);
+    this.channels = container.get(ChannelDirectory);
+    this.jobs = container.get(JobQueue);
+    this.progress = container.get(JobProgressService);
+  }
+
+  async send(scope: SendScope): Promise<SendReport> {
+    const given = [scope.cycleId, scope.channelId, scope.batchIds?.length ? scope.batchIds : undefined].filter((v) => v !== undefined);
+    if (given.length !== 1) throw new BadInputError('give exactly one of cycleId, channelId or batchIds');
+    const ids = [scope.cycleId, scope.channelId, ...(scope.batchIds ?? [])].filter((id): id is string => !!id);
+    if (ids.some((id) => !UUID.test(id))) throw new BadInputError('ids must be uuids');
+    // With routing rules, batches follow the rules' decision (the dry run's); explicit batch ids are sent as they are.
+    const routed = !scope.batchIds && (await this.bulk.transaction(routingActive));
+    const report: SendReport = { batchesCreated: 0, batchesQueued: 0, batchesFiltered: 0, envelopeIds: [] };
+    let channelIds: string[];
+    if (routed) {
+      // Routing decides per cycle (as the dry run shows it); a channel-wide send would route every cycle at once.
+      if (!scope.cycleId) throw new BadInputError('payout routing rules are active: send by cycleId, or by batchIds', { field: 'channelId' });
+      const routing = await this.route(scope.cycleId);
+      report.batchesCreated = routing.batchesCreated;
+      report.envelopeIds = routing.envelopeIds;
+      channelIds = routing.channelIds;
+    } else {
+      channelIds = await this.channelIdsOf(scope);
+    }
+    const queued: string[] = [];
+    const jobId = randomUUID();
+    let queuedPayments = 0;
+    for (const channelId of channelIds) {
+      const found = await this.channels.lookup(channelId);
+      if (found && !isG2pConnect(found) && !routed) {
+        // A sponsor bank: the programme's payments go over in envelopes, not batches.
+        if (!found.enabled) throw new ChannelUnavailableError(channelId, 'is disabled');
+        report.envelopeIds.push(...(await this.handOver(found.id, scope.cycleId)));
+        continue;
+      }
+      const channel = isG2pConnect(found) ? found : null;
+      if (!channel?.enabled && routed) {
+        // Routing never picks an unavailable channel; these are batches it may no longer move (already attempted).
+        report.batchesFiltered += await this.readyBatches(scope.cycleId!, channelId);
+        continue;
+      }
+      if (!channel) throw new ChannelUnavailableError(channelId, 'does not exist');
+      if (!channel.enabled) throw new ChannelUnavailableError(channelId, 'is disabled');
+      const result = await this.batchAndQueue(channel, scope, routed, jobId);
+      report.batchesCreated += result.created;
+      report.batchesFiltered += result.filtered;
+      queued.push(...result.queued);
+      queuedPayments += result.payments;
+    }
+    report.batchesQueued = queued.length;
+    if (report.batchesCreated === 0 && queued.length === 0 && report.envelopeIds.length === 0) throw new NothingToSendError(describe(scope));
+    if (queued.length) {
+      await this.progress.beginSend(jobId, { label: `sendDisbursements ${describe(scope)}`, cycleId: scope.cycleId, total: queuedPayments });
+      report.jobId = jobId;
+    }
+    await this.jobs.sendMany(SEND_QUEUE, queued.map((batchId) => ({ data: { batchId }, singletonKey: batchId })));
+    // The sponsor-bank worker's sweep would find them too; this starts their funds check now.
+    await this.jobs.sendMany(ENVELOPE_QUEUE, report.envelopeIds.map((envelopeId) => ({ data: { envelopeId }, singletonKey: envelopeId })));
+    return report;
+  }
+
+  /** Routes the cycle under its row lock; returns the channels whose READY batches to queue. */
+  private route(cycleId: string): Promise<{ batchesCreated: number; envelopeIds: string[]; channelIds: string[] }> {
+    return this.bulk.transaction(async (client) => {
+      const cycle = await client.query<{ status: string }>('select status from programme_cycles where id = $1 for update', [cycleId]);
+      if (!cycle.rowCount) throw new NotFoundError('Cycle', cycleId);
+      if (cycle.rows[0].status !== 'APPROVED') return { batchesCreated: 0, envelopeIds: [], channelIds: [] };
+      const routed = await routeCycle(client, cycleId, this.routing);
+      const channels = await client.query<{ channel_id: string }>(`select distinct channel_id from disbursement_batches where cycle_id = $1 and status = 'READY'`, [cycleId]);
+      return { ...routed, channelIds: channels.rows.map((r) => r.channel_id) };
+    });
+  }
+
+  /** Programmes whose own channel is a sponsor bank: their approved cycles' pending payments go over in envelopes. */
+  private handOver(channelId: string, cycleId: string | undefined): Promise<string[]> {
+    return this.bulk.transaction(async (client) => {
+      const cycles = await client.query<{ id: string }>(
+        `select c.id from programme_cycles c join programmes p on p.id = c.programme_id
+          where c.status = 'APPROVED' and p.channel_id = $1 and ($2::uuid is null or c.id = $2)
+          order by c.id for update of c`,
+        [channelId, cycleId ?? null],
+      );
+      const envelopeIds: string[] = [];
+      for (const { id } of cycles.rows) envelopeIds.push(...(await handOffToSponsorBanks(client, id, programmeChannel(channelId))));
+      return envelopeIds;
+    });
+  }
+
+  private async readyBatches(cycleId: string, channelId: string): Promise<number> {
+    const { rows } = await this.bulk.query<{ n: number }>(`select count(*)::int as n from disbursement_batches where cycle_id = $1 and channel_id = $2 and status = 'READY'`, [cycleId, channelId]);
+    return rows[0].n;
+  }
+
+  private async channelIdsOf(scope: SendScope): Promise<string[]> {
+    if (scope.channelId) return [scope.channelId];
+    const { rows } = scope.cycleId
+      ? await this.bulk.query(`select p.channel_id from programme_cycles c join programmes p on p.id = c.programme_id where c.id = $1`, [scope.cycleId])
+      : await this.bulk.query(`select distinct channel_id from disbursement_batches where id = any($1::uuid[])`, [scope.batchIds]);
+    if (!rows.length) throw scope.cycleId ? new NotFoundError('Cycle', scope.cycleId) : new NotFoundError('DisbursementBatch', scope.batchIds!.join(', '));
+    return rows.map((r) => r.channel_id);
+  }
+
+  /** `routed`: batches already follow the routing rules, so cycles are not tied to their programme's channel and none are cut here. */
+  private batchAndQueue(channel: ChannelHandle, scope: SendScope, routed: boolean, jobId: string): Promise<{ created: number; queued: string[]; filtered: number; payments: number }> {
+    const { batchSize, batchFilter } = channel.runtime.config;
+    const filterSql = batchFilterSql(parseBatchFilter(batchFilter), { tags: `'{}'::text[]`, region: 'b.region', totalAmount: 'b.total_amount', paymentCount: 'b.payment_count' });
+    return this.bulk.transaction(async (client) => {
+      // Cycles in scope, locked so two concurrent calls cannot batch the same payments.
+      const cycles = await client.query<{ id: string }>(
+        `select c.id from programme_cycles c join programmes p on p.id = c.programme_id
+          where c.status = 'APPROVED' and ($4 or p.channel_id = $1)
+            and ($2::uuid is null or c.id = $2)
+            and ($3::uuid[] is null or c.id in (select cycle_id from disbursement_batches where id = any($3::uuid[])))
+          order by c.id for update of c`,
+        [channel.id, scope.cycleId ?? null, scope.batchIds ?? null, routed],
+      );
+      let created = 0;
+      if (!scope.batchIds && !routed) {
+        for (const { id } of cycles.rows) created += await createBatches(client, id, channel.id, batchSize);
+      }
+      const cycleIds = cycles.rows.map((r) => r.id);
+      // Explicit batch ids may also re-queue batches that gave up (ERROR).
+      const states = scope.batchIds ? `('READY', 'ERROR')` : `('READY')`;
+      const inScope = `b.cycle_id = any($1::uuid[]) and b.channel_id = $2 and b.status in ${states} and ($3::uuid[] is null or b.id = any($3::uuid[]))`;
+      const queued = await client.query<{ id: string; payment_count: number }>(
+        `update disbursement_batches b set status = 'QUEUED', next_attempt_at = null, send_job_id = $4, updated_at = now()
+          where ${inScope} and ${filterSql} returning b.id, b.payment_count`,
+        [cycleIds, channel.id, scope.batchIds ?? null, jobId],
+      );
+      const left = await client.query<{ n: number }>(`select count(*)::int as n from disbursement_batches b where ${inScope}`, [cycleIds, channel.id, scope.batchIds ?? null]);
+      const payments = queued.rows.reduce((sum, r) => sum + r.payment_count, 0);
+      return { created, queued: queued.rows.map((r) => r.id), filtered: left.rows[0].n, payments };
+    });
+  }
+}
+
+function describe(scope: SendScope): string {
+  if (scope.cycleId) return `cycle ${scope.cycleId}`;
+  if (scope.channelId) return `channel ${scope.channelId}`;
+  return `batches ${scope.batchIds!.join(', ')}`;
+}

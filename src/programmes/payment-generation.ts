@@ -1,0 +1,73 @@
+import type pg from 'pg';
+import { payeeFaSql, type PayeeColumns } from '../payouts/g2p-connect/payee-fa.js';
+import type { PayeeFaRule } from '../payouts/g2p-connect/g2p-connect.types.js';
+
+/** Reason code stored on payments that fail before sending because no payee address could be built. */
+export const PAYEE_UNRESOLVED = 'hela.payee.unresolved';
+
+/** The payee's attributes, as joined by `payeeJoin` (alias `i`; all null when there is no payee). */
+export const PAYEE_COLUMNS: PayeeColumns = {
+  bankAccountNumber: 'i.bank_account_number',
+  iban: 'i.iban',
+  bic: 'i.bic',
+  phone: 'i.phone',
+  email: 'i.email',
+  registrantIds: 'i.registrant_ids',
+  payeeKey: 'i.uuid',
+};
+
+/** Joins a beneficiary (`beneficiaryId` expression) to its payee: the insuree, or the family's head (`i`), and their families (`f`, `fi`). */
+export function payeeJoin(beneficiaryId: string): string {
+  return `join programme_beneficiaries b on b.id = ${beneficiaryId}
+         left join families f on b.kind = 'FAMILY' and f.uuid = b.registrant_id
+         left join insurees i on i.uuid = case when b.kind = 'FAMILY' then f.head_uuid else b.registrant_id end
+         left join families fi on fi.uuid = i.family_uuid`;
+}
+
+/**
+ * One statement turns a cycle's entitlements into payments, already cut into READY batches of the
+ * channel's size (never mixing regions). The payee is the insuree, or the family's head; the payee FA
+ * is built by the channel's rule in SQL, and a payment without one is FAILED with the reason at once
+ * (never silently dropped, never batched). The unique entitlement_id makes a second generation impossible.
+ * Without a rule (a sponsor-bank channel) payments are all PENDING and unbatched: a send hands them over.
+ */
+export async function generatePayments(
+  client: pg.ClientBase,
+  cycleId: string,
+  channel: { id: string; rule: PayeeFaRule | null; batchSize: number },
+): Promise<{ pending: number; failed: number }> {
+  const { fa, reason } = channel.rule ? payeeFaSql(channel.rule, PAYEE_COLUMNS) : { fa: 'null::text', reason: 'null::text' };
+  const failed = channel.rule ? 'n.fa is null' : 'false';
+  const result = await client.query<{ status: string; count: number }>(
+    `with src as materialized (
+       select gen_random_uuid() as id, e.id as entitlement_id, e.beneficiary_id, e.amount, e.currency, x.fa, x.reason,
+              left(nullif(trim(concat_ws(' ', i.other_names, i.last_name)), ''), 255) as payee_name,
+              left(coalesce(f.region, fi.region), 100) as region
+         from entitlements e
+         ${payeeJoin('e.beneficiary_id')}
+         cross join lateral (select ${fa} as fa, ${reason} as reason) x
+        where e.cycle_id = $1),
+     numbered as (
+       select s.*, case when s.fa is not null then (row_number() over (partition by s.fa is null, s.region) - 1) / $3 end as bucket from src s),
+     buckets as materialized (
+       select gen_random_uuid() as batch_id, region, bucket, count(*)::int as payment_count, sum(amount) as total_amount,
+              row_number() over (order by region nulls first, bucket) as seq
+         from numbered where bucket is not null group by region, bucket),
+     batches as (
+       insert into disbursement_batches (id, cycle_id, channel_id, seq, status, payment_count, total_amount, region, attempts, created_at, updated_at)
+       select batch_id, $1, $2, seq, 'READY', payment_count, total_amount, region, 0, now(), now() from buckets
+       returning 1),
+     inserted as (
+       insert into disbursement_payments
+         (id, cycle_id, entitlement_id, beneficiary_id, batch_id, amount, currency, payee_fa, payee_name, region, status, reason_code, reason_message, created_at, updated_at)
+       select n.id, $1, n.entitlement_id, n.beneficiary_id, k.batch_id, n.amount, n.currency, n.fa, n.payee_name, n.region,
+              case when ${failed} then 'FAILED' else 'PENDING' end,
+              case when ${failed} then '${PAYEE_UNRESOLVED}' end, n.reason, now(), now()
+         from numbered n left join buckets k on k.region is not distinct from n.region and k.bucket = n.bucket
+       returning status)
+     select status, count(*)::int as count from inserted group by status`,
+    [cycleId, channel.id, channel.batchSize],
+  );
+  const count = (status: string) => result.rows.find((r) => r.status === status)?.count ?? 0;
+  return { pending: count('PENDING'), failed: count('FAILED') };
+}
