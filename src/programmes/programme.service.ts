@@ -141,8 +141,8 @@ export class ProgrammeService {
       job!.set({ done: total, phase: 'analyzing' });
       // Fresh statistics, or the planner takes the new million rows for an empty table (seq scans per batch).
       await this.bulk.query('analyze disbursement_payments, disbursement_batches');
-      await job!.finish({ phase: 'approved' });
       await em.refresh(cycle);
+      await job!.finish({ phase: 'approved' });
       return { cycle, pendingPayments: counts.pending, failedPayments: counts.failed, jobId: job!.id };
     } catch (error) {
       await job?.fail(error);

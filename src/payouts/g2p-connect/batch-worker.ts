@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { JobProgressService } from '../../jobs/progress/job-progress.service.js';
 import { AuditResult } from '../../audit/audit-event.entity.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { backoffDelay } from '../../common/backoff.js';
@@ -7,6 +6,7 @@ import { isUuid } from '../../common/uuid.js';
 import type { Container } from '../../container.js';
 import { JobQueue } from '../../jobs/job-queue.js';
 import type { BackgroundWorker } from '../../jobs/background-worker.js';
+import { JobProgressService } from '../../jobs/progress/job-progress.service.js';
 import type { Logger } from '../../logger.js';
 import { BulkDb } from '../../db/bulk-db.js';
 import { ChannelDirectory, type ChannelHandle } from '../channels/channel-directory.js';
