@@ -30,6 +30,9 @@ export interface DemoResult {
 
 class StepFailure extends Error {}
 
+/** A step whose request hangs fails rather than holding the demo (and CI) for ever. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 /** Runs every marked step of every walk-through against a fresh demo environment, in order. */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const steps = (options.docs ?? DEMO_DOCS).flatMap((file) => readDocSteps(resolve(options.root, file)).map((step) => ({ ...step, file })));
@@ -93,6 +96,7 @@ class DemoRun {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
       body: JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const answer = (await response.json()) as { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: { code?: string } }> };
     const error = answer.errors?.[0];
@@ -103,7 +107,7 @@ class DemoRun {
   private async curl(step: DocStep): Promise<unknown> {
     const token = step.as ? await this.token(step.as) : undefined;
     const request = parseCurl(fillText(this.rewrite(step.text), this.kept), token);
-    const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
+    const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     const text = await response.text();
     const answer = parseJson(text);
     if (!response.ok) throw new StepFailure(`HTTP ${response.status}: ${text.slice(0, 300)}`);

@@ -5,7 +5,8 @@ import { expect } from 'chai';
 /**
  * got sets no timeout by default ("By default, there is no timeout set", got's documentation), so a
  * new outbound call without one would wait for ever on a counterpart that stops answering. Every
- * outbound client in src/ (the simulators aside: they are the counterparts) goes through the egress
+ * outbound client in src/ (the simulators aside: they are the counterparts; and the demo runner, which plays the
+ * reader of the docs against a Hela of its own) goes through the egress
  * policy's got (src/http/egress.ts, which follows no redirect), and each of its calls, or the
  * instance it extends, says its timeout and that it does not retry; fetch, with no timeout at all,
  * is not used. The fault tests (test/outbound/*-faults.test.ts) show each counterpart's timeout at work.
@@ -16,7 +17,7 @@ function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
     .map((entry) => join(entry.parentPath, entry.name))
-    .filter((file) => !file.includes('/simulators/'));
+    .filter((file) => !file.includes('/simulators/') && !file.includes('/demo/'));
 }
 
 /** The argument text of the call whose opening parenthesis is at `start`. */
