@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { payeeFaSql, type PayeeColumns } from '../payouts/g2p-connect/payee-fa.js';
-import type { PayeeFaRule } from '../payouts/g2p-connect/g2p-connect.types.js';
+import type { PayeeColumns } from '../payouts/g2p-connect/payee-fa.js';
+import type { PayeeAddressSql } from '../payouts/rail.js';
 
 /** Reason code stored on payments that fail before sending because no payee address could be built. */
 export const PAYEE_UNRESOLVED = 'hela.payee.unresolved';
@@ -26,18 +26,18 @@ export function payeeJoin(beneficiaryId: string): string {
 
 /**
  * One statement turns a cycle's entitlements into payments, already cut into READY batches of the
- * channel's size (never mixing regions). The payee is the insuree, or the family's head; the payee FA
- * is built by the channel's rule in SQL, and a payment without one is FAILED with the reason at once
- * (never silently dropped, never batched). The unique entitlement_id makes a second generation impossible.
- * Without a rule (a sponsor-bank channel) payments are all PENDING and unbatched: a send hands them over.
+ * channel's size (never mixing regions). The payee is the insuree, or the family's head; the payee address
+ * is built in SQL as the channel's rail says (PaymentGeneration), and a payment without one is FAILED with the
+ * reason at once (never silently dropped, never batched). The unique entitlement_id makes a second generation
+ * impossible. Without an address (an envelope rail) payments are all PENDING and unbatched: a send hands them over.
  */
 export async function generatePayments(
   client: pg.ClientBase,
   cycleId: string,
-  channel: { id: string; rule: PayeeFaRule | null; batchSize: number },
+  channel: { id: string; address: PayeeAddressSql | null; batchSize: number },
 ): Promise<{ pending: number; failed: number }> {
-  const { fa, reason } = channel.rule ? payeeFaSql(channel.rule, PAYEE_COLUMNS) : { fa: 'null::text', reason: 'null::text' };
-  const failed = channel.rule ? 'n.fa is null' : 'false';
+  const { fa, reason } = channel.address ?? { fa: 'null::text', reason: 'null::text' };
+  const failed = channel.address ? 'n.fa is null' : 'false';
   const result = await client.query<{ status: string; count: number }>(
     `with src as materialized (
        select gen_random_uuid() as id, e.id as entitlement_id, e.beneficiary_id, e.amount, e.currency, x.fa, x.reason,

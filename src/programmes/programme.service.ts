@@ -6,7 +6,7 @@ import { JobKind } from '../jobs/progress/job.entity.js';
 import { JobProgressService } from '../jobs/progress/job-progress.service.js';
 import type { ProgressTracker } from '../jobs/progress/progress-tracker.js';
 import { BulkDb } from '../db/bulk-db.js';
-import { ChannelDirectory, isG2pConnect } from '../payouts/channels/channel-directory.js';
+import { ChannelDirectory } from '../payouts/channels/channel-directory.js';
 import { Cycle } from './cycle.entity.js';
 import { CycleStatus } from './programme.enums.js';
 import { ChannelUnavailableError } from './programme.errors.js';
@@ -119,10 +119,8 @@ export class ProgrammeService {
     const cycle = await this.cycle(em, cycleId);
     const channel = await this.channels.lookup(cycle.programme.channelId);
     if (!channel) throw new ChannelUnavailableError(cycle.programme.channelId, 'no longer exists');
-    // A sponsor bank needs no payee FA and no batches: a send hands the payments over in an envelope.
-    const generation = isG2pConnect(channel)
-      ? { id: channel.id, rule: channel.runtime.config.payee, batchSize: channel.runtime.config.batchSize }
-      : { id: channel.id, rule: null, batchSize: 1 };
+    // The rail says how payments are addressed and batched (an envelope rail: neither, a send hands them over).
+    const generation = { id: channel.id, ...channel.rail.paymentGeneration(channel.channel) };
     let job: ProgressTracker | undefined;
     let total = 0;
     try {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { RoutingDecision } from '../routing/routing-decision.js';
+import { batchSizeSql, isBatchChannelSql } from './rails.js';
+import type { RoutingDecision } from './routing/routing-decision.js';
 
 /**
  * Cuts payments into READY batches, one INSERT of the batches and one UPDATE of the payments whatever
@@ -43,14 +44,14 @@ export function createBatches(client: pg.ClientBase, cycleId: string, channelId:
   );
 }
 
-/** The cycle's unbatched PENDING payments that the routing decision sends to a G2P Connect channel. */
+/** The cycle's unbatched PENDING payments that the routing decision sends to a batch rail's channel, in batches of that channel's size. */
 export function createRoutedBatches(client: pg.ClientBase, decision: RoutingDecision): Promise<number> {
   return batchPayments(
     client,
     decision.cycleId,
-    `select p.id, p.amount, p.region, r.channel_id, (c.g2p_config ->> 'batchSize')::int as size
+    `select p.id, p.amount, p.region, r.channel_id, ${batchSizeSql('c')} as size
        from (${decision.sql}) r
-       join payout_channels c on c.id = r.channel_id and c.kind = 'G2P_CONNECT'
+       join payout_channels c on c.id = r.channel_id and ${isBatchChannelSql('c')}
        join disbursement_payments p on p.id = r.payment_id
       where p.cycle_id = $1 and p.batch_id is null and p.status = 'PENDING'`,
     [],
