@@ -1,5 +1,6 @@
 import type { PayoutChannelKind } from './channels/payout-channel.enums.js';
 import { g2pConnectRail } from './g2p-connect/g2p-connect.rail.js';
+import { interopLayerRail } from './interop-layer/interop-layer.rail.js';
 import type { BatchRail, EnvelopeRail, PayoutRail } from './rail.js';
 import { sponsorBankRail } from './sponsor-bank/sponsor-bank.rail.js';
 
@@ -7,6 +8,7 @@ import { sponsorBankRail } from './sponsor-bank/sponsor-bank.rail.js';
 export const RAILS: readonly PayoutRail[] = [
   g2pConnectRail,
   sponsorBankRail,
+  interopLayerRail,
 ];
 
 export function railOf(kind: PayoutChannelKind): PayoutRail {
