@@ -1,30 +1,35 @@
 import type pg from 'pg';
+import { PROGRAMME_TAGS } from '../programmes/payment-generation.js';
+import { tagUnionSql } from '../programmes/tags.js';
 import { batchSizeSql, isBatchChannelSql } from './rails.js';
 import type { RoutingDecision } from './routing/routing-decision.js';
 
 /**
  * Cuts payments into READY batches, one INSERT of the batches and one UPDATE of the payments whatever
  * their number. `todo` is a query with columns id, amount, region, channel_id, size (the channel's batch
- * size); its $1 is the cycle id. Payments are numbered per channel and region, so a batch never mixes
- * channels or regions. A PENDING payment's reason can only say why routing left it unbatched, so it is cleared.
+ * size); its $1 is the cycle id. Payments are numbered per channel, region and beneficiary tags, so a batch never mixes
+ * channels, regions, or beneficiaries with different tags (a batch carries its programme's and its beneficiaries' tags). A PENDING payment's reason can only say why routing left it unbatched, so it is cleared.
  */
 async function batchPayments(client: pg.ClientBase, cycleId: string, todo: string, params: unknown[]): Promise<number> {
   const { rows } = await client.query<{ created: number }>(
     `with todo as (
-       select t.id, t.amount, t.region, t.channel_id, (row_number() over (partition by t.channel_id, t.region order by t.id) - 1) / t.size as bucket
-         from (${todo}) t),
+       select t.id, t.amount, t.region, t.channel_id, pb.tags,
+              (row_number() over (partition by t.channel_id, t.region, pb.tags order by t.id) - 1) / t.size as bucket
+         from (${todo}) t
+         join disbursement_payments tp on tp.id = t.id
+         join programme_beneficiaries pb on pb.id = tp.beneficiary_id),
      buckets as materialized (
-       select gen_random_uuid() as batch_id, channel_id, region, bucket, count(*)::int as payment_count, sum(amount) as total_amount,
+       select gen_random_uuid() as batch_id, channel_id, region, tags, bucket, count(*)::int as payment_count, sum(amount) as total_amount,
               (select coalesce(max(seq), 0) from disbursement_batches where cycle_id = $1)
-                + row_number() over (order by channel_id, region nulls first, bucket) as seq
-         from todo group by channel_id, region, bucket),
+                + row_number() over (order by channel_id, region nulls first, tags, bucket) as seq
+         from todo group by channel_id, region, tags, bucket),
      batches as (
-       insert into disbursement_batches (id, cycle_id, channel_id, seq, status, payment_count, total_amount, region, attempts, created_at, updated_at)
-       select batch_id, $1, channel_id, seq, 'READY', payment_count, total_amount, region, 0, now(), now() from buckets
+       insert into disbursement_batches (id, cycle_id, channel_id, seq, status, payment_count, total_amount, region, tags, attempts, created_at, updated_at)
+       select batch_id, $1, channel_id, seq, 'READY', payment_count, total_amount, region, ${tagUnionSql(PROGRAMME_TAGS, 'tags')}, 0, now(), now() from buckets
        returning id),
      assigned as (
        update disbursement_payments p set batch_id = k.batch_id, reason_code = null, reason_message = null, updated_at = now()
-         from todo t join buckets k on k.channel_id = t.channel_id and k.region is not distinct from t.region and k.bucket = t.bucket
+         from todo t join buckets k on k.channel_id = t.channel_id and k.region is not distinct from t.region and k.tags = t.tags and k.bucket = t.bucket
         where p.id = t.id
        returning 1)
      select (select count(*) from batches)::int as created, (select count(*) from assigned)::int as assigned`,

@@ -166,7 +166,7 @@ export class SendService {
   /** `routed`: batches already follow the routing rules, so cycles are not tied to their programme's channel and none are cut here. */
   private batchAndQueue(channel: BatchChannelHandle, scope: SendScope, routed: boolean, jobId: string): Promise<{ created: number; queued: string[]; filtered: number; payments: number }> {
     const { batchSize, batchFilter } = channel.settings;
-    const filterSql = batchFilterSql(parseBatchFilter(batchFilter), { tags: `'{}'::text[]`, region: 'b.region', totalAmount: 'b.total_amount', paymentCount: 'b.payment_count' });
+    const filterSql = batchFilterSql(parseBatchFilter(batchFilter), { tags: 'b.tags', region: 'b.region', totalAmount: 'b.total_amount', paymentCount: 'b.payment_count' });
     return this.bulk.transaction(async (client) => {
       // Cycles in scope, locked so two concurrent calls cannot batch the same payments.
       const cycles = await client.query<{ id: string }>(

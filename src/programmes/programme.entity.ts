@@ -7,7 +7,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 @ObjectType()
 @Entity({ tableName: 'programmes' })
 export class Programme {
-  [OptionalProps]?: 'createdAt';
+  [OptionalProps]?: 'createdAt' | 'tags';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -28,6 +28,10 @@ export class Programme {
   @Field(() => ID, { description: 'The payout channel every payment of this programme goes through.' })
   @Property({ type: 'uuid', index: true })
   channelId!: string;
+
+  @Field(() => [String], { description: 'Every batch of the programme carries these tags (channel batch filters: `tags contains "…"`).' })
+  @Property({ type: 'text[]', defaultRaw: `'{}'` })
+  tags: string[] = [];
 
   @Field(() => Date)
   @Property({ type: 'datetime' })
