@@ -1,4 +1,6 @@
 import { AuditEvent } from './audit/audit-event.entity.js';
+import { ApprovalPolicyResolver, CycleApprovalResolver } from './approvals/approval.resolver.js';
+import { CycleApproval } from './approvals/cycle-approval.entity.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver } from './auth/auth.resolver.js';
 import { currentUserRoutes } from './auth/current-user.route.js';
@@ -72,7 +74,7 @@ export const entities = [
   MutationLog, PaymentServiceProvider, PaymentTransaction,
   PayoutChannel, Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
   SponsorBankAccount, DisbursementEnvelope, SponsorBankTransfer, BankStatement, ReconciliationError, PayoutRoutingRule,
-  ChannelBreaker, Job,
+  ChannelBreaker, Job, CycleApproval,
   PbmsClient, BridgeEnvelope, BridgeDisbursement, BridgeMessage,
 ];
 
@@ -82,6 +84,7 @@ export const resolvers = [
   PayoutChannelResolver, DisbursementResolver,
   MutationLogResolver, PspResolver, CollectionResolver, PspApiResolver, TransactionResolver,
   EnvelopeResolver, ReconciliationResolver, RoutingResolver, PbmsClientResolver, JobResolver,
+  CycleApprovalResolver, ApprovalPolicyResolver,
 ] as const;
 
 /** openIMIS mutations whose every refusal (but UNAUTHENTICATED) is their payload: graphql/refusal-payloads.ts. */
