@@ -1,5 +1,6 @@
 import { AuditEvent } from './audit/audit-event.entity.js';
-import { ApprovalPolicyResolver, CycleApprovalResolver } from './approvals/approval.resolver.js';
+import { ApprovalPolicyResolver, CycleApprovalResolver, EnvelopeApprovalResolver } from './approvals/approval.resolver.js';
+import { EnvelopeApproval } from './approvals/envelope-approval.entity.js';
 import { CycleApproval } from './approvals/cycle-approval.entity.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver } from './auth/auth.resolver.js';
@@ -74,7 +75,7 @@ export const entities = [
   MutationLog, PaymentServiceProvider, PaymentTransaction,
   PayoutChannel, Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
   SponsorBankAccount, DisbursementEnvelope, SponsorBankTransfer, BankStatement, ReconciliationError, PayoutRoutingRule,
-  ChannelBreaker, Job, CycleApproval,
+  ChannelBreaker, Job, CycleApproval, EnvelopeApproval,
   PbmsClient, BridgeEnvelope, BridgeDisbursement, BridgeMessage,
 ];
 
@@ -84,7 +85,7 @@ export const resolvers = [
   PayoutChannelResolver, DisbursementResolver,
   MutationLogResolver, PspResolver, CollectionResolver, PspApiResolver, TransactionResolver,
   EnvelopeResolver, ReconciliationResolver, RoutingResolver, PbmsClientResolver, JobResolver,
-  CycleApprovalResolver, ApprovalPolicyResolver,
+  CycleApprovalResolver, ApprovalPolicyResolver, EnvelopeApprovalResolver,
 ] as const;
 
 /** openIMIS mutations whose every refusal (but UNAUTHENTICATED) is their payload: graphql/refusal-payloads.ts. */

@@ -10,6 +10,10 @@ import { ApprovalPolicy, ApprovalStage, describePolicy } from './approval-policy
 import { ApprovalPolicyInput, ApproveCycleStageResult } from './approval.inputs.js';
 import { ApprovalPolicyService } from './approval-policy.service.js';
 import { CycleApproval } from './cycle-approval.entity.js';
+import { EnvelopeApproval } from './envelope-approval.entity.js';
+import { EnvelopeApprovalService } from './envelope-approval.service.js';
+import { DisbursementEnvelope } from '../payouts/sponsor-bank/envelopes/disbursement-envelope.entity.js';
+import { EnvelopeService } from '../payouts/sponsor-bank/envelopes/envelope.service.js';
 import { type Approver, CycleApprovalService } from './cycle-approval.service.js';
 
 /** Who may take part in a cycle's approval; which stage each may approve is the policy's say. */
@@ -95,5 +99,44 @@ export class ApprovalPolicyResolver {
   async setApprovalPolicy(@Arg('input', () => ApprovalPolicyInput) input: ApprovalPolicyInput, @Ctx() ctx: Context): Promise<Programme> {
     ctx.auditEntity = { type: 'Programme', id: input.programmeId };
     return this.policies.set(ctx.em, input);
+  }
+}
+
+/** The approval stages of sponsor-bank envelopes created through the API (FOUR_EYES). */
+@Resolver(() => DisbursementEnvelope)
+export class EnvelopeApprovalResolver {
+  private readonly service: EnvelopeApprovalService;
+  private readonly envelopes: EnvelopeService;
+
+  constructor(container: Container) {
+    this.service = container.get(EnvelopeApprovalService);
+    this.envelopes = container.get(EnvelopeService);
+  }
+
+  @FieldResolver(() => [EnvelopeApproval])
+  approvals(@Root() envelope: DisbursementEnvelope, @Ctx() ctx: Context): Promise<EnvelopeApproval[]> {
+    return this.service.approvals(ctx.em, envelope.id);
+  }
+
+  @FieldResolver(() => ApprovalStage, { nullable: true, description: 'The next stage to approve; null when none is needed or all are approved.' })
+  pendingStage(@Root() envelope: DisbursementEnvelope): Promise<ApprovalStage | null> {
+    return this.service.pendingStage(envelope.envelopeId);
+  }
+
+  @Authorized(...APPROVERS)
+  @Mutation(() => DisbursementEnvelope, {
+    description: "Approves one stage of an API-created envelope (the stages of its programme's policy, on its declared total); after the last, the bank steps may run. With FOUR_EYES, its creator approves no stage and no one approves two.",
+  })
+  async approveDisbursementEnvelope(
+    @Arg('envelopeId', () => String) envelopeId: string,
+    @Arg('stage', () => Int) stage: number,
+    @Arg('comment', () => String, { nullable: true }) comment: string | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<DisbursementEnvelope> {
+    ctx.auditEntity = { type: 'DisbursementEnvelope', id: envelopeId };
+    if (comment !== undefined && comment !== null && comment.length > 500) throw new BadInputError('comment is at most 500 characters', { field: 'comment' });
+    await this.service.approve(envelopeId, stage, approver(ctx), comment ?? undefined);
+    ctx.auditRecorded = true;
+    return this.envelopes.envelope(ctx.em.fork(), envelopeId);
   }
 }

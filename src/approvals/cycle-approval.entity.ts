@@ -5,9 +5,9 @@ import { Role } from '../auth/role.js';
 import { DecimalScalar } from '../common/decimal.scalar.js';
 import { Cycle } from '../programmes/cycle.entity.js';
 
-@ObjectType({ description: "A cycle's entitlements at the moment a stage was approved." })
-export class CycleTotals {
-  @Field(() => Int) entitlements!: number;
+@ObjectType({ description: 'What a stage approved: a cycle\'s entitlements at that moment, or an envelope\'s declared disbursements.' })
+export class ApprovalTotals {
+  @Field(() => Int, { description: 'Entitlements of the cycle, or disbursements of the envelope.' }) count!: number;
   @Field(() => DecimalScalar, { description: 'In the programme currency.' }) amount!: string;
 }
 
@@ -60,8 +60,8 @@ export class CycleApproval {
   @Property({ type: 'string', length: 500, nullable: true })
   comment?: string;
 
-  @Field(() => CycleTotals)
-  get totals(): CycleTotals {
-    return { entitlements: this.entitlementCount, amount: this.totalAmount };
+  @Field(() => ApprovalTotals)
+  get totals(): ApprovalTotals {
+    return { count: this.entitlementCount, amount: this.totalAmount };
   }
 }

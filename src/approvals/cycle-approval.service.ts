@@ -9,7 +9,8 @@ import { approvalDecisions } from '../observability/process-metrics.js';
 import { CycleStatus } from '../programmes/programme.enums.js';
 import { type ApprovalPolicyValue, type ApprovalStage, mayApprove, stagesFor } from './approval-policy.js';
 import { AwaitingApprovalError, FourEyesError } from './approval.errors.js';
-import { CycleApproval, type CycleTotals } from './cycle-approval.entity.js';
+import { type ApprovalSubject, checkApprover, chooseStage, type GivenApproval } from './approval-rules.js';
+import { CycleApproval, type ApprovalTotals } from './cycle-approval.entity.js';
 
 export interface Approver {
   id: string;
@@ -44,10 +45,10 @@ function lockedCycle(row: Record<string, any>): LockedCycle {
   return { id: row.id, code: row.code, status: row.status, round: row.round, makerId: row.maker_id, policy: row.policy };
 }
 
-interface CurrentApproval {
-  stage: number;
-  approved_by_id: string;
-  approved_by: string;
+type CurrentApproval = GivenApproval;
+
+function cycleSubject(cycle: LockedCycle): ApprovalSubject {
+  return { label: `cycle ${cycle.code}`, details: { cycleId: cycle.id }, makerId: cycle.makerId, made: 'loaded or last changed the entitlements of' };
 }
 
 /**
@@ -73,22 +74,23 @@ export class CycleApprovalService {
     return lockedCycle(rows[0]);
   }
 
-  async totals(client: Sql, cycleId: string): Promise<CycleTotals> {
+  async totals(client: Sql, cycleId: string): Promise<ApprovalTotals> {
     const { rows } = await client.query('select count(*)::int as n, coalesce(sum(amount), 0)::numeric(30,2)::text as total from entitlements where cycle_id = $1', [cycleId]);
-    return { entitlements: rows[0].n, amount: rows[0].total };
+    return { count: rows[0].n, amount: rows[0].total };
   }
 
   /** Checks every rule and records the approval; the caller generates payments when it was the last stage. */
-  async recordStage(client: pg.ClientBase, cycle: LockedCycle, totals: CycleTotals, request: StageRequest, approver: Approver, comment?: string): Promise<StageDecision> {
+  async recordStage(client: pg.ClientBase, cycle: LockedCycle, totals: ApprovalTotals, request: StageRequest, approver: Approver, comment?: string): Promise<StageDecision> {
     try {
       const stages = stagesFor(cycle.policy, totals.amount);
       const approved = await this.current(client, cycle);
-      const stage = this.requestedStage(cycle, stages, approved, request);
-      this.checkApprover(cycle, stage, approved, approver);
+      const subject = cycleSubject(cycle);
+      const stage = chooseStage(subject, stages, approved, request);
+      checkApprover(subject, stage, approved, approver, this.fourEyes);
       await client.query(
         `insert into cycle_approvals (id, cycle_id, round, stage, role, approved_by_id, approved_by, approved_at, entitlement_count, total_amount, comment)
          values (gen_random_uuid(), $1, $2, $3, $4, $5, $6, now(), $7, $8, $9)`,
-        [cycle.id, cycle.round, stage.stage, stage.role, approver.id, approver.username, totals.entitlements, totals.amount, comment ?? null],
+        [cycle.id, cycle.round, stage.stage, stage.role, approver.id, approver.username, totals.count, totals.amount, comment ?? null],
       );
       await insertAuditEvent(client, {
         action: 'approveCycleStage', actorId: approver.id, actorUsername: approver.username, entityType: 'Cycle', entityId: cycle.id, requestId: approver.requestId,
@@ -162,33 +164,5 @@ export class CycleApprovalService {
   private async current(client: Sql, cycle: LockedCycle): Promise<CurrentApproval[]> {
     const { rows } = await client.query('select stage, approved_by_id, approved_by from cycle_approvals where cycle_id = $1 and round = $2 order by stage', [cycle.id, cycle.round]);
     return rows;
-  }
-
-  private requestedStage(cycle: LockedCycle, stages: ApprovalStage[], approved: CurrentApproval[], request: StageRequest): ApprovalStage {
-    const pending = stages.find((stage) => !approved.some((a) => a.stage === stage.stage));
-    if (request === 'only' && stages.length > 1) {
-      throw new ConflictError(`cycle ${cycle.code} has ${stages.length} approval stages: approve each with approveCycleStage (next: stage ${pending?.stage} ${pending?.role})`, { cycleId: cycle.id, pendingStage: pending?.stage, role: pending?.role });
-    }
-    const number = request === 'only' ? 1 : request;
-    const stage = stages.find((s) => s.stage === number);
-    if (!stage) throw new BadInputError(`cycle ${cycle.code} has stages 1 to ${stages.length}, not ${number}`, { field: 'stage' });
-    const taken = approved.find((a) => a.stage === number);
-    if (taken) throw new ConflictError(`stage ${number} of cycle ${cycle.code} is already approved by ${taken.approved_by}`, { cycleId: cycle.id, stage: number });
-    if (pending && pending.stage !== number) throw new AwaitingApprovalError(`cycle ${cycle.code}`, pending, { cycleId: cycle.id });
-    return stage;
-  }
-
-  private checkApprover(cycle: LockedCycle, stage: ApprovalStage, approved: CurrentApproval[], approver: Approver): void {
-    if (!mayApprove(approver.roles, stage)) {
-      throw new FourEyesError(`stage ${stage.stage} of cycle ${cycle.code} is approved by a ${stage.role}`, 'ROLE_REQUIRED', { cycleId: cycle.id, stage: stage.stage, role: stage.role });
-    }
-    if (!this.fourEyes) return;
-    if (cycle.makerId === approver.id) {
-      throw new FourEyesError(`you loaded or last changed the entitlements of cycle ${cycle.code}: someone else approves it`, 'MAKER_CANNOT_APPROVE', { cycleId: cycle.id, stage: stage.stage });
-    }
-    const other = approved.find((a) => a.approved_by_id === approver.id);
-    if (other) {
-      throw new FourEyesError(`you approved stage ${other.stage} of cycle ${cycle.code}: someone else approves stage ${stage.stage}`, 'ONE_STAGE_PER_PERSON', { cycleId: cycle.id, stage: stage.stage });
-    }
   }
 }

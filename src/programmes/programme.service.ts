@@ -137,7 +137,7 @@ export class ProgrammeService {
         const locked = await this.approvals.lock(client, cycleId);
         if (locked.status !== CycleStatus.DRAFT) throw new ConflictError(`cycle ${cycle.code} is already approved`, { cycleId });
         const totals = await this.approvals.totals(client, cycleId);
-        total = totals.entitlements;
+        total = totals.count;
         if (!total) throw new BadInputError(`cycle ${cycle.code} has no entitlements to approve`);
         const decision = await this.approvals.recordStage(client, locked, totals, request, approver, comment);
         if (!decision.last) return { decision, counts: { pending: 0, failed: 0 } };

@@ -4,26 +4,16 @@ import { approvalDecisions } from '../../src/observability/process-metrics.js';
 import {
   addEntitlements, approve, createCycle, createFamilies, createProgramme, createSponsorBankChannel, enrol, manager,
 } from '../helpers/disbursements.js';
-import { expectCode, expectData, gql, type GraphqlResponse } from '../helpers/graphql.js';
-import { startSecondApp } from '../helpers/second-app.js';
+import { startFourEyesApp, gqlAt } from '../helpers/four-eyes.js';
+import { expectCode, expectData, gql } from '../helpers/graphql.js';
 import { Role, tokenFor } from '../helpers/users.js';
-
-/** The same GraphQL call, to another app (here: the one with FOUR_EYES=true). */
-async function gqlAt(app: App, query: string, variables: Record<string, unknown>, token: string): Promise<GraphqlResponse> {
-  const response = await fetch(`${app.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { ...((await response.json()) as GraphqlResponse), status: response.status };
-}
 
 const STAGE = `mutation($c: ID!, $s: Int!, $m: String) {
   approveCycleStage(cycleId: $c, stage: $s, comment: $m) { stage pendingStage { stage role } pendingPayments jobId cycle { status } }
 }`;
 const APPROVE = 'mutation($c: ID!) { approveCycle(cycleId: $c) { status pendingPayments } }';
 const REJECT = 'mutation($c: ID!, $r: String!) { rejectCycle(cycleId: $c, reason: $r) { id status approvals { stage } pendingStage { stage role } } }';
-const CYCLE = `query($p: ID!) { cycles(programmeId: $p) { items { id status pendingStage { stage role } approvals { stage role approvedBy approvedAt totals { entitlements amount } } } } }`;
+const CYCLE = `query($p: ID!) { cycles(programmeId: $p) { items { id status pendingStage { stage role } approvals { stage role approvedBy approvedAt totals { count amount } } } } }`;
 const POLICY = 'mutation($i: ApprovalPolicyInput!) { setApprovalPolicy(input: $i) { id approvalPolicy { stages { stage role } extraStage { role above } } } }';
 
 interface Setup {
@@ -60,7 +50,7 @@ describe('cycle approvals (four eyes)', function () {
   let fourEyes: App;
 
   before(async () => {
-    fourEyes = await startSecondApp({ FOUR_EYES: 'true', WORKERS_ENABLED: 'false' });
+    fourEyes = await startFourEyesApp();
   });
   after(async () => {
     await fourEyes?.close();
@@ -77,7 +67,7 @@ describe('cycle approvals (four eyes)', function () {
     const state = await cycleState(setup);
     expect(state.pendingStage).to.equal(null);
     expect(state.approvals).to.have.length(1);
-    expect(state.approvals[0]).to.deep.include({ stage: 1, role: 'PROGRAM_MANAGER', totals: { entitlements: 3, amount: '300.00' } });
+    expect(state.approvals[0]).to.deep.include({ stage: 1, role: 'PROGRAM_MANAGER', totals: { count: 3, amount: '300.00' } });
     expect(state.approvals[0].approvedBy).to.match(/^program_manager-/);
     expect(Date.parse(state.approvals[0].approvedAt)).to.be.closeTo(Date.now(), 60_000);
   });
@@ -113,7 +103,7 @@ describe('cycle approvals (four eyes)', function () {
     const events = await auditActions(setup.cycleId);
     const stages = events.filter((e) => e.action === 'approveCycleStage').map((e) => e.detail);
     expect(stages).to.have.length(2);
-    expect(stages.find((d) => d.stage === 1)).to.deep.include({ role: 'PROGRAM_MANAGER', comment: 'numbers checked', totals: { entitlements: 2, amount: '200.00' } });
+    expect(stages.find((d) => d.stage === 1)).to.deep.include({ role: 'PROGRAM_MANAGER', comment: 'numbers checked', totals: { count: 2, amount: '200.00' } });
   });
 
   it('a cycle above the threshold takes the extra stage', async () => {
@@ -147,7 +137,7 @@ describe('cycle approvals (four eyes)', function () {
     expect(expectCode(await gqlAt(fourEyes, STAGE, { c: setup.cycleId, s: 1 }, pm), 'FORBIDDEN').extensions).to.include({ rule: 'MAKER_CANNOT_APPROVE' });
     const again = expectData(await gqlAt(fourEyes, STAGE, { c: setup.cycleId, s: 1 }, other)).approveCycleStage;
     expect(again.pendingStage).to.deep.equal({ stage: 2, role: 'FINANCE_APPROVER' });
-    expect((await cycleState(setup)).approvals[0].totals).to.deep.equal({ entitlements: 3, amount: '250.00' });
+    expect((await cycleState(setup)).approvals[0].totals).to.deep.equal({ count: 3, amount: '250.00' });
   });
 
   it('rejectCycle clears the approvals with a reason; an approved cycle cannot be rejected', async () => {

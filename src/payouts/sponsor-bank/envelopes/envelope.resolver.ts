@@ -10,6 +10,7 @@ import { DisbursementEnvelope } from './disbursement-envelope.entity.js';
 import { EnvelopePipeline } from './envelope-pipeline.service.js';
 import { CancelDisbursementsInput, CreateDisbursementEnvelopeInput, CreateDisbursementsInput, SponsorBankAccountInput } from './envelope.inputs.js';
 import { EnvelopeService } from './envelope.service.js';
+import { EnvelopeApprovalService } from '../../../approvals/envelope-approval.service.js';
 
 const MANAGERS = [Role.ADMIN, Role.PROGRAM_MANAGER];
 
@@ -18,11 +19,13 @@ export class EnvelopeResolver {
   private readonly envelopes: EnvelopeService;
   private readonly accounts: SponsorBankAccountService;
   private readonly pipeline: EnvelopePipeline;
+  private readonly approvals: EnvelopeApprovalService;
 
   constructor(container: Container) {
     this.envelopes = container.get(EnvelopeService);
     this.accounts = container.get(SponsorBankAccountService);
     this.pipeline = container.get(EnvelopePipeline);
+    this.approvals = container.get(EnvelopeApprovalService);
   }
 
   @Authorized(Role.ADMIN)
@@ -74,6 +77,7 @@ export class EnvelopeResolver {
   async processDisbursementEnvelope(@Arg('envelopeId', () => String) envelopeId: string, @Ctx() ctx: Context): Promise<DisbursementEnvelope> {
     await this.envelopes.envelope(ctx.em, envelopeId);
     ctx.auditEntity = { type: 'DisbursementEnvelope', id: envelopeId };
+    await this.approvals.assertApproved(envelopeId);
     // A worker may be on it right now: wait for its lease rather than report a half-done state.
     await this.pipeline.process(envelopeId, 30_000);
     return this.envelopes.envelope(ctx.em.fork(), envelopeId);
