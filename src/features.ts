@@ -1,6 +1,8 @@
 import { AuditEvent } from './audit/audit-event.entity.js';
 import { ApprovalPolicyResolver, CycleApprovalResolver, EnvelopeApprovalResolver } from './approvals/approval.resolver.js';
 import { EnvelopeApproval } from './approvals/envelope-approval.entity.js';
+import { PENDING_CHANGE_SEALED_COLUMNS, PendingChange } from './approvals/pending-change.entity.js';
+import { PendingChangeResolver } from './approvals/pending-change.resolver.js';
 import { CycleApproval } from './approvals/cycle-approval.entity.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver } from './auth/auth.resolver.js';
@@ -75,7 +77,7 @@ export const entities = [
   MutationLog, PaymentServiceProvider, PaymentTransaction,
   PayoutChannel, Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
   SponsorBankAccount, DisbursementEnvelope, SponsorBankTransfer, BankStatement, ReconciliationError, PayoutRoutingRule,
-  ChannelBreaker, Job, CycleApproval, EnvelopeApproval,
+  ChannelBreaker, Job, CycleApproval, EnvelopeApproval, PendingChange,
   PbmsClient, BridgeEnvelope, BridgeDisbursement, BridgeMessage,
 ];
 
@@ -85,7 +87,7 @@ export const resolvers = [
   PayoutChannelResolver, DisbursementResolver,
   MutationLogResolver, PspResolver, CollectionResolver, PspApiResolver, TransactionResolver,
   EnvelopeResolver, ReconciliationResolver, RoutingResolver, PbmsClientResolver, JobResolver,
-  CycleApprovalResolver, ApprovalPolicyResolver, EnvelopeApprovalResolver,
+  CycleApprovalResolver, ApprovalPolicyResolver, EnvelopeApprovalResolver, PendingChangeResolver,
 ] as const;
 
 /** openIMIS mutations whose every refusal (but UNAUTHENTICATED) is their payload: graphql/refusal-payloads.ts. */
@@ -103,4 +105,4 @@ export const backgroundWorkers: BackgroundWorkerFactory[] = [
 ];
 
 /** Tables with sealed secrets: re-sealed at start when their key or format is old (common/secret-rewrap.ts). */
-export const sealedSecrets: SealedColumns[] = [PSP_SEALED_COLUMNS, CHANNEL_SEALED_COLUMNS];
+export const sealedSecrets: SealedColumns[] = [PSP_SEALED_COLUMNS, CHANNEL_SEALED_COLUMNS, PENDING_CHANGE_SEALED_COLUMNS];

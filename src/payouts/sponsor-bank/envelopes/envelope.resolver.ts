@@ -1,4 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { HELD } from '../../../approvals/held-operations.js';
+import { PendingChangeService } from '../../../approvals/pending-change.service.js';
 import { Role } from '../../../auth/role.js';
 import { BadInputError } from '../../../common/domain-error.js';
 import type { Container } from '../../../container.js';
@@ -21,7 +23,10 @@ export class EnvelopeResolver {
   private readonly pipeline: EnvelopePipeline;
   private readonly approvals: EnvelopeApprovalService;
 
+  private readonly held: PendingChangeService;
+
   constructor(container: Container) {
+    this.held = container.get(PendingChangeService);
     this.envelopes = container.get(EnvelopeService);
     this.accounts = container.get(SponsorBankAccountService);
     this.pipeline = container.get(EnvelopePipeline);
@@ -31,7 +36,7 @@ export class EnvelopeResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => SponsorBankAccount, { description: "Sets a programme's sponsor bank (connector code) and funding account." })
   async configureSponsorBankAccount(@Arg('input', () => SponsorBankAccountInput) input: SponsorBankAccountInput, @Ctx() ctx: Context): Promise<SponsorBankAccount> {
-    const account = await this.accounts.configure(ctx.em, input);
+    const account = await this.held.hold(ctx, HELD.configureSponsorBankAccount, { input });
     ctx.auditEntity = { type: 'SponsorBankAccount', id: account.id };
     return account;
   }
