@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { App } from '../../src/app.js';
 import type { startG2pPayerSimulator } from '../../src/simulators/g2p-payer/g2p-payer.simulator.js';
+import { Metrics } from '../../src/observability/metrics.js';
 import { testApp } from '../hooks.js';
 import { approvedCycle, createChannel, createSponsorBankChannel, send, startSimulator } from '../helpers/disbursements.js';
 import { gqlAt, startFourEyesApp } from '../helpers/four-eyes.js';
@@ -121,5 +122,15 @@ describe('pending changes: settings that redirect money wait for a second admin 
     const change = await pending((held as any).extensions.pendingChanges[0].id);
     expect(change.changes).to.deep.include({ field: 'pin_sealed', from: '••••', to: '••••' });
     expect(JSON.stringify(change)).not.to.include('9876');
+  });
+
+  it('are metrics: hela_pending_changes by status, hela_approval_decisions_total by outcome, hela_awaiting_approval', async () => {
+    const { body } = await fourEyes.container.get(Metrics).render();
+    const value = (line: RegExp) => Number(body.split('\n').find((l) => line.test(l))?.split(' ').pop() ?? 'NaN');
+    expect(value(/^hela_pending_changes\{status="APPLIED"\}/)).to.be.greaterThan(0);
+    expect(value(/^hela_pending_changes\{status="REJECTED"\}/)).to.be.greaterThan(0);
+    expect(value(/^hela_approval_decisions_total\{subject="change",outcome="applied"\}/)).to.be.greaterThan(0);
+    expect(value(/^hela_approval_decisions_total\{subject="change",outcome="stale"\}/)).to.be.greaterThan(0);
+    expect(body).to.match(/^hela_awaiting_approval\{subject="cycle"\} \d+$/m);
   });
 });
