@@ -93,7 +93,7 @@ export class CycleApprovalService {
         [cycle.id, cycle.round, stage.stage, stage.role, approver.id, approver.username, totals.count, totals.amount, comment ?? null],
       );
       await insertAuditEvent(client, {
-        action: 'approveCycleStage', actorId: approver.id, actorUsername: approver.username, entityType: 'Cycle', entityId: cycle.id, requestId: approver.requestId,
+        action: request === 'only' ? 'approveCycle' : 'approveCycleStage', actorId: approver.id, actorUsername: approver.username, entityType: 'Cycle', entityId: cycle.id, requestId: approver.requestId,
         detail: { stage: stage.stage, role: stage.role, of: stages.length, round: cycle.round, totals, ...(comment ? { comment } : {}) },
       });
       approvalDecisions.inc({ subject: 'cycle', outcome: 'approved' });
