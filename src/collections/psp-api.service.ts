@@ -11,6 +11,7 @@ import type { AuthUser } from '../graphql/context.js';
 import { PspService } from '../psp/psp.service.js';
 import { PolicyStatus } from '../registry/policy-status.js';
 import type { ProcessPaymentInput, ProcessPaymentPayload, VerifyInsureeResult } from './psp-api.types.js';
+import { TransactionState } from './payment-transaction.entity.js';
 
 /** openIMIS §5.5 / §5.6 messages, byte for byte (typos and double spaces included). */
 export const PSP_API = {
@@ -44,7 +45,7 @@ with pol as (
 ), tx as (
   insert into payment_transactions (uuid, amount, currency, psp_uuid, insuree_uuid, policy_uuid, psp_transaction_id, state,
     otp_attempts, request_fingerprint, json_content, created_by, datetime, updated_at)
-  select gen_random_uuid(), cast($5 as numeric), pol.currency, $6, pol.insuree_uuid, pol.uuid, $7, 'PAID', 0, $8, $9, $10, now(), now() from pol
+  select gen_random_uuid(), cast($5 as numeric), pol.currency, $6, pol.insuree_uuid, pol.uuid, $7, '${TransactionState.PAID}', 0, $8, $9, $10, now(), now() from pol
   on conflict (psp_uuid, psp_transaction_id) do nothing
   returning uuid, policy_uuid, amount
 ), prem as (

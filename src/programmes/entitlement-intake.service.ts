@@ -9,6 +9,7 @@ import type { Container } from '../container.js';
 import { BulkDb } from '../db/bulk-db.js';
 import { csvRecords } from './csv-records.js';
 import { CsvFormatError, CycleNotDraftError } from './programme.errors.js';
+import { CycleStatus } from './programme.enums.js';
 
 export interface EntitlementRow {
   /** The enrolled insuree's or family's uuid. */
@@ -103,7 +104,7 @@ export class EntitlementIntakeService {
       );
       if (!rows.length) throw new NotFoundError('Cycle', cycleId);
       const { status, programme_id: programmeId, currency } = rows[0];
-      if (status !== 'DRAFT') throw new CycleNotDraftError(cycleId, status);
+      if (status !== CycleStatus.DRAFT) throw new CycleNotDraftError(cycleId, status);
       // Unique per intake: PGlite shares temporary tables across connections.
       const table = `entitlement_staging_${randomBytes(6).toString('hex')}`;
       await client.query(`create temporary table ${table} (line bigint generated always as identity, beneficiary text, amount text, currency text) on commit drop`);

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { PAYEE_UNRESOLVED, payeeJoin } from '../../../programmes/payment-generation.js';
 import type { PaymentChannels } from '../../routing/routing-decision.js';
+import { PaymentStatus } from '../../../programmes/programme.enums.js';
+import { PAYMENT_STATES } from '../../../programmes/payment-states.js';
 
 /** Reason code on PENDING payments routed to a sponsor bank at which their programme holds no funding account. */
 export const SPONSOR_ACCOUNT_MISSING = 'SPONSOR_ACCOUNT_MISSING';
@@ -44,7 +46,7 @@ export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: stri
             ${ACCOUNT_TYPE} as account_type
        from (${to.sql}) r
        join payout_channels c on c.id = r.channel_id and c.kind = 'SPONSOR_BANK'
-       join disbursement_payments p on p.id = r.payment_id and p.status = 'PENDING' and p.batch_id is null
+       join disbursement_payments p on p.id = r.payment_id and p.status = ${PAYMENT_STATES.sql(PaymentStatus.PENDING)} and p.batch_id is null
        join programme_cycles cy on cy.id = p.cycle_id
        join programmes pr on pr.id = cy.programme_id
        left join sponsor_bank_accounts a
@@ -62,9 +64,10 @@ export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: stri
   );
   await client.query(
     `update disbursement_payments p
-        set status = 'FAILED', reason_code = '${PAYEE_UNRESOLVED}', updated_at = now(),
+        set status = ${PAYMENT_STATES.sql(PaymentStatus.FAILED)}, reason_code = '${PAYEE_UNRESOLVED}', updated_at = now(),
             reason_message = 'the sponsor bank cannot reach the payee: no bank account with BIC, and no phone or e-mail for a wallet provider the channel names'
-       from handoff h where p.id = h.payment_id and h.account_id is not null and h.account_type is null`,
+       from handoff h where p.id = h.payment_id and h.account_id is not null and h.account_type is null
+        and p.status in ${PAYMENT_STATES.sqlFrom(PaymentStatus.FAILED, [PaymentStatus.PENDING])}`,
   );
   const envelopes = await client.query<{ envelope_id: string }>(
     `with envelopes as (
@@ -92,8 +95,8 @@ export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: stri
         where h.account_type is not null
        returning payment_id),
      sent as (
-       update disbursement_payments p set status = 'SENT', reason_code = null, reason_message = null, updated_at = now()
-         from disbursements d where p.id = d.payment_id)
+       update disbursement_payments p set status = ${PAYMENT_STATES.sql(PaymentStatus.SENT)}, reason_code = null, reason_message = null, updated_at = now()
+         from disbursements d where p.id = d.payment_id and p.status in ${PAYMENT_STATES.sqlFrom(PaymentStatus.SENT, [PaymentStatus.PENDING])})
      select envelope_id from envelopes order by envelope_id`,
     [cycleId],
   );
