@@ -253,8 +253,8 @@ export class EnvelopePipeline {
   /** Backs off 1×, 2×, 4× … the base, with jitter; past the attempt limit the step is ERROR and the envelope flagged. */
   private async failed(em: EntityManager, envelope: DisbursementEnvelope, statusField: 'fundsStatus' | 'blockStatus' | undefined, reason: string): Promise<void> {
     envelope.stepAttempts++;
-    const { maxAttempts, backoffBaseMs } = this.config;
-    envelope.nextAttemptAt = new Date(Date.now() + backoffDelay(envelope.stepAttempts, backoffBaseMs));
+    const { maxAttempts, backoffBaseSeconds } = this.config;
+    envelope.nextAttemptAt = new Date(Date.now() + 1000 * backoffDelay(envelope.stepAttempts, backoffBaseSeconds));
     if (envelope.stepAttempts >= maxAttempts) {
       if (statusField === 'fundsStatus') envelope.fundsStatus = FUNDS_STATES.move(envelope.fundsStatus, FundsStatus.ERROR);
       // An UNKNOWN block may have happened: it stays UNKNOWN, to be asked again.
