@@ -12,6 +12,7 @@ import { PspService } from '../psp/psp.service.js';
 import { PolicyStatus } from '../registry/policy-status.js';
 import type { ProcessPaymentInput, ProcessPaymentPayload, VerifyInsureeResult } from './psp-api.types.js';
 import { TransactionState } from './payment-transaction.entity.js';
+import { auditInsertSql } from '../audit/audit-sql.js';
 
 /** openIMIS §5.5 / §5.6 messages, byte for byte (typos and double spaces included). */
 export const PSP_API = {
@@ -57,10 +58,18 @@ with pol as (
   from pol, tx where p.uuid = pol.uuid
   returning p.uuid
 ), audited as (
-  insert into audit_events (occurred_at, actor_id, actor_username, action, entity_type, entity_id, result, request_id, detail)
-  select now(), $10, $11, 'psp.paymentProcessed', 'PaymentTransaction', tx.uuid::text, 'SUCCESS', $12,
-    json_build_object('pspTransactionId', $7::text, 'policyUuid', tx.policy_uuid, 'amount', tx.amount, 'premiumUuid', prem.uuid)
-  from tx, prem
+  ${auditInsertSql(
+    {
+      action: 'psp.paymentProcessed',
+      entityType: 'PaymentTransaction',
+      entityId: 'tx.uuid::text',
+      actorId: '$10',
+      actorUsername: '$11',
+      requestId: '$12',
+      detail: `json_build_object('pspTransactionId', $7::text, 'policyUuid', tx.policy_uuid, 'amount', tx.amount, 'premiumUuid', prem.uuid)`,
+    },
+    'tx, prem',
+  )}
 )
 select (select uuid from tx) as transaction_uuid`;
 

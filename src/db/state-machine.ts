@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Queryable } from './queryable.js';
 
 /** A status change its table does not allow: a programming error, never a race (a race changes no row). */
 export class IllegalTransitionError extends Error {
@@ -9,10 +10,6 @@ export class IllegalTransitionError extends Error {
   }
 }
 
-/** What `transition()` needs of a connection: node-postgres' `query` (BulkDb, a pool client). */
-export interface Queryable {
-  query<R extends pg.QueryResultRow = any>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
-}
 
 /**
  * The status column of one table as data: which state may follow which. Every status change in the code

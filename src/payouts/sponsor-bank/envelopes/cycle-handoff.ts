@@ -3,6 +3,7 @@ import { PAYEE_UNRESOLVED, payeeJoin } from '../../../programmes/payment-generat
 import type { PaymentChannels } from '../../routing/routing-decision.js';
 import { PaymentStatus } from '../../../programmes/programme.enums.js';
 import { PAYMENT_STATES } from '../../../programmes/payment-states.js';
+import { auditInsertSql } from '../../../audit/audit-sql.js';
 
 /** Reason code on PENDING payments routed to a sponsor bank at which their programme holds no funding account. */
 export const SPONSOR_ACCOUNT_MISSING = 'SPONSOR_ACCOUNT_MISSING';
@@ -21,6 +22,17 @@ const ACCOUNT_TYPE = `case
   when coalesce(i.iban, i.bank_account_number) is not null and i.bic is not null then 'BANK_ACCOUNT'
   when c.sponsor_bank_config->>'mobileWalletProvider' is not null and coalesce(i.insuree_wallet, i.phone) is not null then 'MOBILE_WALLET'
   when c.sponsor_bank_config->>'emailWalletProvider' is not null and i.email is not null then 'EMAIL_WALLET' end`;
+
+/** One event per envelope handed over ($1 the cycle id), in the hand-off's statement. */
+const HANDED_OVER_AUDIT = auditInsertSql(
+  {
+    action: 'disbursementEnvelope.handedOver',
+    entityType: 'DisbursementEnvelope',
+    entityId: 'envelope_id',
+    detail: `jsonb_build_object('cycleId', $1::text, 'channelId', channel_id, 'numberOfDisbursements', number_of_disbursements, 'totalAmount', total_amount::text)`,
+  },
+  'envelopes',
+);
 
 /**
  * Hands the cycle's payments that `to` (the routing decision, or the programme's channel) sends to sponsor-bank channels (those still PENDING and unbatched)
@@ -78,11 +90,7 @@ export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: stri
          from handoff where account_id is not null and account_type is not null
         group by channel_id, account_id
        returning id, envelope_id, channel_id, sponsor_account_id, number_of_disbursements, total_amount),
-     audited as (
-       insert into audit_events (occurred_at, action, entity_type, entity_id, result, detail)
-       select now(), 'disbursementEnvelope.handedOver', 'DisbursementEnvelope', envelope_id, 'SUCCESS',
-              jsonb_build_object('cycleId', $1::text, 'channelId', channel_id, 'numberOfDisbursements', number_of_disbursements, 'totalAmount', total_amount::text)
-         from envelopes),
+     audited as (${HANDED_OVER_AUDIT}),
      disbursements as (
        insert into sponsor_bank_disbursements (id, disbursement_id, envelope_id, payment_id, beneficiary_id, beneficiary_name, beneficiary_account_type,
          beneficiary_account, beneficiary_bank_code, wallet_provider, phone_no, email, narrative, amount, request_hash, created_at, updated_at)
