@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { BulkDb } from '../../src/db/bulk-db.js';
 import { IllegalTransitionError, transition, type StateMachine } from '../../src/db/state-machine.js';
@@ -91,6 +92,26 @@ describe('status transition tables, against the database', () => {
       expect(allowed, `${f.machine.name} allows some move`).to.be.greaterThan(0);
       await force(f, original);
     }
+  });
+
+  it('no status text is typed into the code by hand: SQL takes it from the tables (sql, sqlIn, sqlFrom) or as a parameter', () => {
+    const states = new Set(fixtures.flatMap((f) => f.machine.states));
+    // A comparison or assignment of a status column with a quoted state, or a quoted list of states.
+    const patterns = [
+      /\b(?:status|funds_status|block_status|cancellation_status)\s*(?:=|<>|!=|in|not in|!==|===)\s*\(?\s*'([A-Z_]+)'/g,
+      /\(\s*'([A-Z_]+)'(?:\s*,\s*'[A-Z_]+')*\s*\)/g,
+    ];
+    const typed: string[] = [];
+    // The simulators are counterparts: their states are theirs, not Hela's.
+    for (const file of readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts') && !name.startsWith('simulators'))) {
+      const source = readFileSync(`src/${file}`, 'utf8');
+      for (const pattern of patterns) {
+        for (const match of source.matchAll(pattern)) {
+          if (states.has(match[1])) typed.push(`src/${file}:${source.slice(0, match.index).split('\n').length}: ${match[0]}`);
+        }
+      }
+    }
+    expect(typed).to.deep.equal([]);
   });
 
   it('final states are the ones the enums document as final', () => {
