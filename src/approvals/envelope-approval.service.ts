@@ -10,6 +10,7 @@ import { type ApprovalSubject, checkApprover, chooseStage, type GivenApproval } 
 import { AwaitingApprovalError } from './approval.errors.js';
 import type { Approver } from './cycle-approval.service.js';
 import { EnvelopeApproval } from './envelope-approval.entity.js';
+import { CancellationStatus } from '../payouts/sponsor-bank/envelopes/envelope.enums.js';
 
 interface EnvelopeRow {
   id: string;
@@ -62,7 +63,7 @@ export class EnvelopeApprovalService {
         if (!row) throw new NotFoundError('DisbursementEnvelope', envelopeId);
         if (!row.approval_required) throw new ConflictError(`envelope ${envelopeId} needs no approval`, { envelopeId });
         if (row.approved_at) throw new ConflictError(`envelope ${envelopeId} is already approved`, { envelopeId });
-        if (row.cancellation_status === 'CANCELLED') throw new ConflictError(`envelope ${envelopeId} is cancelled`, { envelopeId });
+        if (row.cancellation_status === CancellationStatus.CANCELLED) throw new ConflictError(`envelope ${envelopeId} is cancelled`, { envelopeId });
         const stages = stagesFor(row.policy, row.total);
         const approved = await this.given(client, row.id);
         const subject = subjectOf(row);

@@ -1,3 +1,7 @@
+import { PendingChangeStatus } from '../approvals/pending-change.entity.js';
+import { CycleStatus } from '../programmes/programme.enums.js';
+import { CancellationStatus } from '../payouts/sponsor-bank/envelopes/envelope.enums.js';
+import { CANCELLATION_STATES } from '../payouts/sponsor-bank/envelopes/envelope-states.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 
 /**
@@ -37,11 +41,11 @@ const QUERIES = {
   // A draft cycle with an approval in its current round is in approval; an API envelope until its last stage.
   awaitingApproval: `
     select 'cycle' as subject, count(*)::int as count from programme_cycles c
-     where c.status = 'DRAFT' and exists (select 1 from cycle_approvals a where a.cycle_id = c.id and a.round = c.approval_round)
+     where c.status = '${CycleStatus.DRAFT}' and exists (select 1 from cycle_approvals a where a.cycle_id = c.id and a.round = c.approval_round)
     union all
-    select 'envelope', count(*)::int from disbursement_envelopes where approval_required and approved_at is null and cancellation_status = 'NOT_CANCELLED'`,
+    select 'envelope', count(*)::int from disbursement_envelopes where approval_required and approved_at is null and cancellation_status = ${CANCELLATION_STATES.sql(CancellationStatus.NOT_CANCELLED)}`,
   pendingChanges: `
-    select case when status = 'PENDING' and expires_at <= now() then 'EXPIRED' else status end as status, count(*)::int as count
+    select case when status = '${PendingChangeStatus.PENDING}' and expires_at <= now() then '${PendingChangeStatus.EXPIRED}' else status end as status, count(*)::int as count
       from pending_changes group by 1`,
   statementEntries: `
     select coalesce(sum(paid_count), 0)::int as paid, coalesce(sum(reversed_count), 0)::int as reversed,
