@@ -32,7 +32,7 @@ import { RUNS, withSpread } from './stats.js';
  *
  * Every pair runs BENCH_RUNS times (3), interleaved; medians and spreads are printed.
  * Env: BENCH_SECONDS (15), BENCH_WARMUP_SECONDS (3), BENCH_FAMILIES (100000), BENCH_HISTORY (1000000),
- * BENCH_CONNECTIONS (50).
+ * BENCH_CONNECTIONS (50), BENCH_CPU_PROF (a directory for Hela's CPU profile).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
@@ -248,7 +248,9 @@ async function startHela(env: Record<string, string>): Promise<HelaProcess> {
   const port = await freePort();
   // A directory of its own, so that a developer's .env cannot change what is measured.
   const cwd = mkdtempSync(join(tmpdir(), 'hela-bench-'));
-  const child: ChildProcess = spawn(process.execPath, startArgs(), { cwd, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // BENCH_CPU_PROF=<dir>: Hela writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, ...startArgs()], { cwd, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
