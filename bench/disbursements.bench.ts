@@ -125,13 +125,13 @@ async function writeEntitlementsCsv(databaseUrl: string, programmeId: string, fi
   }
 }
 
-/** The intake's floor: COPY of the same file into a table of its typed columns. */
+/** The intake's floor: COPY of the same file into a table of its typed columns, unique on the beneficiary as entitlements are (per cycle). */
 async function csvCopyFloor(databaseUrl: string, file: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     await client.query('drop table if exists bench_copy_entitlements');
-    await client.query('create table bench_copy_entitlements (beneficiary uuid, amount numeric(18,2), currency text)');
+    await client.query('create table bench_copy_entitlements (beneficiary uuid primary key, amount numeric(18,2), currency text)');
     await client.query('checkpoint');
     const started = process.hrtime.bigint();
     await pipeline(createReadStream(file), client.query(copyFrom('copy bench_copy_entitlements from stdin with (format csv, header true)')));
