@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Container } from '../container.js';
 import type { Logger } from '../logger.js';
+import { backoffDelay } from '../common/backoff.js';
 
 const CHANNEL = 'hela_session_revoked';
 /** How long the probe waits for its own notification to come back through the listener. */
@@ -38,7 +39,8 @@ export class SessionRevocations {
   private listener?: pg.Client;
   private live = false;
   private stopped = false;
-  private reconnectMs = RECONNECT_MIN_MS;
+  /** Reconnections tried since the listener was last live: the backoff's exponent. */
+  private reconnects = 0;
   private reconnectTimer?: NodeJS.Timeout;
   private readonly probes = new Map<string, () => void>();
   private purgedAt = 0;
@@ -126,7 +128,7 @@ export class SessionRevocations {
       await this.reload();
       if (this.listener !== client) return;
       this.live = true;
-      this.reconnectMs = RECONNECT_MIN_MS;
+      this.reconnects = 0;
     } catch (error) {
       this.lost(client, error as Error);
     }
@@ -170,8 +172,8 @@ export class SessionRevocations {
     void this.forget(client);
     if (this.stopped) return;
     this.log.warn({ err: error, wasLive }, 'session revocations: listening connection lost; checking the database on each request until it is back');
-    this.retryIn(this.reconnectMs);
-    this.reconnectMs = Math.min(this.reconnectMs * 2, RECONNECT_MAX_MS);
+    // The common backoff, jitter included: the processes that lost the database together do not return together.
+    this.retryIn(backoffDelay(++this.reconnects, RECONNECT_MIN_MS, RECONNECT_MAX_MS));
   }
 
   private retryIn(ms: number): void {

@@ -19,6 +19,17 @@ describe('configuration (src/config.ts) @smoke', () => {
     expect(Object.isFrozen(config)).to.equal(true);
   });
 
+  it('FOUR_EYES: on by default, off by default only in development or with SEED_DEMO; PENDING_CHANGE_TTL_SECONDS', () => {
+    expect(loadConfig(PRODUCTION).approvals).to.deep.equal({ fourEyes: true, pendingChangeTtlSeconds: 259_200 });
+    expect(loadConfig({ NODE_ENV: 'test' }).approvals.fourEyes).to.equal(true);
+    expect(loadConfig({}).approvals.fourEyes, 'development').to.equal(false);
+    expect(loadConfig({ NODE_ENV: 'test', SEED_DEMO: 'true' }).approvals.fourEyes).to.equal(false);
+    expect(loadConfig({ ...PRODUCTION, FOUR_EYES: 'false' }).approvals.fourEyes).to.equal(false);
+    expect(loadConfig({ FOUR_EYES: 'true', PENDING_CHANGE_TTL_SECONDS: '600' }).approvals).to.deep.equal({ fourEyes: true, pendingChangeTtlSeconds: 600 });
+    expect(() => loadConfig({ FOUR_EYES: 'perhaps' })).to.throw(ConfigError, /FOUR_EYES/);
+    expect(() => loadConfig({ PENDING_CHANGE_TTL_SECONDS: '5' })).to.throw(ConfigError, /PENDING_CHANGE_TTL_SECONDS/);
+  });
+
   it('refuses invalid values with a message naming the variable', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ PORT: 'eighty' }, /PORT/],
@@ -56,6 +67,25 @@ describe('configuration (src/config.ts) @smoke', () => {
     expect(loadConfig({ METRICS_PORT: '9464' }).metrics.port).to.equal(9464);
     expect(loadConfig({}).tracing.otlpEndpoint).to.equal(undefined);
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.otlpEndpoint).to.equal('http://collector:4318');
+  });
+
+  it('takes durations in seconds; the old millisecond variables still work, with a warning', () => {
+    const current = loadConfig({ SPONSOR_BANK_POLL_SECONDS: '45', SPONSOR_BANK_BACKOFF_SECONDS: '2', EXAMPLE_BANK_TIMEOUT_SECONDS: '3', SHUTDOWN_DELAY_SECONDS: '4' });
+    expect(current.sponsorBank).to.include({ pollSeconds: 45, backoffBaseSeconds: 2 });
+    expect(current.exampleBank.timeoutMs).to.equal(3000);
+    expect(current.shutdownDelayMs).to.equal(4000);
+    expect(current.deprecations).to.deep.equal([]);
+    const legacy = loadConfig({ SPONSOR_BANK_POLL_MS: '1500', SPONSOR_BANK_BACKOFF_MS: '250', EXAMPLE_BANK_TIMEOUT_MS: '700', SHUTDOWN_DELAY_MS: '1500' });
+    expect(legacy.sponsorBank).to.include({ pollSeconds: 1.5, backoffBaseSeconds: 0.25 });
+    expect(legacy.exampleBank.timeoutMs).to.equal(700);
+    expect(legacy.shutdownDelayMs).to.equal(1500);
+    expect(legacy.deprecations).to.have.length(4);
+    expect(legacy.deprecations[0]).to.match(/EXAMPLE_BANK_TIMEOUT_MS is deprecated: set EXAMPLE_BANK_TIMEOUT_SECONDS/);
+    const both = loadConfig({ SPONSOR_BANK_POLL_MS: '1500', SPONSOR_BANK_POLL_SECONDS: '9' });
+    expect(both.sponsorBank.pollSeconds).to.equal(9);
+    expect(both.deprecations).to.deep.equal(['SPONSOR_BANK_POLL_MS is deprecated and ignored: SPONSOR_BANK_POLL_SECONDS is set']);
+    expect(loadConfig({}).sponsorBank).to.include({ pollSeconds: 30, backoffBaseSeconds: 60 });
+    expect(() => loadConfig({ SPONSOR_BANK_POLL_MS: '10' }), 'the alias keeps its bounds').to.throw(ConfigError, /SPONSOR_BANK_POLL_MS/);
   });
 
   it('requires real secrets in production and turns the simulators off there', () => {

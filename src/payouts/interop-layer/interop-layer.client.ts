@@ -9,7 +9,9 @@ import type { InteropLayerConfig, InteropRequest } from './interop-layer.types.j
 
 type Exchange = { kind: 'response'; status: number; body: string } | { kind: 'not-sent'; message: string } | { kind: 'lost'; message: string };
 
-const FAILED_STATUSES = new Set(['REJECTED', 'ABORTED', 'ERROR_OCCURRED']);
+/** The layer's own payee statuses (its wire, not Hela's states): the one that pays, and those that fail. */
+const LAYER_PAID = 'COMPLETED';
+const LAYER_FAILED = new Set(['REJECTED', 'ABORTED', 'ERROR_OCCURRED']);
 
 /**
  * The interop layer's sender: one POST of a batch's payee list, with the channel's timeout and no automatic retry
@@ -103,8 +105,8 @@ function matchResult(item: unknown, position: number, sent: Set<string>, seen: S
     return { position, referenceId: id, code: 'hela.reply.unknown_reference', reason: `payee result id ${id} ${why}` };
   }
   seen.add(id);
-  if (status === 'COMPLETED') return { referenceId: id, status: 'PAID' };
-  if (FAILED_STATUSES.has(status)) {
+  if (status === LAYER_PAID) return { referenceId: id, status: 'PAID' };
+  if (LAYER_FAILED.has(status)) {
     const detail = typeof errorMessage === 'string' && errorMessage ? `: ${errorMessage.slice(0, 500)}` : '';
     return { referenceId: id, status: 'FAILED', reasonCode: `interop.${status.toLowerCase()}`, reasonMessage: `the interop layer reports ${status}${detail}` };
   }

@@ -22,7 +22,7 @@ export const sponsorBankRail: EnvelopeRail = {
 
   retryPolicy: (_channel, config) => ({
     maxAttempts: config.sponsorBank.maxAttempts,
-    backoffBaseSeconds: config.sponsorBank.backoffBaseMs / 1000,
+    backoffBaseSeconds: config.sponsorBank.backoffBaseSeconds,
     timeoutMs: config.exampleBank.timeoutMs,
   }),
   healthKey: (channel) => `bank:${bankCode(channel)}`,

@@ -14,6 +14,10 @@ import { DisbursementEnvelope } from './disbursement-envelope.entity.js';
 import { BeneficiaryAccountType, BlockStatus, CancellationStatus, SponsorBankTransferStatus } from './envelope.enums.js';
 import { SPONSOR_BANK_CANCELLED } from './cycle-handoff.js';
 import { DISBURSEMENT_ID, type CancelDisbursementsInput, type CreateDisbursementEnvelopeInput, type CreateDisbursementsInput, type DisbursementInput } from './envelope.inputs.js';
+import { PaymentStatus } from '../../../programmes/programme.enums.js';
+import { PAYMENT_STATES } from '../../../programmes/payment-states.js';
+import { CANCELLATION_STATES } from './envelope-states.js';
+import { TRANSFER_STATES } from './transfer-states.js';
 
 function hashOf(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
@@ -23,8 +27,11 @@ function hashOf(value: unknown): string {
 export class EnvelopeService {
   private readonly accounts: SponsorBankAccountService;
   private readonly audit: AuditService;
+  /** FOUR_EYES: an envelope created here waits for its approval stages before any bank step. */
+  private readonly approvalRequired: boolean;
 
   constructor(container: Container) {
+    this.approvalRequired = container.config.approvals.fourEyes;
     this.accounts = container.get(SponsorBankAccountService);
     this.audit = container.get(AuditService);
   }
@@ -51,7 +58,7 @@ export class EnvelopeService {
     }
     try {
       return await em.transactional(async (tx) => {
-        const envelope = tx.create(DisbursementEnvelope, { ...fields, requestHash, sponsorAccount: account.id });
+        const envelope = tx.create(DisbursementEnvelope, { ...fields, requestHash, sponsorAccount: account.id, createdBy: actorId, approvalRequired: this.approvalRequired });
         await this.audit.record({ action: 'disbursementEnvelope.created', entityType: 'DisbursementEnvelope', entityId: envelope.envelopeId, actorId, detail: fields }, tx);
         return envelope;
       });
@@ -132,9 +139,9 @@ export class EnvelopeService {
       const live = await tx.count(SponsorBankTransfer, { envelope, status: { $nin: [SponsorBankTransferStatus.PENDING, SponsorBankTransferStatus.CANCELLED] } });
       if (live > 0) throw new ConflictError(`Envelope ${envelopeId} has payments at the bank already`, { reason: 'ENVELOPE_SHIPPED' });
       const now = new Date();
-      await tx.nativeUpdate(SponsorBankTransfer, { envelope, status: SponsorBankTransferStatus.PENDING }, { status: SponsorBankTransferStatus.CANCELLED, cancelledAt: now, updatedAt: now });
+      await tx.nativeUpdate(SponsorBankTransfer, { envelope, status: TRANSFER_STATES.from(SponsorBankTransferStatus.CANCELLED) }, { status: SponsorBankTransferStatus.CANCELLED, cancelledAt: now, updatedAt: now });
       await reopenCyclePayments(tx, envelope);
-      Object.assign(envelope, { cancellationStatus: CancellationStatus.CANCELLED, cancelledAt: now });
+      Object.assign(envelope, { cancellationStatus: CANCELLATION_STATES.move(envelope.cancellationStatus, CancellationStatus.CANCELLED), cancelledAt: now });
       if (envelope.blockStatus === BlockStatus.BLOCKED) {
         // Seed 003's connector has no call that releases a block: say so where admins look, not only in a log.
         envelope.attention = `cancelled after funds were blocked (block reference ${envelope.blockReference}); the bank interface cannot release a block: release it at the bank`;
@@ -158,7 +165,7 @@ export class EnvelopeService {
       let amount = 0n;
       const cancelling = found.filter((d) => d.status === SponsorBankTransferStatus.PENDING);
       for (const d of cancelling) {
-        Object.assign(d, { status: SponsorBankTransferStatus.CANCELLED, cancelledAt: now });
+        Object.assign(d, { status: TRANSFER_STATES.move(d.status, SponsorBankTransferStatus.CANCELLED), cancelledAt: now });
         amount += toMinorUnits(d.amount);
       }
       envelope.receivedCount -= cancelling.length;
@@ -204,13 +211,15 @@ export class EnvelopeService {
  * anew (a new disbursement id; the cancelled one can never ship). Runs after the cancellation, in its transaction.
  */
 async function reopenCyclePayments(tx: EntityManager, envelope: DisbursementEnvelope): Promise<void> {
+  const CANCELLED = TRANSFER_STATES.sql(SponsorBankTransferStatus.CANCELLED);
   await tx.getConnection().execute(
     `update disbursement_payments p
-        set status = 'PENDING', reason_code = '${SPONSOR_BANK_CANCELLED}', updated_at = now(),
+        set status = ${PAYMENT_STATES.sql(PaymentStatus.PENDING)}, reason_code = '${SPONSOR_BANK_CANCELLED}', updated_at = now(),
             reason_message = 'cancelled in sponsor-bank envelope ' || ? || '; the next send routes it again'
        from sponsor_bank_disbursements d
-      where d.envelope_id = ? and d.status = 'CANCELLED' and p.id = d.payment_id and p.status = 'SENT'
-        and not exists (select 1 from sponsor_bank_disbursements live where live.payment_id = p.id and live.status <> 'CANCELLED')`,
+      where d.envelope_id = ? and d.status = ${CANCELLED} and p.id = d.payment_id
+        and p.status in ${PAYMENT_STATES.sqlFrom(PaymentStatus.PENDING, [PaymentStatus.SENT])}
+        and not exists (select 1 from sponsor_bank_disbursements live where live.payment_id = p.id and live.status <> ${CANCELLED})`,
     [envelope.envelopeId, envelope.id],
     'run',
     tx.getTransactionContext(),
