@@ -5,6 +5,7 @@ import { SessionRevocations } from './auth/session-revocations.js';
 import type { Config } from './config.js';
 import { Container } from './container.js';
 import { openDatabase } from './db/database.js';
+import { Notifications } from './db/notifications.js';
 import { backgroundWorkers, routeFactories, sealedSecrets, startables } from './features.js';
 import { SecretBox } from './common/secret-box.js';
 import { rewrapSecrets } from './common/secret-rewrap.js';
@@ -43,6 +44,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     for (const startable of started.reverse()) await startable.stop();
   };
   try {
+    const notifications = container.get(Notifications);
+    started.push(notifications); // stopped last: the revocations below rely on it
     const revocations = container.get(SessionRevocations);
     await revocations.start();
     started.push(revocations);
