@@ -4,6 +4,7 @@ import { AuthService } from '../auth/auth.service.js';
 import { Role } from '../auth/role.js';
 import { DomainError } from '../common/domain-error.js';
 import type { Container } from '../container.js';
+import type { AuthUser } from '../graphql/context.js';
 import type { HttpRequest, HttpResponse, Route, RouteFactory } from '../http/route.js';
 import { ExportService } from './export.service.js';
 
@@ -14,7 +15,7 @@ interface ExportSpec {
   /** The roles of the GraphQL query that shows the same rows. */
   roles: Role[];
   filename: (request: HttpRequest) => string;
-  open: (exports: ExportService, request: HttpRequest) => Promise<Readable>;
+  open: (exports: ExportService, request: HttpRequest, user: AuthUser) => Promise<Readable>;
 }
 
 const SPECS: ExportSpec[] = [
@@ -34,9 +35,9 @@ const SPECS: ExportSpec[] = [
     path: '/exports/psps/:pspId/collections.csv',
     roles: [Role.ACCOUNTANT, Role.ADMIN], // paymentTransactions
     filename: (r) => `psp-${r.params.pspId}-collections.csv`,
-    open: (exports, r) => {
+    open: (exports, r, user) => {
       const query = new URLSearchParams(r.search);
-      return exports.pspCollections(r.params.pspId, query.get('from'), query.get('to'));
+      return exports.pspCollections(user, r.params.pspId, query.get('from'), query.get('to'));
     },
   },
 ];
@@ -60,7 +61,7 @@ async function download(auth: AuthService, exports: ExportService, spec: ExportS
     const caller = await auth.authenticateRequest(credentialsOf(request.headers));
     if (!caller) return refusal(new DomainError('UNAUTHENTICATED', 'Sign in first: an Authorization bearer token or the JWT cookie'));
     if (!caller.user.roles.some((role) => spec.roles.includes(role))) return refusal(new DomainError('FORBIDDEN', 'You are not authorized to perform this operation'));
-    const body = await spec.open(exports, request);
+    const body = await spec.open(exports, request, caller.user);
     request.log.info({ export: spec.path, userId: caller.user.id }, 'export started');
     return {
       status: 200,

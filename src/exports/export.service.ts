@@ -1,5 +1,7 @@
 import type { Readable } from 'node:stream';
 import { escapeLiteral } from 'pg';
+import { Role } from '../auth/role.js';
+import type { AuthUser } from '../graphql/context.js';
 import { BadInputError, NotFoundError } from '../common/domain-error.js';
 import { uuidArg } from '../common/uuid.js';
 import type { Container } from '../container.js';
@@ -34,13 +36,14 @@ export class ExportService {
     return this.stream(statementReconciliationSql(escapeLiteral(statementId)));
   }
 
-  /** [from, to) in UTC days; both required, so a report always names its period. */
-  async pspCollections(pspIdText: string, from: string | null, to: string | null): Promise<Readable> {
+  /** [from, to) in UTC days; both required, so a report always names its period. An accountant gets the collections it initiated; an admin all. */
+  async pspCollections(user: AuthUser, pspIdText: string, from: string | null, to: string | null): Promise<Readable> {
     const pspId = uuidArg(pspIdText, 'pspId');
     const period = { from: isoDate(from, 'from'), to: isoDate(to, 'to') };
     if (period.from >= period.to) throw new BadInputError('from must be before to', { field: 'to' });
     await this.mustExist('payment_service_providers', 'uuid', pspId, 'PaymentServiceProvider');
-    return this.stream(pspCollectionsSql(escapeLiteral(pspId), escapeLiteral(period.from), escapeLiteral(period.to)));
+    const creator = user.roles.includes(Role.ADMIN) ? undefined : escapeLiteral(user.id);
+    return this.stream(pspCollectionsSql(escapeLiteral(pspId), escapeLiteral(period.from), escapeLiteral(period.to), creator));
   }
 
   private async mustExist(table: string, key: string, id: string, entity: string): Promise<void> {

@@ -37,13 +37,16 @@ export function statementReconciliationSql(statementLiteral: string): string {
     order by entry_sequence nulls last, outcome`;
 }
 
-/** One PSP's OTP collections in a period [from, to), by the time they were started. */
-export function pspCollectionsSql(pspLiteral: string, fromLiteral: string, toLiteral: string): string {
+/**
+ * One PSP's OTP collections in a period [from, to), by the time they were started; `creatorLiteral`
+ * keeps an accountant to the collections it initiated (as the `transactions` query does).
+ */
+export function pspCollectionsSql(pspLiteral: string, fromLiteral: string, toLiteral: string, creatorLiteral?: string): string {
   return `select t.uuid as transaction_id, ${utc('t.datetime')} as started_at, ${utc('t.updated_at')} as updated_at,
       t.state, t.amount, t.currency, ${defused('t.psp_transaction_id')} as psp_transaction_id, t.psp_code,
       i.chf_id as insuree_chf_id, t.policy_uuid as policy_id
     from payment_transactions t
     left join insurees i on i.uuid = t.insuree_uuid
-    where t.psp_uuid = ${pspLiteral} and t.datetime >= ${fromLiteral}::date and t.datetime < ${toLiteral}::date
+    where t.psp_uuid = ${pspLiteral} and t.datetime >= ${fromLiteral}::date and t.datetime < ${toLiteral}::date${creatorLiteral ? ` and t.created_by = ${creatorLiteral}` : ''}
     order by t.datetime, t.uuid`;
 }

@@ -136,7 +136,7 @@ describe('CSV exports', () => {
     });
     after(() => qmoney.stop());
 
-    it('gives an accountant one PSP\'s collections in a period, and refuses a programme manager and a bad period', async () => {
+    it('gives an accountant the collections it initiated through one PSP in a period (an admin all), and refuses a programme manager and a bad period', async () => {
       const admin = await tokenFor(Role.ADMIN);
       const accountant = await tokenFor(Role.ACCOUNTANT);
       const psp = await createQmoneyPsp(qmoney, admin);
@@ -155,6 +155,9 @@ describe('CSV exports', () => {
       expect(rows.map((r) => [r.transaction_id, r.amount, r.currency, r.insuree_chf_id])).to.deep.equal([[initiated.uuids, insured.lumpSum, 'GMD', insured.chfId]]);
       expect(records((await download(`/exports/psps/${psp}/collections.csv?from=2020-01-01&to=2020-02-01`, accountant)).text)).to.deep.equal([]);
       expect((await download(path, await manager())).status).to.equal(403);
+      const otherAccountant = await tokenFor(Role.ACCOUNTANT);
+      expect(records((await download(path, otherAccountant)).text), 'another accountant\'s collections').to.deep.equal([]);
+      expect(records((await download(path, admin)).text).map((r) => r.transaction_id)).to.deep.equal([initiated.uuids]);
       expect((await download(`/exports/psps/${psp}/collections.csv?from=${tomorrow}&to=${today}`, accountant)).status).to.equal(400);
       expect((await download(`/exports/psps/${psp}/collections.csv?from=yesterday&to=${today}`, accountant)).status).to.equal(400);
     });
