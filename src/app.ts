@@ -17,6 +17,7 @@ import { startBackground } from './jobs/background.js';
 import { CorsPolicy } from './http/cors.js';
 import { listen } from './http/listen.js';
 import { createHttpServer } from './http/server.js';
+import { attachSubscriptions } from './live/live.server.js';
 import { startOpsServer } from './observability/ops-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { describeDemo, seedDemoData } from './registry/demo-data.js';
@@ -72,6 +73,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const ops = await startOpsServer(container, readiness, metrics);
     if (ops) started.push(ops);
     const server = createHttpServer(routes, config.limits.bodyBytes, log, config.corsOrigins.length ? new CorsPolicy(config.corsOrigins) : undefined);
+    const subscriptions = attachSubscriptions(server, schema, container);
     await listen(server, config.port, config.host, 'PORT');
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}`;
@@ -85,6 +87,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
         readiness.draining = true;
         if (config.shutdownDelayMs) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
         // Requests in flight finish; idle keep-alive connections would otherwise hold close() open.
+        await subscriptions.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await closed;

@@ -43,6 +43,7 @@ import { ReconciliationError } from './statements/reconciliation/reconciliation-
 import { ReconciliationResolver } from './statements/reconciliation/reconciliation.resolver.js';
 import { statementRoutes } from './statements/reconciliation/statement.route.js';
 import { exportRoutes } from './exports/export.route.js';
+import { LiveResolver } from './live/live.resolver.js';
 import { PayoutRoutingRule } from './payouts/routing/payout-routing-rule.entity.js';
 import { RoutingResolver } from './payouts/routing/routing.resolver.js';
 import { SponsorBankWorker } from './payouts/sponsor-bank/envelopes/sponsor-bank.worker.js';
@@ -82,7 +83,7 @@ export const resolvers = [
   FamilyResolver, InsureeResolver, ProductResolver, PolicyResolver, PremiumResolver,
   PayoutChannelResolver, DisbursementResolver,
   MutationLogResolver, PspResolver, CollectionResolver, PspApiResolver, TransactionResolver,
-  EnvelopeResolver, ReconciliationResolver, RoutingResolver, PbmsClientResolver, JobResolver,
+  EnvelopeResolver, ReconciliationResolver, RoutingResolver, PbmsClientResolver, JobResolver, LiveResolver,
 ] as const;
 
 /** openIMIS mutations whose every refusal (but UNAUTHENTICATED) is their payload: graphql/refusal-payloads.ts. */
