@@ -57,7 +57,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const routes: Route[] = [
       ...probeRoutes(readiness),
       ...(config.metrics.token ? [metricsRoute(metrics, config.metrics.token)] : []),
-      ...graphqlRoutes(apollo, db.orm, container.get(AuthService)),
+      ...graphqlRoutes(apollo, db.orm, container.get(AuthService), config.graphqlIde),
       ...routeFactories.flatMap((factory) => factory(container)),
     ];
     // Before the first-admin check, so a demo start gets the demo admin password rather than a generated one.

@@ -30,6 +30,8 @@ export interface Config {
   secretKeys: SecretKeys;
   /** `stringBytes`: the largest single string value a GraphQL request may carry (src/graphql/string-size-limit.ts). */
   limits: { bodyBytes: number; stringBytes: number; depth: number; cost: number; aliases: number; tokens: number; directives: number };
+  /** The GraphQL IDE at /ide and GET /graphql for browsers (src/ui): on by default outside production. */
+  graphqlIde: boolean;
   /** GraphQL subscriptions over WebSocket (src/live/live.server.ts). */
   subscriptions: { connectionsPerUser: number; perConnection: number; idleSeconds: number; messagesPerSecond: number };
   otp: { ttlSeconds: number; maxAttempts: number };
@@ -247,6 +249,7 @@ export function loadConfig(env: Env = process.env): Config {
       tokens: int(env, 'GRAPHQL_MAX_TOKENS', 2000, 1),
       directives: int(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 1),
     },
+    graphqlIde: bool(env, 'GRAPHQL_IDE', !production),
     subscriptions: {
       connectionsPerUser: int(env, 'WS_MAX_CONNECTIONS_PER_USER', 10, 1),
       perConnection: int(env, 'WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', 20, 1),
