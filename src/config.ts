@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { SecretKeys } from './common/secret-box.js';
+import type { Logger } from './logger.js';
 
 /**
  * The one place the environment is read. Everything else receives a typed, frozen `Config`.
@@ -53,6 +54,7 @@ export interface Config {
   };
   /** In-process partner simulators for the demo; `qmoneyPort` 0 picks a free port. */
   simulators: { enabled: boolean; qmoneyPort: number };
+  /** `timeoutMs` from EXAMPLE_BANK_TIMEOUT_SECONDS: the HTTP client counts in milliseconds. */
   exampleBank: { url: string; timeoutMs: number };
   /** The egress policy of every outbound call (src/http/egress.ts): loopback and private addresses only when allowed. */
   outbound: { allowPrivate: boolean };
@@ -61,9 +63,11 @@ export interface Config {
     statementTokens: Record<string, string>;
     /** Body limit of that route: a month of a large programme's statement is far above the GraphQL limit. */
     statementMaxBytes: number;
-    pollMs: number;
+    /** How often the sweep looks for envelopes whose next bank step is due. */
+    pollSeconds: number;
     maxAttempts: number;
-    backoffBaseMs: number;
+    /** A failed bank step is retried with exponential backoff from this delay (as G2P Connect's `retryBaseSeconds`). */
+    backoffBaseSeconds: number;
     paymentBatchSize: number;
   };
   /**
@@ -85,6 +89,8 @@ export interface Config {
   shutdownDelayMs: number;
   /** OpenTelemetry traces, exported over OTLP; off unless an endpoint is set (the SDK reads the other OTEL_* variables). */
   tracing: { otlpEndpoint?: string };
+  /** Deprecated variables that were set, each with what replaces it: logged as warnings at start. */
+  deprecations: readonly string[];
 }
 
 /** A bucket holds up to `burst` calls and refills at `perMinute`. */
@@ -96,6 +102,11 @@ export interface RateLimit {
 type Env = Record<string, string | undefined>;
 
 export class ConfigError extends Error {}
+
+/** At start, one warning per deprecated variable that is set (the process runs all the same). */
+export function warnDeprecations(config: Config, log: Pick<Logger, 'warn'>): void {
+  for (const deprecation of config.deprecations) log.warn({ deprecation }, deprecation);
+}
 
 /** A local `.env` (see .env.example) fills in what the environment does not set; every entry point reads it. */
 export function readDotEnv(file = '.env'): void {
@@ -110,6 +121,24 @@ function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/**
+ * Durations in the environment are whole seconds (`…_SECONDS`), everywhere. The millisecond variables of
+ * earlier releases still work, converted, as deprecated aliases: `legacy` names one and its old bounds.
+ * When both are set the new one wins.
+ */
+function seconds(env: Env, name: string, fallback: number, min: number, max: number, deprecations: string[], legacy: { name: string; min: number; max?: number }): number {
+  const legacyRaw = env[legacy.name];
+  if (legacyRaw !== undefined && legacyRaw !== '') {
+    if (env[name] !== undefined && env[name] !== '') {
+      deprecations.push(`${legacy.name} is deprecated and ignored: ${name} is set`);
+    } else {
+      deprecations.push(`${legacy.name} is deprecated: set ${name} (in seconds) instead`);
+      return int(env, legacy.name, fallback * 1000, legacy.min, legacy.max) / 1000;
+    }
+  }
+  return int(env, name, fallback, min, max);
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -215,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('ADMIN_PASSWORD must be 8 to 72 bytes long (or unset, to have one generated)');
   }
 
+  const deprecations: string[] = [];
   return Object.freeze({
     nodeEnv,
     host: env.HOST || '127.0.0.1',
@@ -268,14 +298,17 @@ export function loadConfig(env: Env = process.env): Config {
       uploadMaxBytes: int(env, 'ENTITLEMENT_UPLOAD_MAX_BYTES', 200 * 1024 * 1024, 1024),
     },
     simulators: { enabled: bool(env, 'SIMULATORS_ENABLED', !production), qmoneyPort: int(env, 'QMONEY_SIMULATOR_PORT', nodeEnv === 'test' ? 0 : 4010) },
-    exampleBank: { url: env.EXAMPLE_BANK_URL || 'http://127.0.0.1:8003', timeoutMs: int(env, 'EXAMPLE_BANK_TIMEOUT_MS', 10_000, 1) },
+    exampleBank: {
+      url: env.EXAMPLE_BANK_URL || 'http://127.0.0.1:8003',
+      timeoutMs: Math.round(1000 * seconds(env, 'EXAMPLE_BANK_TIMEOUT_SECONDS', 10, 1, 600, deprecations, { name: 'EXAMPLE_BANK_TIMEOUT_MS', min: 1 })),
+    },
     outbound: { allowPrivate: bool(env, 'OUTBOUND_ALLOW_PRIVATE', !production) },
     sponsorBank: {
       statementTokens: tokenMap(env, 'BANK_STATEMENT_TOKENS'),
       statementMaxBytes: int(env, 'BANK_STATEMENT_MAX_BYTES', 256 * 1024 * 1024, 1024),
-      pollMs: int(env, 'SPONSOR_BANK_POLL_MS', 30_000, 100),
+      pollSeconds: seconds(env, 'SPONSOR_BANK_POLL_SECONDS', 30, 1, 86_400, deprecations, { name: 'SPONSOR_BANK_POLL_MS', min: 100 }),
       maxAttempts: int(env, 'SPONSOR_BANK_MAX_ATTEMPTS', 5, 1),
-      backoffBaseMs: int(env, 'SPONSOR_BANK_BACKOFF_MS', 60_000, 0),
+      backoffBaseSeconds: seconds(env, 'SPONSOR_BANK_BACKOFF_SECONDS', 60, 0, 86_400, deprecations, { name: 'SPONSOR_BANK_BACKOFF_MS', min: 0 }),
       paymentBatchSize: int(env, 'SPONSOR_BANK_PAYMENT_BATCH_SIZE', 500, 1),
     },
     circuitBreaker: {
@@ -296,7 +329,8 @@ export function loadConfig(env: Env = process.env): Config {
       anonymous: { perMinute: int(env, 'RATE_LIMIT_ANONYMOUS_PER_MINUTE', 300), burst: int(env, 'RATE_LIMIT_ANONYMOUS_BURST', 60, 1) },
     },
     metrics: { port: env.METRICS_PORT ? int(env, 'METRICS_PORT', 0, 0, 65_535) : undefined, token: metricsToken },
-    shutdownDelayMs: int(env, 'SHUTDOWN_DELAY_MS', production ? 5_000 : 0, 0, 120_000),
+    shutdownDelayMs: Math.round(1000 * seconds(env, 'SHUTDOWN_DELAY_SECONDS', production ? 5 : 0, 0, 120, deprecations, { name: 'SHUTDOWN_DELAY_MS', min: 0, max: 120_000 })),
     tracing: { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || undefined },
+    deprecations,
   });
 }

@@ -20,7 +20,7 @@ export const testEnv: Record<string, string> = {
   ADMIN_PASSWORD: 'admin-password',
   WORKERS_ENABLED: 'true',
   // Sponsor-bank tests drive envelopes step by step (processDisbursementEnvelope); the sweep only when asked.
-  SPONSOR_BANK_POLL_MS: '3600000',
+  SPONSOR_BANK_POLL_SECONDS: '3600',
   BANK_STATEMENT_TOKENS: 'EXAMPLE:test-example-bank-token,OTHERBANK:test-other-bank-token',
   // Disbursement recovery at test speed: sweeps every second, leases and retry backoff in seconds.
   DISBURSEMENT_SWEEP_SECONDS: '1',

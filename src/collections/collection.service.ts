@@ -23,6 +23,7 @@ import type { InitiateTransactionPayload, ProcessTransactionPayload } from './co
 import type { ConfirmOutcome } from './connectors/collection-connector.js';
 import { CollectionConnectors } from './connectors/collection-connectors.js';
 import { PaymentTransaction, TransactionState } from './payment-transaction.entity.js';
+import { amountDue, compareToDue, OTP_COLLECTION_AMOUNT_DUE } from '../registry/amount-due.js';
 
 /** Claims tried before a confirmation racing others is answered CONFLICT. */
 const CLAIM_TRIES = 3;
@@ -166,13 +167,13 @@ export class CollectionService {
       const idle = await tx.find(Policy, { family: insuree.family, status: PolicyStatus.IDLE }, { populate: ['product'] });
       if (!idle.length) throw new CollectionRefusal('CONFLICT', `Insuree ${insuree.chfId}'s family has no idle policy to pay`);
       refuseExcessDecimals(amount, idle);
-      candidates = idle.filter((policy) => sameAmount(policy.value, amount));
-      if (!candidates.length) throw new CollectionRefusal('BAD_USER_INPUT', `No idle policy of insuree ${insuree.chfId}'s family costs ${amount} (${idle.map((p) => p.value).join(', ')})`);
+      candidates = idle.filter((policy) => paysInFull(policy, amount));
+      if (!candidates.length) throw new CollectionRefusal('BAD_USER_INPUT', `No idle policy of insuree ${insuree.chfId}'s family costs ${amount} (${idle.map((p) => amountDue(p, OTP_COLLECTION_AMOUNT_DUE)).join(', ')})`);
       if (candidates.length > 1) throw new CollectionRefusal('BAD_USER_INPUT', 'Several idle policies cost this amount; pass policyUuid');
     }
     const policy = await tx.findOneOrFail(Policy, { uuid: candidates[0].uuid }, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['product'] });
     if (policy.status !== PolicyStatus.IDLE) throw new CollectionRefusal('CONFLICT', `Policy ${policy.uuid} is ${PolicyStatus[policy.status]}, not idle`);
-    if (!sameAmount(policy.value, amount)) throw new CollectionRefusal('BAD_USER_INPUT', `The amount must be exactly the policy value ${policy.value}`);
+    if (!paysInFull(policy, amount)) throw new CollectionRefusal('BAD_USER_INPUT', `The amount must be exactly the policy value ${amountDue(policy, OTP_COLLECTION_AMOUNT_DUE)}`);
     return policy;
   }
 
@@ -324,6 +325,11 @@ function refuseUnlessOwner(transaction: PaymentTransaction, user: AuthUser): voi
  * significant digits (every such decimal survives the round trip through a double); a longer one may
  * have been rounded on the way, so it is refused rather than guessed. Then: positive, at most 2 decimals.
  */
+/** An OTP collection pays the policy's value, as the openIMIS front end does (registry/amount-due.ts). */
+function paysInFull(policy: Policy, amount: string): boolean {
+  return compareToDue(amount, amountDue(policy, OTP_COLLECTION_AMOUNT_DUE)) === 'EXACT';
+}
+
 function exactAmount(amount: number | undefined): string {
   if (amount === undefined || amount === null || !Number.isFinite(amount)) throw new CollectionRefusal('BAD_USER_INPUT', 'amount is required');
   try {

@@ -11,6 +11,9 @@ import type { AuthUser } from '../graphql/context.js';
 import { PspService } from '../psp/psp.service.js';
 import { PolicyStatus } from '../registry/policy-status.js';
 import type { ProcessPaymentInput, ProcessPaymentPayload, VerifyInsureeResult } from './psp-api.types.js';
+import { TransactionState } from './payment-transaction.entity.js';
+import { auditInsertSql } from '../audit/audit-sql.js';
+import { amountDueSql, compareToDue, PSP_API_AMOUNT_DUE } from '../registry/amount-due.js';
 
 /** openIMIS §5.5 / §5.6 messages, byte for byte (typos and double spaces included). */
 export const PSP_API = {
@@ -27,6 +30,9 @@ export const PSP_API = {
   paid: 'Payment processed successfully',
 } as const;
 
+/** What the PSP must pay for a policy (`p`, its product `pr`): the product's lump sum, as openIMIS (registry/amount-due.ts). */
+const DUE = amountDueSql(PSP_API_AMOUNT_DUE, { policy: 'p', product: 'pr' });
+
 /**
  * One statement does the whole payment: lock the idle policy that matches every check, insert the
  * transaction (idempotent on psp + pspTransactionId), the premium, the activation and the audit
@@ -39,12 +45,12 @@ with pol as (
   join policies p on p.family_uuid = i.family_uuid
   join products pr on pr.uuid = p.product_uuid
   where i.chf_id = $1 and p.uuid = $2 and p.status = ${PolicyStatus.IDLE}
-    and pr.name = $3 and pr.code = $4 and pr.lump_sum = cast($5 as numeric)
+    and pr.name = $3 and pr.code = $4 and ${DUE} = cast($5 as numeric)
   for update of p
 ), tx as (
   insert into payment_transactions (uuid, amount, currency, psp_uuid, insuree_uuid, policy_uuid, psp_transaction_id, state,
     otp_attempts, request_fingerprint, json_content, created_by, datetime, updated_at)
-  select gen_random_uuid(), cast($5 as numeric), pol.currency, $6, pol.insuree_uuid, pol.uuid, $7, 'PAID', 0, $8, $9, $10, now(), now() from pol
+  select gen_random_uuid(), cast($5 as numeric), pol.currency, $6, pol.insuree_uuid, pol.uuid, $7, '${TransactionState.PAID}', 0, $8, $9, $10, now(), now() from pol
   on conflict (psp_uuid, psp_transaction_id) do nothing
   returning uuid, policy_uuid, amount
 ), prem as (
@@ -56,15 +62,23 @@ with pol as (
   from pol, tx where p.uuid = pol.uuid
   returning p.uuid
 ), audited as (
-  insert into audit_events (occurred_at, actor_id, actor_username, action, entity_type, entity_id, result, request_id, detail)
-  select now(), $10, $11, 'psp.paymentProcessed', 'PaymentTransaction', tx.uuid::text, 'SUCCESS', $12,
-    json_build_object('pspTransactionId', $7::text, 'policyUuid', tx.policy_uuid, 'amount', tx.amount, 'premiumUuid', prem.uuid)
-  from tx, prem
+  ${auditInsertSql(
+    {
+      action: 'psp.paymentProcessed',
+      entityType: 'PaymentTransaction',
+      entityId: 'tx.uuid::text',
+      actorId: '$10',
+      actorUsername: '$11',
+      requestId: '$12',
+      detail: `json_build_object('pspTransactionId', $7::text, 'policyUuid', tx.policy_uuid, 'amount', tx.amount, 'premiumUuid', prem.uuid)`,
+    },
+    'tx, prem',
+  )}
 )
 select (select uuid from tx) as transaction_uuid`;
 
 export const VERIFY_SQL = `
-select i.other_names, i.last_name, p.uuid as token, p.status, pr.name as product_name, pr.code as product_code, pr.lump_sum
+select i.other_names, i.last_name, p.uuid as token, p.status, pr.name as product_name, pr.code as product_code, ${DUE} as amount_due
 from insurees i
 left join policies p on p.family_uuid = i.family_uuid and p.status = ${PolicyStatus.IDLE}
 left join products pr on pr.uuid = p.product_uuid
@@ -117,7 +131,7 @@ export class PspApiService {
     const policies = rows.filter((row) => row.token).map((row) => ({
       productName: row.product_name!,
       productCode: row.product_code!,
-      amount: Number(row.lump_sum),
+      amount: Number(row.amount_due),
       status: Number(row.status),
       token: row.token!,
     }));
@@ -155,7 +169,7 @@ export class PspApiService {
         : { Success: false, responseMessage: PSP_API.failed, detail: `pspTransactionId ${request.pspTransactionId} was already used for a different payment`, errorCode: 'CONFLICT' };
     }
     const [policy] = await connection.execute<DiagnoseRow[]>(
-      `select i.uuid as insuree_uuid, p.uuid as policy_uuid, p.status, pr.name, pr.code, pr.lump_sum, pr.currency
+      `select i.uuid as insuree_uuid, p.uuid as policy_uuid, p.status, pr.name, pr.code, ${DUE} as amount_due, pr.currency
        from insurees i left join policies p on p.family_uuid = i.family_uuid and p.uuid = ?
        left join products pr on pr.uuid = p.product_uuid where i.chf_id = ?`,
       [request.policyUuid, request.chfId],
@@ -171,10 +185,10 @@ export class PspApiService {
     } catch (error) {
       return { Success: false, responseMessage: PSP_API.failed, detail: (error as Error).message, errorCode: 'BAD_USER_INPUT' };
     }
-    const due = toMinorUnits(policy.lump_sum);
-    const paid = toMinorUnits(request.amount);
-    if (paid < due) return { Success: false, responseMessage: PSP_API.tooSmall, detail: `expected ${fromMinorUnits(due)}`, errorCode: 'BAD_USER_INPUT' };
-    if (paid > due) return { Success: false, responseMessage: PSP_API.tooLarge, detail: `expected ${fromMinorUnits(due)}`, errorCode: 'BAD_USER_INPUT' };
+    const check = compareToDue(request.amount, policy.amount_due);
+    const expected = `expected ${fromMinorUnits(toMinorUnits(policy.amount_due))}`;
+    if (check === 'TOO_SMALL') return { Success: false, responseMessage: PSP_API.tooSmall, detail: expected, errorCode: 'BAD_USER_INPUT' };
+    if (check === 'TOO_LARGE') return { Success: false, responseMessage: PSP_API.tooLarge, detail: expected, errorCode: 'BAD_USER_INPUT' };
     return { Success: false, responseMessage: PSP_API.failed, detail: 'The policy changed while the payment was processed; query it and try again', errorCode: 'CONFLICT' };
   }
 
@@ -225,7 +239,7 @@ interface VerifyRow {
   status: number | null;
   product_name: string | null;
   product_code: string | null;
-  lump_sum: string | null;
+  amount_due: string | null;
 }
 
 interface DiagnoseRow {
@@ -234,6 +248,6 @@ interface DiagnoseRow {
   status: number | null;
   name: string | null;
   code: string | null;
-  lump_sum: string;
+  amount_due: string;
   currency: string | null;
 }

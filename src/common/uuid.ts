@@ -1,6 +1,8 @@
 import { BadInputError } from './domain-error.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The one UUID check (any version, any case): as a POSIX pattern for SQL (`~*`) and as a regex here. */
+export const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+const UUID = new RegExp(UUID_PATTERN, 'i');
 
 export function isUuid(value: string): boolean {
   return UUID.test(value);

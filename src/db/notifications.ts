@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { backoffDelay } from '../common/backoff.js';
 import type { Container } from '../container.js';
 import type { Logger } from '../logger.js';
 
@@ -45,7 +46,8 @@ export class Notifications {
   private listener?: pg.Client;
   private started?: Promise<void>;
   private stopped = false;
-  private reconnectMs = RECONNECT_MIN_MS;
+  /** Reconnections tried since the listener was last live: the backoff's exponent. */
+  private reconnects = 0;
   private reconnectTimer?: NodeJS.Timeout;
   private readonly probes = new Map<string, () => void>();
   private probeFailures = 0;
@@ -102,7 +104,7 @@ export class Notifications {
       for (const handlers of this.handlers.values()) for (const handler of handlers) await handler.live?.();
       if (this.listener !== client) return;
       this.live = true;
-      this.reconnectMs = RECONNECT_MIN_MS;
+      this.reconnects = 0;
     } catch (error) {
       this.lost(client, error as Error);
     }
@@ -139,8 +141,7 @@ export class Notifications {
     void this.forget(client);
     if (this.stopped) return;
     this.log.warn({ err: error, wasLive }, 'notifications: listening connection lost; reading the database until it is back');
-    this.retryIn(this.reconnectMs);
-    this.reconnectMs = Math.min(this.reconnectMs * 2, RECONNECT_MAX_MS);
+    this.retryIn(backoffDelay(++this.reconnects, RECONNECT_MIN_MS, RECONNECT_MAX_MS));
   }
 
   private retryIn(ms: number): void {

@@ -6,6 +6,7 @@ import type { Container } from '../container.js';
 import { SponsorBankAccountService } from '../payouts/sponsor-bank/accounts/sponsor-bank-account.service.js';
 import type { CreatePbmsClientInput, PbmsProgrammeInput, UpdatePbmsClientInput } from './pbms-client.inputs.js';
 import { PbmsClient, type PbmsProgramme } from './pbms-client.entity.js';
+import { isUuid } from '../common/uuid.js';
 
 /** `hpb_<16 hex key id>_<43 base64url secret>`: 256 random bits, so a fast hash is enough to keep it. */
 const API_KEY = /^hpb_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
@@ -87,7 +88,7 @@ export class PbmsClientService {
   }
 
   private async find(em: EntityManager, id: string): Promise<PbmsClient> {
-    const client = /^[0-9a-f-]{36}$/i.test(id) ? await em.findOne(PbmsClient, { id }) : null;
+    const client = isUuid(id) ? await em.findOne(PbmsClient, { id }) : null;
     if (!client) throw new NotFoundError('PBMS client', id);
     return client;
   }

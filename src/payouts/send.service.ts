@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { BadInputError, NotFoundError } from '../common/domain-error.js';
+import { isUuid } from '../common/uuid.js';
 import type { Container } from '../container.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import { JobProgressService } from '../jobs/progress/job-progress.service.js';
 import { BulkDb } from '../db/bulk-db.js';
+import { transition } from '../db/state-machine.js';
 import { batchFilterSql, parseBatchFilter } from './g2p-connect/batch-filter.js';
 import { ChannelDirectory, isG2pConnect, type ChannelHandle } from './channels/channel-directory.js';
 import { ChannelUnavailableError, NothingToSendError } from '../programmes/programme.errors.js';
@@ -13,8 +15,11 @@ import { handOffToSponsorBanks } from './sponsor-bank/envelopes/cycle-handoff.js
 import { programmeChannel } from './routing/routing-decision.js';
 import { ENVELOPE_QUEUE } from './sponsor-bank/envelopes/sponsor-bank.worker.js';
 import type { Config } from '../config.js';
+import { BatchStatus, CycleStatus } from '../programmes/programme.enums.js';
+import { BATCH_STATES } from './g2p-connect/batch-states.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const READY = BATCH_STATES.sql(BatchStatus.READY);
+const APPROVED = `'${CycleStatus.APPROVED}'`;
 
 export const SEND_QUEUE = 'disbursement-send';
 export const STATUS_QUEUE = 'disbursement-status';
@@ -64,7 +69,7 @@ export class SendService {
     const given = [scope.cycleId, scope.channelId, scope.batchIds?.length ? scope.batchIds : undefined].filter((v) => v !== undefined);
     if (given.length !== 1) throw new BadInputError('give exactly one of cycleId, channelId or batchIds');
     const ids = [scope.cycleId, scope.channelId, ...(scope.batchIds ?? [])].filter((id): id is string => !!id);
-    if (ids.some((id) => !UUID.test(id))) throw new BadInputError('ids must be uuids');
+    if (ids.some((id) => !isUuid(id))) throw new BadInputError('ids must be uuids');
     // With routing rules, batches follow the rules' decision (the dry run's); explicit batch ids are sent as they are.
     const routed = !scope.batchIds && (await this.bulk.transaction(routingActive));
     const report: SendReport = { batchesCreated: 0, batchesQueued: 0, batchesFiltered: 0, envelopeIds: [] };
@@ -121,9 +126,9 @@ export class SendService {
     return this.bulk.transaction(async (client) => {
       const cycle = await client.query<{ status: string }>('select status from programme_cycles where id = $1 for update', [cycleId]);
       if (!cycle.rowCount) throw new NotFoundError('Cycle', cycleId);
-      if (cycle.rows[0].status !== 'APPROVED') return { batchesCreated: 0, envelopeIds: [], channelIds: [] };
+      if (cycle.rows[0].status !== CycleStatus.APPROVED) return { batchesCreated: 0, envelopeIds: [], channelIds: [] };
       const routed = await routeCycle(client, cycleId, this.routing);
-      const channels = await client.query<{ channel_id: string }>(`select distinct channel_id from disbursement_batches where cycle_id = $1 and status = 'READY'`, [cycleId]);
+      const channels = await client.query<{ channel_id: string }>(`select distinct channel_id from disbursement_batches where cycle_id = $1 and status = ${READY}`, [cycleId]);
       return { ...routed, channelIds: channels.rows.map((r) => r.channel_id) };
     });
   }
@@ -133,7 +138,7 @@ export class SendService {
     return this.bulk.transaction(async (client) => {
       const cycles = await client.query<{ id: string }>(
         `select c.id from programme_cycles c join programmes p on p.id = c.programme_id
-          where c.status = 'APPROVED' and p.channel_id = $1 and ($2::uuid is null or c.id = $2)
+          where c.status = ${APPROVED} and p.channel_id = $1 and ($2::uuid is null or c.id = $2)
           order by c.id for update of c`,
         [channelId, cycleId ?? null],
       );
@@ -144,7 +149,7 @@ export class SendService {
   }
 
   private async readyBatches(cycleId: string, channelId: string): Promise<number> {
-    const { rows } = await this.bulk.query<{ n: number }>(`select count(*)::int as n from disbursement_batches where cycle_id = $1 and channel_id = $2 and status = 'READY'`, [cycleId, channelId]);
+    const { rows } = await this.bulk.query<{ n: number }>(`select count(*)::int as n from disbursement_batches where cycle_id = $1 and channel_id = $2 and status = ${READY}`, [cycleId, channelId]);
     return rows[0].n;
   }
 
@@ -165,7 +170,7 @@ export class SendService {
       // Cycles in scope, locked so two concurrent calls cannot batch the same payments.
       const cycles = await client.query<{ id: string }>(
         `select c.id from programme_cycles c join programmes p on p.id = c.programme_id
-          where c.status = 'APPROVED' and ($4 or p.channel_id = $1)
+          where c.status = ${APPROVED} and ($4 or p.channel_id = $1)
             and ($2::uuid is null or c.id = $2)
             and ($3::uuid[] is null or c.id in (select cycle_id from disbursement_batches where id = any($3::uuid[])))
           order by c.id for update of c`,
@@ -177,13 +182,16 @@ export class SendService {
       }
       const cycleIds = cycles.rows.map((r) => r.id);
       // Explicit batch ids may also re-queue batches that gave up (ERROR).
-      const states = scope.batchIds ? `('READY', 'ERROR')` : `('READY')`;
+      const states = BATCH_STATES.sqlFrom(BatchStatus.QUEUED, scope.batchIds ? [BatchStatus.READY, BatchStatus.ERROR] : [BatchStatus.READY]);
       const inScope = `b.cycle_id = any($1::uuid[]) and b.channel_id = $2 and b.status in ${states} and ($3::uuid[] is null or b.id = any($3::uuid[]))`;
-      const queued = await client.query<{ id: string; payment_count: number }>(
-        `update disbursement_batches b set status = 'QUEUED', next_attempt_at = null, send_job_id = $4, updated_at = now()
-          where ${inScope} and ${filterSql} returning b.id, b.payment_count`,
-        [cycleIds, channel.id, scope.batchIds ?? null, jobId],
-      );
+      const queued = await transition<BatchStatus, { id: string; payment_count: number }>(client, BATCH_STATES, {
+        to: BatchStatus.QUEUED,
+        alias: 'b',
+        set: 'next_attempt_at = null, send_job_id = $4',
+        where: `${inScope} and ${filterSql}`,
+        params: [cycleIds, channel.id, scope.batchIds ?? null, jobId],
+        returning: 'b.id, b.payment_count',
+      });
       const left = await client.query<{ n: number }>(`select count(*)::int as n from disbursement_batches b where ${inScope}`, [cycleIds, channel.id, scope.batchIds ?? null]);
       const payments = queued.rows.reduce((sum, r) => sum + r.payment_count, 0);
       return { created, queued: queued.rows.map((r) => r.id), filtered: left.rows[0].n, payments };

@@ -9,6 +9,8 @@ import type { Container } from '../container.js';
 import { BulkDb } from '../db/bulk-db.js';
 import { csvRecords } from './csv-records.js';
 import { CsvFormatError, CycleNotDraftError } from './programme.errors.js';
+import { CycleStatus } from './programme.enums.js';
+import { UUID_PATTERN } from '../common/uuid.js';
 
 export interface EntitlementRow {
   /** The enrolled insuree's or family's uuid. */
@@ -58,7 +60,6 @@ async function insertCsv(client: pg.ClientBase, table: string, csv: Readable): P
   if (chunk.length) await insertRows(client, table, chunk);
 }
 
-const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const AMOUNT = '^\\s*[0-9]{1,16}(\\.[0-9]+)?\\s*$';
 
 /**
@@ -103,7 +104,7 @@ export class EntitlementIntakeService {
       );
       if (!rows.length) throw new NotFoundError('Cycle', cycleId);
       const { status, programme_id: programmeId, currency } = rows[0];
-      if (status !== 'DRAFT') throw new CycleNotDraftError(cycleId, status);
+      if (status !== CycleStatus.DRAFT) throw new CycleNotDraftError(cycleId, status);
       // Unique per intake: PGlite shares temporary tables across connections.
       const table = `entitlement_staging_${randomBytes(6).toString('hex')}`;
       await client.query(`create temporary table ${table} (line bigint generated always as identity, beneficiary text, amount text, currency text) on commit drop`);
@@ -125,7 +126,7 @@ export class EntitlementIntakeService {
        select s.line + $4 as line, s.beneficiary, b.id as beneficiary_id,
               case when s.amount ~ '${AMOUNT}' then trim(s.amount)::numeric(18,2) end as amount,
               case
-                when s.beneficiary is null or s.beneficiary !~ '${UUID}' then 'beneficiary must be the uuid of an enrolled insuree or family'
+                when s.beneficiary is null or s.beneficiary !~* '${UUID_PATTERN}' then 'beneficiary must be the uuid of an enrolled insuree or family'
                 when s.amount is null or s.amount !~ '${AMOUNT}' then 'amount must be a decimal number, e.g. 1500.00'
                 when scale(trim_scale(trim(s.amount)::numeric)) > $5::int then 'amount has more decimals than ' || $3 || ' allows (' || $5::int || ')'
                 when scale(trim_scale(trim(s.amount)::numeric)) > 2 then 'amount must have at most 2 decimal places'
@@ -135,7 +136,7 @@ export class EntitlementIntakeService {
                 when e.id is not null then 'beneficiary already has an entitlement in this cycle'
                 when count(*) over (partition by b.id) > 1 then 'beneficiary appears more than once'
               end as reason
-         from (select *, case when beneficiary ~ '${UUID}' then beneficiary::uuid end as registrant_id from ${table}) s
+         from (select *, case when beneficiary ~* '${UUID_PATTERN}' then beneficiary::uuid end as registrant_id from ${table}) s
          left join programme_beneficiaries b on b.programme_id = $2 and b.registrant_id = s.registrant_id
          left join entitlements e on e.cycle_id = $1 and e.beneficiary_id = b.id`,
       [p.cycleId, p.programmeId, p.currency, p.lineOffset, minorUnits(p.currency)],

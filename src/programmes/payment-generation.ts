@@ -1,6 +1,9 @@
 import type pg from 'pg';
 import { payeeFaSql, type PayeeColumns } from '../payouts/g2p-connect/payee-fa.js';
 import type { PayeeFaRule } from '../payouts/g2p-connect/g2p-connect.types.js';
+import { BatchStatus, PaymentStatus } from './programme.enums.js';
+import { PAYMENT_STATES } from './payment-states.js';
+import { BATCH_STATES } from '../payouts/g2p-connect/batch-states.js';
 
 /** Reason code stored on payments that fail before sending because no payee address could be built. */
 export const PAYEE_UNRESOLVED = 'hela.payee.unresolved';
@@ -55,13 +58,13 @@ export async function generatePayments(
          from numbered where bucket is not null group by region, bucket),
      batches as (
        insert into disbursement_batches (id, cycle_id, channel_id, seq, status, payment_count, total_amount, region, attempts, created_at, updated_at)
-       select batch_id, $1, $2, seq, 'READY', payment_count, total_amount, region, 0, now(), now() from buckets
+       select batch_id, $1, $2, seq, ${BATCH_STATES.sql(BatchStatus.READY)}, payment_count, total_amount, region, 0, now(), now() from buckets
        returning 1),
      inserted as (
        insert into disbursement_payments
          (id, cycle_id, entitlement_id, beneficiary_id, batch_id, amount, currency, payee_fa, payee_name, region, status, reason_code, reason_message, created_at, updated_at)
        select n.id, $1, n.entitlement_id, n.beneficiary_id, k.batch_id, n.amount, n.currency, n.fa, n.payee_name, n.region,
-              case when ${failed} then 'FAILED' else 'PENDING' end,
+              case when ${failed} then ${PAYMENT_STATES.sql(PaymentStatus.FAILED)} else ${PAYMENT_STATES.sql(PaymentStatus.PENDING)} end,
               case when ${failed} then '${PAYEE_UNRESOLVED}' end, n.reason, now(), now()
          from numbered n left join buckets k on k.region is not distinct from n.region and k.bucket = n.bucket
        returning status)
@@ -69,5 +72,5 @@ export async function generatePayments(
     [cycleId, channel.id, channel.batchSize],
   );
   const count = (status: string) => result.rows.find((r) => r.status === status)?.count ?? 0;
-  return { pending: count('PENDING'), failed: count('FAILED') };
+  return { pending: count(PaymentStatus.PENDING), failed: count(PaymentStatus.FAILED) };
 }

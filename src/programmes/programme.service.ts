@@ -135,7 +135,7 @@ export class ProgrammeService {
         // One statement generates them all: its progress is its phase, and the time it has taken.
         job = this.progress.begin({ kind: JobKind.APPROVE_CYCLE, label: `approveCycle ${cycle.code} of ${cycle.programme.mnemonic}`, unit: 'payments', phase: 'generating payments', cycleId, total });
         const generated = await generatePayments(client, cycleId, generation);
-        await client.query(`update programme_cycles set status = 'APPROVED', approved_at = now(), approved_by = $2 where id = $1`, [cycleId, userId]);
+        await client.query(`update programme_cycles set status = '${CycleStatus.APPROVED}', approved_at = now(), approved_by = $2 where id = $1`, [cycleId, userId]);
         return generated;
       });
       job!.set({ done: total, phase: 'analyzing' });

@@ -7,6 +7,7 @@ import { PayType } from './pay-type.js';
 import { Premium } from './premium.entity.js';
 import type { CreatePremiumMutationInput } from './premium.inputs.js';
 import { PremiumService } from './premium.service.js';
+import { TransactionState } from '../collections/payment-transaction.entity.js';
 
 /**
  * The openIMIS front end's premium step. After processTransaction the contribution module records
@@ -38,7 +39,7 @@ export class OpenimisPremiumService {
       [transactionUuid],
     );
     if (!transaction) throw new NotFoundError('Payment transaction', transactionUuid);
-    if (transaction.state !== 'PAID') {
+    if (transaction.state !== TransactionState.PAID) {
       throw new ConflictError(`Payment transaction ${transactionUuid} is ${transaction.state}, not paid: no premium can be recorded for it`, { field: 'paymentTransactionUuid' });
     }
     const premium = await em.findOne(Premium, { paymentTransactionUuid: transactionUuid });

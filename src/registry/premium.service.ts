@@ -17,6 +17,7 @@ import { conflictOnDuplicate } from './registry.errors.js';
 import { MutationLog } from '../core/mutation-log.entity.js';
 import { NODE_POPULATE } from './openimis-nodes.js';
 import { findRegistryPage, type RegistryListArgs, type RegistryPage } from './registry-list.js';
+import { AmountDueBasis, amountDue } from './amount-due.js';
 
 /** openIMIS orderBy names of premium lists (the front end's sorters); payer and isPhotoFee mean nothing here. */
 const PREMIUM_ORDERING = {
@@ -84,7 +85,8 @@ export class PremiumService {
           detail: { policyUuid: policy.uuid, amount, payDate, payType: data.payType, paymentTransactionUuid: data.paymentTransactionUuid ?? null },
         }, tx);
         await tx.flush();
-        if (this.policies.isAwaitingPayment(policy) && (await this.paidMinor(tx, policy)) >= toMinorUnits(policy.value)) {
+        // Paid once its premiums reach what it costs (openIMIS premium_updated: the policy value).
+        if (this.policies.isAwaitingPayment(policy) && (await this.paidMinor(tx, policy)) >= toMinorUnits(amountDue(policy, AmountDueBasis.POLICY_VALUE))) {
           await this.policies.activate(tx, policy, payDate);
         }
         return premium;

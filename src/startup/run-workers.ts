@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, readDotEnv } from '../config.js';
+import { ConfigError, loadConfig, readDotEnv, warnDeprecations } from '../config.js';
 import { Container } from '../container.js';
 import { openDatabase } from '../db/database.js';
 import { backgroundWorkers } from '../features.js';
@@ -23,6 +23,7 @@ runMain('Hela worker', async () => {
   if (!config.databaseUrl) throw new ConfigError('DATABASE_URL is required for npm run worker: set it to the PostgreSQL the API uses (or the embedded server URL that npm start logs)');
   const tracing = await startTracing(config);
   const log = createLogger(config.logLevel, undefined, tracing.logMixin).child({ process: 'worker' });
+  warnDeprecations(config, log);
   const db = await openDatabase(config, log);
   const container = new Container(config, db.orm, log);
   const readiness = new Readiness(db.orm, db.migrations, container.get(JobQueue));

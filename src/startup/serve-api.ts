@@ -1,5 +1,5 @@
 import { startApp } from '../app.js';
-import { loadConfig, readDotEnv } from '../config.js';
+import { loadConfig, readDotEnv, warnDeprecations } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startTracing } from '../observability/tracing-switch.js';
 import { runMain, stopOnSignals } from './run-main.js';
@@ -10,6 +10,7 @@ runMain('Hela', async () => {
   const config = loadConfig();
   const tracing = await startTracing(config);
   const log = createLogger(config.logLevel, undefined, tracing.logMixin);
+  warnDeprecations(config, log);
   const app = await startApp(config, log);
   stopOnSignals(log, async () => {
     await app.close();

@@ -58,6 +58,25 @@ describe('configuration (src/config.ts) @smoke', () => {
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.otlpEndpoint).to.equal('http://collector:4318');
   });
 
+  it('takes durations in seconds; the old millisecond variables still work, with a warning', () => {
+    const current = loadConfig({ SPONSOR_BANK_POLL_SECONDS: '45', SPONSOR_BANK_BACKOFF_SECONDS: '2', EXAMPLE_BANK_TIMEOUT_SECONDS: '3', SHUTDOWN_DELAY_SECONDS: '4' });
+    expect(current.sponsorBank).to.include({ pollSeconds: 45, backoffBaseSeconds: 2 });
+    expect(current.exampleBank.timeoutMs).to.equal(3000);
+    expect(current.shutdownDelayMs).to.equal(4000);
+    expect(current.deprecations).to.deep.equal([]);
+    const legacy = loadConfig({ SPONSOR_BANK_POLL_MS: '1500', SPONSOR_BANK_BACKOFF_MS: '250', EXAMPLE_BANK_TIMEOUT_MS: '700', SHUTDOWN_DELAY_MS: '1500' });
+    expect(legacy.sponsorBank).to.include({ pollSeconds: 1.5, backoffBaseSeconds: 0.25 });
+    expect(legacy.exampleBank.timeoutMs).to.equal(700);
+    expect(legacy.shutdownDelayMs).to.equal(1500);
+    expect(legacy.deprecations).to.have.length(4);
+    expect(legacy.deprecations[0]).to.match(/EXAMPLE_BANK_TIMEOUT_MS is deprecated: set EXAMPLE_BANK_TIMEOUT_SECONDS/);
+    const both = loadConfig({ SPONSOR_BANK_POLL_MS: '1500', SPONSOR_BANK_POLL_SECONDS: '9' });
+    expect(both.sponsorBank.pollSeconds).to.equal(9);
+    expect(both.deprecations).to.deep.equal(['SPONSOR_BANK_POLL_MS is deprecated and ignored: SPONSOR_BANK_POLL_SECONDS is set']);
+    expect(loadConfig({}).sponsorBank).to.include({ pollSeconds: 30, backoffBaseSeconds: 60 });
+    expect(() => loadConfig({ SPONSOR_BANK_POLL_MS: '10' }), 'the alias keeps its bounds').to.throw(ConfigError, /SPONSOR_BANK_POLL_MS/);
+  });
+
   it('requires real secrets in production and turns the simulators off there', () => {
     expect(() => loadConfig({ ...PRODUCTION, JWT_SECRET: '' })).to.throw(ConfigError, /JWT_SECRET is required/);
     expect(() => loadConfig({ ...PRODUCTION, SECRET_KEY: '' })).to.throw(ConfigError, /SECRET_KEY is required/);

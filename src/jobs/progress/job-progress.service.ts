@@ -7,6 +7,7 @@ import type { Container } from '../../container.js';
 import type { Logger } from '../../logger.js';
 import { JobKind, Job, JobStatus } from './job.entity.js';
 import { estimateEnd, PROGRESS_FLUSH_MS, ProgressTracker, type ProgressState, type ProgressStore } from './progress-tracker.js';
+import { BATCH_STATES, HANDED_OVER_BATCH_STATES, IN_FLIGHT_BATCH_STATES } from '../../payouts/g2p-connect/batch-states.js';
 
 export interface JobFilter {
   kind?: JobKind;
@@ -15,8 +16,8 @@ export interface JobFilter {
 }
 
 /** Batch states after which a batch has left Hela (sent, or given up); and those still on their way. */
-const SENT_STATES = `('SENT', 'COMPLETED', 'ERROR')`;
-const IN_FLIGHT_STATES = `('QUEUED', 'SENDING', 'RETRY', 'UNKNOWN')`;
+const SENT_STATES = BATCH_STATES.sqlIn(HANDED_OVER_BATCH_STATES);
+const IN_FLIGHT_STATES = BATCH_STATES.sqlIn(IN_FLIGHT_BATCH_STATES);
 
 /**
  * Progress of the bulk jobs (job_progress): trackers for work done in one process (approval, reconciliation),

@@ -9,6 +9,10 @@ import type { BackgroundWorker } from '../../jobs/background-worker.js';
 import { JobProgressService } from '../../jobs/progress/job-progress.service.js';
 import type { Logger } from '../../logger.js';
 import { BulkDb } from '../../db/bulk-db.js';
+import { transition } from '../../db/state-machine.js';
+import { BatchStatus, PaymentStatus } from '../../programmes/programme.enums.js';
+import { PAYMENT_STATES } from '../../programmes/payment-states.js';
+import { BATCH_STATES } from './batch-states.js';
 import { ChannelDirectory, type ChannelHandle } from '../channels/channel-directory.js';
 import { type Admission, channelHealthKey, ChannelHealthService } from '../channels/channel-health.service.js';
 import type { DisburseOutcome, ParsedCallback, PaymentResult, SkippedItem, StatusOutcome } from './g2p-connect.types.js';
@@ -20,6 +24,10 @@ import { SEND_QUEUE, STATUS_QUEUE } from '../send.service.js';
 
 /** Longest wait between status queries that keep failing. */
 const MAX_STATUS_BACKOFF_SECONDS = 3600;
+
+const { READY, QUEUED, SENDING, SENT, UNKNOWN, RETRY, ERROR, COMPLETED } = BatchStatus;
+const B = (state: BatchStatus) => BATCH_STATES.sql(state);
+const BATCHES_TO_SEND = BATCH_STATES.sqlIn([QUEUED, RETRY]);
 
 interface BatchJob {
   batchId: string;
@@ -108,7 +116,7 @@ export class BatchWorker implements BackgroundWorker {
   async send(batchId: string): Promise<void> {
     const head = await this.db.query<BatchHead>(
       `select b.channel_id, to_char(c.scheduled_date, 'YYYY-MM-DD') as scheduled_date, b.send_job_id
-         from disbursement_batches b join programme_cycles c on c.id = b.cycle_id where b.id = $1 and b.status in ('QUEUED', 'RETRY')`,
+         from disbursement_batches b join programme_cycles c on c.id = b.cycle_id where b.id = $1 and b.status in ${BATCHES_TO_SEND}`,
       [batchId],
     );
     if (!head.rowCount) return;
@@ -124,11 +132,13 @@ export class BatchWorker implements BackgroundWorker {
     if (!channel) return;
     if (!channel.enabled) {
       // Disabled mid-send: batches not yet sent go back to READY; re-enable and send again to resume.
-      await this.db.query(
-        `update disbursement_batches set status = 'READY', last_error = 'the payout channel was disabled before this batch was sent', updated_at = now()
-          where id = $1 and status in ('QUEUED', 'RETRY')`,
-        [batchId],
-      );
+      await transition(this.db, BATCH_STATES, {
+        to: READY,
+        from: [QUEUED, RETRY],
+        set: `last_error = 'the payout channel was disabled before this batch was sent'`,
+        where: 'id = $1',
+        params: [batchId],
+      });
       return;
     }
     // A channel whose breaker is open is not called: the batch waits, its attempts untouched, and the worker moves on.
@@ -139,11 +149,11 @@ export class BatchWorker implements BackgroundWorker {
     if (!batch) return;
     const items = await this.db.query(
       `select id as "referenceId", payee_fa as "payeeFa", amount::text as amount, currency, payee_name as "payeeName"
-         from disbursement_payments where batch_id = $1 and status = 'PENDING' and payee_fa is not null order by id`,
+         from disbursement_payments where batch_id = $1 and status = ${PAYMENT_STATES.sql(PaymentStatus.PENDING)} and payee_fa is not null order by id`,
       [batchId],
     );
     if (!items.rowCount) {
-      await this.db.query(`update disbursement_batches set status = 'SENT', lease_until = null, updated_at = now() where id = $1 and message_id = $2`, [batchId, batch.message_id]);
+      await transition(this.db, BATCH_STATES, { to: SENT, from: [SENDING], set: 'lease_until = null', where: 'id = $1 and message_id = $2', params: [batchId, batch.message_id] });
       await completeBatches(this.db, [batchId]);
       return;
     }
@@ -157,39 +167,42 @@ export class BatchWorker implements BackgroundWorker {
   }
 
   private async deferSend(batchId: string, admission: Extract<Admission, { admitted: false }>): Promise<void> {
-    const deferred = await this.db.query(
-      `update disbursement_batches set status = 'RETRY', next_attempt_at = $2, last_error = $3, updated_at = now() where id = $1 and status in ('QUEUED', 'RETRY')`,
-      [batchId, admission.retryAt, `not sent: ${admission.reason}`],
-    );
+    const deferred = await transition(this.db, BATCH_STATES, {
+      to: RETRY,
+      from: [QUEUED, RETRY],
+      set: 'next_attempt_at = $2, last_error = $3',
+      where: 'id = $1',
+      params: [batchId, admission.retryAt, `not sent: ${admission.reason}`],
+    });
     if (deferred.rowCount) await this.jobs.send(SEND_QUEUE, { batchId }, { singletonKey: batchId, startAfter: secondsUntil(admission.retryAt) });
   }
 
   /** The only way into SENDING: one conditional UPDATE, so of two workers exactly one gets the batch. */
   private async claim(batchId: string, channel: ChannelHandle): Promise<ClaimedBatch | undefined> {
     const leaseSeconds = Math.ceil(channel.runtime.config.apiTimeoutMs / 1000) + this.container.config.disbursements.leaseGraceSeconds;
-    const { rows } = await this.db.query<ClaimedBatch>(
-      `update disbursement_batches
-          set status = 'SENDING', attempts = attempts + 1, message_id = $2, lease_until = now() + make_interval(secs => $3),
-              last_error = null, updated_at = now()
-        where id = $1 and status in ('QUEUED', 'RETRY') and (next_attempt_at is null or next_attempt_at <= now())
-        returning id, channel_id, attempts, message_id`,
-      [batchId, randomUUID(), leaseSeconds],
-    );
+    const { rows } = await transition<BatchStatus, ClaimedBatch>(this.db, BATCH_STATES, {
+      to: SENDING,
+      set: 'attempts = attempts + 1, message_id = $2, lease_until = now() + make_interval(secs => $3), last_error = null',
+      where: 'id = $1 and (next_attempt_at is null or next_attempt_at <= now())',
+      params: [batchId, randomUUID(), leaseSeconds],
+      returning: 'id, channel_id, attempts, message_id',
+    });
     return rows[0];
   }
 
   private async record(channel: ChannelHandle, batch: ClaimedBatch, outcome: DisburseOutcome): Promise<void> {
     const poll = channel.runtime.config.statusPollIntervalSeconds;
-    const mine = `id = $1 and status = 'SENDING' and message_id = $2`;
+    const mine = 'id = $1 and message_id = $2';
     switch (outcome.kind) {
       case 'ACK':
       case 'SETTLED': {
-        const sent = await this.db.query(
-          `update disbursement_batches set status = 'SENT', sent_at = now(), lease_until = null, correlation_id = $3,
-                  next_status_at = now() + make_interval(secs => $4), updated_at = now()
-            where ${mine}`,
-          [batch.id, batch.message_id, outcome.correlationId ?? null, poll],
-        );
+        const sent = await transition(this.db, BATCH_STATES, {
+          to: SENT,
+          from: [SENDING],
+          set: 'sent_at = now(), lease_until = null, correlation_id = $3, next_status_at = now() + make_interval(secs => $4)',
+          where: mine,
+          params: [batch.id, batch.message_id, outcome.correlationId ?? null, poll],
+        });
         if (!sent.rowCount) return; // a sweep declared the call lost meanwhile; its status query decides
         await this.audited(batch, outcome.kind === 'ACK' ? 'sent' : 'settled');
         // Results first (sync mode), so a settled payment is written once, PENDING → PAID/FAILED.
@@ -198,8 +211,9 @@ export class BatchWorker implements BackgroundWorker {
         // RETRY (its payments PENDING) at any moment; payments marked SENT after that would wait for a resend
         // that never takes them. The lock orders this statement and the callback's resend one after the other.
         await this.db.query(
-          `with mine as (select id from disbursement_batches where id = $1 and message_id = $2 and status in ('SENT', 'COMPLETED') for update)
-           update disbursement_payments p set status = 'SENT', updated_at = now() from mine where p.batch_id = mine.id and p.status = 'PENDING'`,
+          `with mine as (select id from disbursement_batches where id = $1 and message_id = $2 and status in ${BATCH_STATES.sqlIn([SENT, COMPLETED])} for update)
+           update disbursement_payments p set status = ${PAYMENT_STATES.sql(PaymentStatus.SENT)}, updated_at = now()
+             from mine where p.batch_id = mine.id and p.status in ${PAYMENT_STATES.sqlFrom(PaymentStatus.SENT, [PaymentStatus.PENDING])}`,
           [batch.id, batch.message_id],
         );
         const done = await completeBatches(this.db, [batch.id]);
@@ -208,16 +222,18 @@ export class BatchWorker implements BackgroundWorker {
       }
       case 'REJECTED': {
         await this.errors.record({ channelId: channel.id, batchId: batch.id, operation: 'disburse', httpStatus: outcome.httpStatus, code: outcome.code, message: outcome.message });
-        await this.resend(batch, 'SENDING', outcome);
+        await this.resend(batch, SENDING, outcome);
         return;
       }
       case 'BATCH_FAILED': {
         await this.errors.record({ channelId: channel.id, batchId: batch.id, operation: 'disburse', httpStatus: outcome.httpStatus, code: outcome.code, message: outcome.message });
-        const sent = await this.db.query(`update disbursement_batches set status = 'SENT', sent_at = now(), lease_until = null, last_error = $3, updated_at = now() where ${mine}`, [
-          batch.id,
-          batch.message_id,
-          `${outcome.code}: ${outcome.message}`,
-        ]);
+        const sent = await transition(this.db, BATCH_STATES, {
+          to: SENT,
+          from: [SENDING],
+          set: 'sent_at = now(), lease_until = null, last_error = $3',
+          where: mine,
+          params: [batch.id, batch.message_id, `${outcome.code}: ${outcome.message}`],
+        });
         if (!sent.rowCount) return;
         await failBatch(this.db, batch.id, outcome);
         await this.audited(batch, 'failed', { code: outcome.code, httpStatus: outcome.httpStatus });
@@ -225,12 +241,13 @@ export class BatchWorker implements BackgroundWorker {
       }
       case 'UNKNOWN': {
         await this.errors.record({ channelId: channel.id, batchId: batch.id, operation: 'disburse', httpStatus: outcome.httpStatus, code: 'UNKNOWN', message: outcome.message });
-        await this.db.query(
-          `update disbursement_batches set status = 'UNKNOWN', lease_until = null, last_error = $3,
-                  next_status_at = now() + make_interval(secs => $4), updated_at = now()
-            where ${mine}`,
-          [batch.id, batch.message_id, outcome.message, poll],
-        );
+        await transition(this.db, BATCH_STATES, {
+          to: UNKNOWN,
+          from: [SENDING],
+          set: 'lease_until = null, last_error = $3, next_status_at = now() + make_interval(secs => $4)',
+          where: mine,
+          params: [batch.id, batch.message_id, outcome.message, poll],
+        });
         await this.audited(batch, 'unknown', { httpStatus: outcome.httpStatus });
         await this.queueStatus(batch.id, poll);
       }
@@ -244,18 +261,20 @@ export class BatchWorker implements BackgroundWorker {
    * callback (`from` SENT) may overtake the recording of its send's ack, so it also finds the batch SENDING;
    * the late ack then finds the batch moved on and changes nothing.
    */
-  private async resend(batch: ClaimedBatch, from: 'SENDING' | 'SENT', refusal: { code: string; message: string; httpStatus?: number }): Promise<void> {
+  private async resend(batch: ClaimedBatch, from: typeof SENDING | typeof SENT, refusal: { code: string; message: string; httpStatus?: number }): Promise<void> {
     const { maxSendAttempts, retryBaseSeconds } = this.container.config.disbursements;
     const giveUp = batch.attempts >= maxSendAttempts;
     const delay = backoffDelay(batch.attempts, retryBaseSeconds);
-    const moved = await this.db.query(
-      `update disbursement_batches set status = $3, lease_until = null, last_error = $4,
-              next_attempt_at = case when $3 = 'RETRY' then now() + make_interval(secs => $5) end, updated_at = now()
-        where id = $1 and message_id = $2 and status = any($6::text[])`,
-      [batch.id, batch.message_id, giveUp ? 'ERROR' : 'RETRY', `${refusal.code}: ${refusal.message}`, delay, from === 'SENDING' ? ['SENDING'] : ['SENDING', 'SENT', 'UNKNOWN']],
-    );
+    const moved = await transition(this.db, BATCH_STATES, {
+      to: giveUp ? ERROR : RETRY,
+      from: from === SENDING ? [SENDING] : [SENDING, SENT, UNKNOWN],
+      // No next attempt once the batch gives up (now() + null is null).
+      set: 'lease_until = null, last_error = $3, next_attempt_at = now() + make_interval(secs => $4)',
+      where: 'id = $1 and message_id = $2',
+      params: [batch.id, batch.message_id, `${refusal.code}: ${refusal.message}`, giveUp ? null : delay],
+    });
     if (!moved.rowCount) return;
-    await this.db.query(`update disbursement_payments set status = 'PENDING', updated_at = now() where batch_id = $1 and status = 'SENT'`, [batch.id]);
+    await transition(this.db, PAYMENT_STATES, { to: PaymentStatus.PENDING, from: [PaymentStatus.SENT], where: 'batch_id = $1', params: [batch.id] });
     await this.audited(batch, giveUp ? 'error' : 'retry', { code: refusal.code, httpStatus: refusal.httpStatus });
     if (!giveUp) await this.jobs.send(SEND_QUEUE, { batchId: batch.id }, { singletonKey: batch.id, startAfter: Math.ceil(delay) });
   }
@@ -277,7 +296,7 @@ export class BatchWorker implements BackgroundWorker {
     const named = `transaction_id ${callback.transactionId ?? '(none)'}, header.message_id ${callback.messageId}`;
     await this.errors.record({ channelId, batchId: batch?.id, operation: 'callback', code: reason.code, message: batch ? reason.message : `${reason.message}; the rejection names no batch of this channel (${named})` });
     if (!batch) return;
-    if (!rejection.final) return this.resend(batch, 'SENT', reason);
+    if (!rejection.final) return this.resend(batch, SENT, reason);
     if (await failBatch(this.db, batch.id, reason)) await this.audited(batch, 'failed', { code: reason.code });
   }
 
@@ -289,7 +308,7 @@ export class BatchWorker implements BackgroundWorker {
   async checkStatus(batchId: string): Promise<void> {
     const claimed = await this.db.query<{ channel_id: string }>(
       `update disbursement_batches b set next_status_at = now() + make_interval(secs => 5), updated_at = now()
-        where id = $1 and status in ('SENT', 'UNKNOWN') and (next_status_at is null or next_status_at <= now() + interval '1 second')
+        where id = $1 and status in ${BATCH_STATES.sqlIn([SENT, UNKNOWN])} and (next_status_at is null or next_status_at <= now() + interval '1 second')
         returning channel_id`,
       [batchId],
     );
@@ -335,15 +354,12 @@ export class BatchWorker implements BackgroundWorker {
    */
   async applyStatusAnswer(channelId: string, batchId: string, answer: { results: PaymentResult[]; skipped: SkippedItem[] }, operation: 'status' | 'callback'): Promise<boolean> {
     if (answer.results.length === 0 && answer.skipped.length === 0) {
-      const requeued = await this.db.query(
-        `update disbursement_batches set status = 'QUEUED', next_attempt_at = null, updated_at = now() where id = $1 and status = 'UNKNOWN'`,
-        [batchId],
-      );
+      const requeued = await transition(this.db, BATCH_STATES, { to: QUEUED, from: [UNKNOWN], set: 'next_attempt_at = null', where: 'id = $1', params: [batchId] });
       if (requeued.rowCount) await this.jobs.send(SEND_QUEUE, { batchId }, { singletonKey: batchId });
       return requeued.rowCount !== 0;
     }
     await applyReplyItems(this.db, this.errors, { channelId, batchId, operation }, answer);
-    return (await this.db.query(`select 1 from disbursement_batches where id = $1 and status = 'COMPLETED'`, [batchId])).rowCount !== 0;
+    return (await this.db.query(`select 1 from disbursement_batches where id = $1 and status = ${B(COMPLETED)}`, [batchId])).rowCount !== 0;
   }
 
   /**
@@ -369,24 +385,26 @@ export class BatchWorker implements BackgroundWorker {
    * status queries and retries, and QUEUED batches whose job was lost → jobs again.
    */
   async sweep(): Promise<void> {
-    const lost = await this.db.query<{ id: string }>(
-      `update disbursement_batches set status = 'UNKNOWN', lease_until = null, next_status_at = now(),
-              last_error = 'the worker stopped during the disburse call; the outcome is unknown until a status query', updated_at = now()
-        where status = 'SENDING' and lease_until < now() returning id`,
-    );
+    const lost = await transition<BatchStatus, { id: string }>(this.db, BATCH_STATES, {
+      to: UNKNOWN,
+      from: [SENDING],
+      set: `lease_until = null, next_status_at = now(), last_error = 'the worker stopped during the disburse call; the outcome is unknown until a status query'`,
+      where: 'lease_until < now()',
+      returning: 'id',
+    });
     for (const { id } of lost.rows) {
       await this.errors.record({ channelId: null, batchId: id, operation: 'disburse', code: 'UNKNOWN', message: 'send interrupted: worker stopped mid-call' });
     }
     const due = await this.db.query<{ id: string; status: string }>(
       `select id, status from disbursement_batches
-        where (status in ('SENT', 'UNKNOWN') and next_status_at <= now())
-           or (status = 'RETRY' and next_attempt_at <= now())
-           or (status = 'QUEUED' and updated_at < now() - make_interval(secs => $1))
+        where (status in ${BATCH_STATES.sqlIn([SENT, UNKNOWN])} and next_status_at <= now())
+           or (status = ${B(RETRY)} and next_attempt_at <= now())
+           or (status = ${B(QUEUED)} and updated_at < now() - make_interval(secs => $1))
         limit 5000`,
       [this.container.config.disbursements.sweepSeconds * 12], // a queued job that long unclaimed died with its worker
     );
-    const sends = due.rows.filter((r) => r.status === 'RETRY' || r.status === 'QUEUED');
-    const polls = due.rows.filter((r) => r.status === 'SENT' || r.status === 'UNKNOWN');
+    const sends = due.rows.filter((r) => r.status === RETRY || r.status === QUEUED);
+    const polls = due.rows.filter((r) => r.status === SENT || r.status === UNKNOWN);
     await this.jobs.sendMany(SEND_QUEUE, sends.map((r) => ({ data: { batchId: r.id }, singletonKey: r.id })));
     await this.jobs.sendMany(STATUS_QUEUE, polls.map((r) => ({ data: { batchId: r.id }, singletonKey: r.id })));
   }

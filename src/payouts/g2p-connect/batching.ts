@@ -1,5 +1,10 @@
 import type pg from 'pg';
 import type { RoutingDecision } from '../routing/routing-decision.js';
+import { BatchStatus, PaymentStatus } from '../../programmes/programme.enums.js';
+import { PAYMENT_STATES } from '../../programmes/payment-states.js';
+import { BATCH_STATES } from './batch-states.js';
+
+const PENDING = PAYMENT_STATES.sql(PaymentStatus.PENDING);
 
 /**
  * Cuts payments into READY batches, one INSERT of the batches and one UPDATE of the payments whatever
@@ -19,7 +24,7 @@ async function batchPayments(client: pg.ClientBase, cycleId: string, todo: strin
          from todo group by channel_id, region, bucket),
      batches as (
        insert into disbursement_batches (id, cycle_id, channel_id, seq, status, payment_count, total_amount, region, attempts, created_at, updated_at)
-       select batch_id, $1, channel_id, seq, 'READY', payment_count, total_amount, region, 0, now(), now() from buckets
+       select batch_id, $1, channel_id, seq, ${BATCH_STATES.sql(BatchStatus.READY)}, payment_count, total_amount, region, 0, now(), now() from buckets
        returning id),
      assigned as (
        update disbursement_payments p set batch_id = k.batch_id, reason_code = null, reason_message = null, updated_at = now()
@@ -38,7 +43,7 @@ export function createBatches(client: pg.ClientBase, cycleId: string, channelId:
     client,
     cycleId,
     `select p.id, p.amount, p.region, $2::uuid as channel_id, $3::int as size
-       from disbursement_payments p where p.cycle_id = $1 and p.batch_id is null and p.status = 'PENDING'`,
+       from disbursement_payments p where p.cycle_id = $1 and p.batch_id is null and p.status = ${PENDING}`,
     [channelId, size],
   );
 }
@@ -52,7 +57,7 @@ export function createRoutedBatches(client: pg.ClientBase, decision: RoutingDeci
        from (${decision.sql}) r
        join payout_channels c on c.id = r.channel_id and c.kind = 'G2P_CONNECT'
        join disbursement_payments p on p.id = r.payment_id
-      where p.cycle_id = $1 and p.batch_id is null and p.status = 'PENDING'`,
+      where p.cycle_id = $1 and p.batch_id is null and p.status = ${PENDING}`,
     [],
   );
 }

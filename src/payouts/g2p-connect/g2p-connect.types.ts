@@ -32,11 +32,12 @@ export interface DisburseItem {
   note?: string;
 }
 
-export type PaymentStatus = 'PENDING' | 'PAID' | 'FAILED';
+/** A payer's status of one item as Hela reads it from the reply (`payment-results.ts` maps it to ours). */
+export type PayerItemStatus = 'PENDING' | 'PAID' | 'FAILED';
 
 export interface PaymentResult {
   referenceId: string;
-  status: PaymentStatus;
+  status: PayerItemStatus;
   /** e.g. `rjct.payee_fa.invalid` for FAILED. */
   reasonCode?: string;
   reasonMessage?: string;

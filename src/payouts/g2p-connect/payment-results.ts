@@ -2,8 +2,17 @@ import { isUuid } from '../../common/uuid.js';
 import type { BulkDb } from '../../db/bulk-db.js';
 import type { PaymentResult, SkippedItem } from './g2p-connect.types.js';
 import type { IntegrationErrors, ReplySource } from '../integration-errors.js';
+import { transition } from '../../db/state-machine.js';
+import { BatchStatus, PaymentStatus } from '../../programmes/programme.enums.js';
+import { PAYMENT_STATES } from '../../programmes/payment-states.js';
+import { BATCH_STATES } from './batch-states.js';
 
-const STATUS_FOR = { PENDING: 'SENT', PAID: 'PAID', FAILED: 'FAILED' } as const;
+/** A payer's item status → the payment's: a payment the payer still has pending is SENT (with the payer). */
+const STATUS_FOR: Record<PaymentResult['status'], PaymentStatus> = { PENDING: PaymentStatus.SENT, PAID: PaymentStatus.PAID, FAILED: PaymentStatus.FAILED };
+/** The states a payer's result may move a payment from: those from which any of its statuses is reachable. */
+const ANSWERABLE = [...new Set(Object.values(STATUS_FOR).flatMap((to) => PAYMENT_STATES.from(to)))];
+/** A batch is done when none of its payments can still change through its payer (a PAID one only by a bank's reversal). */
+const SETTLED = PAYMENT_STATES.sqlIn([PaymentStatus.PAID, PaymentStatus.FAILED]);
 
 /**
  * Applies payer results set-based (UPDATE … FROM unnest). A final payment (PAID, FAILED) is never
@@ -22,7 +31,7 @@ export async function applyPaymentResults(db: BulkDb, channelId: string, results
        from unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) as v(id, status, code, message),
             disbursement_batches b
       where p.id = any($2::uuid[]) and p.id = v.id and b.id = p.batch_id and b.channel_id = $1
-        and p.status not in ('PAID', 'FAILED') and p.status <> v.status
+        and p.status in ${PAYMENT_STATES.sqlIn(ANSWERABLE)} and p.status <> v.status
       returning p.batch_id`,
     [
       channelId,
@@ -42,8 +51,8 @@ export async function applyPaymentResults(db: BulkDb, channelId: string, results
   unknownReferences.push(...ids.filter((id) => !known.has(id.toLowerCase())));
   const batchIds = [...new Set(answered.rows.map((r) => r.batch_id))];
   if (batchIds.length) {
-    await db.query(`update disbursement_batches set status = 'SENT', lease_until = null, updated_at = now() where id = any($1::uuid[]) and status = 'UNKNOWN'`, [batchIds]);
-    await db.query(`update disbursement_payments set status = 'SENT', updated_at = now() where batch_id = any($1::uuid[]) and status = 'PENDING'`, [batchIds]);
+    await transition(db, BATCH_STATES, { to: BatchStatus.SENT, from: [BatchStatus.UNKNOWN], set: 'lease_until = null', where: 'id = any($1::uuid[])', params: [batchIds] });
+    await transition(db, PAYMENT_STATES, { to: PaymentStatus.SENT, from: [PaymentStatus.PENDING], where: 'batch_id = any($1::uuid[])', params: [batchIds] });
     await completeBatches(db, batchIds);
   }
   return { changed: updated.rowCount ?? 0, unknownReferences };
@@ -65,23 +74,25 @@ export async function applyReplyItems(db: BulkDb, errors: IntegrationErrors, sou
 
 /** A batch the payer refused for good: each of its payments not yet final is FAILED with the payer's reason, then the batch is COMPLETED. */
 export async function failBatch(db: BulkDb, batchId: string, reason: { code: string; message: string }): Promise<number> {
-  const failed = await db.query(
-    `update disbursement_payments set status = 'FAILED', reason_code = left($2, 100), reason_message = $3, updated_at = now()
-      where batch_id = $1 and status not in ('PAID', 'FAILED', 'REVERSED')`,
-    [batchId, reason.code, reason.message],
-  );
+  const failed = await transition(db, PAYMENT_STATES, {
+    to: PaymentStatus.FAILED,
+    set: 'reason_code = left($2, 100), reason_message = $3',
+    where: 'batch_id = $1',
+    params: [batchId, reason.code, reason.message],
+  });
   await completeBatches(db, [batchId]);
   return failed.rowCount ?? 0;
 }
 
 /** Marks COMPLETED the batches (of those given) whose every payment is final. */
 export async function completeBatches(db: BulkDb, batchIds: string[]): Promise<string[]> {
-  const done = await db.query<{ id: string }>(
-    `update disbursement_batches b set status = 'COMPLETED', completed_at = now(), updated_at = now(), lease_until = null
-      where b.id = any($1::uuid[]) and b.status in ('SENT', 'UNKNOWN')
-        and not exists (select 1 from disbursement_payments p where p.batch_id = b.id and p.status not in ('PAID', 'FAILED'))
-      returning b.id`,
-    [batchIds],
-  );
+  const done = await transition<BatchStatus, { id: string }>(db, BATCH_STATES, {
+    to: BatchStatus.COMPLETED,
+    alias: 'b',
+    set: 'completed_at = now(), lease_until = null',
+    where: `b.id = any($1::uuid[]) and not exists (select 1 from disbursement_payments p where p.batch_id = b.id and p.status not in ${SETTLED})`,
+    params: [batchIds],
+    returning: 'b.id',
+  });
   return done.rows.map((r) => r.id);
 }

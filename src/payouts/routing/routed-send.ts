@@ -6,6 +6,9 @@ import type { G2pConnectConfig } from '../g2p-connect/g2p-connect.types.js';
 import { PAYEE_COLUMNS, PAYEE_UNRESOLVED, payeeJoin } from '../../programmes/payment-generation.js';
 import { handOffToSponsorBanks } from '../sponsor-bank/envelopes/cycle-handoff.js';
 import { decideRouting, type RoutingDecision } from './routing-decision.js';
+import { BatchStatus, PaymentStatus } from '../../programmes/programme.enums.js';
+import { PAYMENT_STATES } from '../../programmes/payment-states.js';
+import { BATCH_STATES } from '../g2p-connect/batch-states.js';
 
 /** Reason code on PENDING payments a routed send leaves unbatched; a later send routes them again. */
 export const ROUTING_NO_CHANNEL = 'ROUTING_NO_CHANNEL';
@@ -26,7 +29,7 @@ export async function routingActive(client: pg.ClientBase): Promise<boolean> {
  */
 export async function routeCycle(client: pg.ClientBase, cycleId: string, config: Config['routing']): Promise<{ batchesCreated: number; envelopeIds: string[] }> {
   const open = await client.query<{ id: string }>(
-    `select id from disbursement_batches where cycle_id = $1 and status = 'READY' and attempts = 0 order by id for update`,
+    `select id from disbursement_batches where cycle_id = $1 and status = ${BATCH_STATES.sql(BatchStatus.READY)} and attempts = 0 order by id for update`,
     [cycleId],
   );
   const decision = await decideRouting(client, cycleId, config);
@@ -73,9 +76,9 @@ async function rebuildPayeeFas(client: pg.ClientBase, decision: RoutingDecision)
            from (${decision.sql}) r
            join disbursement_payments p on p.id = r.payment_id
            ${payeeJoin('p.beneficiary_id')}
-          where r.channel_id = $2 and p.cycle_id = $1 and p.batch_id is null and p.status = 'PENDING')
+          where r.channel_id = $2 and p.cycle_id = $1 and p.batch_id is null and p.status in ${PAYMENT_STATES.sqlFrom(PaymentStatus.FAILED, [PaymentStatus.PENDING])})
        update disbursement_payments p
-          set payee_fa = s.fa, status = case when s.fa is null then 'FAILED' else p.status end,
+          set payee_fa = s.fa, status = case when s.fa is null then ${PAYMENT_STATES.sql(PaymentStatus.FAILED)} else p.status end,
               reason_code = case when s.fa is null then '${PAYEE_UNRESOLVED}' end, reason_message = s.reason, updated_at = now()
          from src s where p.id = s.id`,
       [decision.cycleId, channel.id],

@@ -1,3 +1,7 @@
+import { BatchStatus, PaymentStatus } from '../../programmes/programme.enums.js';
+import { PAYMENT_STATES } from '../../programmes/payment-states.js';
+import { BATCH_STATES } from '../g2p-connect/batch-states.js';
+
 /**
  * The routing decision for every PENDING payment of a cycle that a send may still route (unbatched, or in
  * a READY batch never attempted: a batch the payer may have seen keeps its payments and channel), in one
@@ -27,9 +31,9 @@ select p.id as payment_id, p.amount, r.id as rule_id, r.channel_id
        and (r.regions is null or p.region = any(r.regions))
        and (r.payee_id_types is null or lower(split_part(p.payee_fa, ':', 1)) = any(r.payee_id_types))
      order by r.priority limit 1) r on true
- where p.cycle_id = $1 and p.status = 'PENDING'
+ where p.cycle_id = $1 and p.status = ${PAYMENT_STATES.sql(PaymentStatus.PENDING)}
    and (p.batch_id is null
-        or exists (select 1 from disbursement_batches b where b.id = p.batch_id and b.status = 'READY' and b.attempts = 0))`;
+        or exists (select 1 from disbursement_batches b where b.id = p.batch_id and b.status = ${BATCH_STATES.sql(BatchStatus.READY)} and b.attempts = 0))`;
 
 /** The same decision summed per rule and channel. */
 export const ROUTING_SUMMARY = `

@@ -16,6 +16,8 @@ import { RECONCILE_DEBITS, RECONCILE_REVERSALS, STAGE_TABLE } from './reconcilia
 import { statementAccount, statementKey } from './statement-accounts.js';
 import { EntryAction, emptyCounts, StatementOutcome, type EntryResult, type StatementResult } from './statement-results.js';
 import { CopyStaging, InsertStaging, stagedRow, type StagingWriter } from './statement-staging.js';
+import { isUuid } from '../../common/uuid.js';
+import { writeAuditEvent } from '../../audit/audit-sql.js';
 
 export interface StatementSource {
   /** Set when the bank itself delivered the statement: every account must be held at that bank. */
@@ -327,11 +329,13 @@ export class StatementApplier implements AsyncStatementSink {
     if (this.options.dryRun) return;
     result.statementId = statementId;
     const { uploadedBy } = this.source;
-    await client.query(
-      `insert into audit_events (occurred_at, action, entity_type, entity_id, result, actor_id, detail)
-       values (now(), 'bankStatement.reconciled', 'BankStatement', $1, 'SUCCESS', $2, $3)`,
-      [statementId, isUuid(uploadedBy) ? uploadedBy : null, { uploadedBy, format: summary.format, paid: debits.applied, reversed: reversals.applied, errors: result.counts.errors }],
-    );
+    await writeAuditEvent(client, {
+      action: 'bankStatement.reconciled',
+      entityType: 'BankStatement',
+      entityId: statementId,
+      actorId: isUuid(uploadedBy) ? uploadedBy : null,
+      detail: { uploadedBy, format: summary.format, paid: debits.applied, reversed: reversals.applied, errors: result.counts.errors },
+    });
   }
 
   private async applyMark(client: pg.ClientBase, sql: typeof RECONCILE_DEBITS, accountId: string, statementId: string, extra: string[], preview: EntryResult[]) {
@@ -376,8 +380,4 @@ function decimalToBalance(decimal: string, currency: string) {
   const amountMinor = parseAmount(negative ? decimal.slice(1) : decimal, '.', currency);
   if (typeof amountMinor === 'string') throw new Error(`stored balance ${decimal}: ${amountMinor}`);
   return { mark: negative ? ('D' as const) : ('C' as const), amountMinor, currency };
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

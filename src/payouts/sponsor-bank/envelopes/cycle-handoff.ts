@@ -1,6 +1,9 @@
 import type pg from 'pg';
 import { PAYEE_UNRESOLVED, payeeJoin } from '../../../programmes/payment-generation.js';
 import type { PaymentChannels } from '../../routing/routing-decision.js';
+import { PaymentStatus } from '../../../programmes/programme.enums.js';
+import { PAYMENT_STATES } from '../../../programmes/payment-states.js';
+import { auditInsertSql } from '../../../audit/audit-sql.js';
 
 /** Reason code on PENDING payments routed to a sponsor bank at which their programme holds no funding account. */
 export const SPONSOR_ACCOUNT_MISSING = 'SPONSOR_ACCOUNT_MISSING';
@@ -19,6 +22,17 @@ const ACCOUNT_TYPE = `case
   when coalesce(i.iban, i.bank_account_number) is not null and i.bic is not null then 'BANK_ACCOUNT'
   when c.sponsor_bank_config->>'mobileWalletProvider' is not null and coalesce(i.insuree_wallet, i.phone) is not null then 'MOBILE_WALLET'
   when c.sponsor_bank_config->>'emailWalletProvider' is not null and i.email is not null then 'EMAIL_WALLET' end`;
+
+/** One event per envelope handed over ($1 the cycle id), in the hand-off's statement. */
+const HANDED_OVER_AUDIT = auditInsertSql(
+  {
+    action: 'disbursementEnvelope.handedOver',
+    entityType: 'DisbursementEnvelope',
+    entityId: 'envelope_id',
+    detail: `jsonb_build_object('cycleId', $1::text, 'channelId', channel_id, 'numberOfDisbursements', number_of_disbursements, 'totalAmount', total_amount::text)`,
+  },
+  'envelopes',
+);
 
 /**
  * Hands the cycle's payments that `to` (the routing decision, or the programme's channel) sends to sponsor-bank channels (those still PENDING and unbatched)
@@ -44,7 +58,7 @@ export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: stri
             ${ACCOUNT_TYPE} as account_type
        from (${to.sql}) r
        join payout_channels c on c.id = r.channel_id and c.kind = 'SPONSOR_BANK'
-       join disbursement_payments p on p.id = r.payment_id and p.status = 'PENDING' and p.batch_id is null
+       join disbursement_payments p on p.id = r.payment_id and p.status = ${PAYMENT_STATES.sql(PaymentStatus.PENDING)} and p.batch_id is null
        join programme_cycles cy on cy.id = p.cycle_id
        join programmes pr on pr.id = cy.programme_id
        left join sponsor_bank_accounts a
@@ -62,9 +76,10 @@ export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: stri
   );
   await client.query(
     `update disbursement_payments p
-        set status = 'FAILED', reason_code = '${PAYEE_UNRESOLVED}', updated_at = now(),
+        set status = ${PAYMENT_STATES.sql(PaymentStatus.FAILED)}, reason_code = '${PAYEE_UNRESOLVED}', updated_at = now(),
             reason_message = 'the sponsor bank cannot reach the payee: no bank account with BIC, and no phone or e-mail for a wallet provider the channel names'
-       from handoff h where p.id = h.payment_id and h.account_id is not null and h.account_type is null`,
+       from handoff h where p.id = h.payment_id and h.account_id is not null and h.account_type is null
+        and p.status in ${PAYMENT_STATES.sqlFrom(PaymentStatus.FAILED, [PaymentStatus.PENDING])}`,
   );
   const envelopes = await client.query<{ envelope_id: string }>(
     `with envelopes as (
@@ -75,11 +90,7 @@ export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: stri
          from handoff where account_id is not null and account_type is not null
         group by channel_id, account_id
        returning id, envelope_id, channel_id, sponsor_account_id, number_of_disbursements, total_amount),
-     audited as (
-       insert into audit_events (occurred_at, action, entity_type, entity_id, result, detail)
-       select now(), 'disbursementEnvelope.handedOver', 'DisbursementEnvelope', envelope_id, 'SUCCESS',
-              jsonb_build_object('cycleId', $1::text, 'channelId', channel_id, 'numberOfDisbursements', number_of_disbursements, 'totalAmount', total_amount::text)
-         from envelopes),
+     audited as (${HANDED_OVER_AUDIT}),
      disbursements as (
        insert into sponsor_bank_disbursements (id, disbursement_id, envelope_id, payment_id, beneficiary_id, beneficiary_name, beneficiary_account_type,
          beneficiary_account, beneficiary_bank_code, wallet_provider, phone_no, email, narrative, amount, request_hash, created_at, updated_at)
@@ -92,8 +103,8 @@ export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: stri
         where h.account_type is not null
        returning payment_id),
      sent as (
-       update disbursement_payments p set status = 'SENT', reason_code = null, reason_message = null, updated_at = now()
-         from disbursements d where p.id = d.payment_id)
+       update disbursement_payments p set status = ${PAYMENT_STATES.sql(PaymentStatus.SENT)}, reason_code = null, reason_message = null, updated_at = now()
+         from disbursements d where p.id = d.payment_id and p.status in ${PAYMENT_STATES.sqlFrom(PaymentStatus.SENT, [PaymentStatus.PENDING])})
      select envelope_id from envelopes order by envelope_id`,
     [cycleId],
   );

@@ -14,8 +14,12 @@ import { utcToday } from '../../../common/utc-date.js';
 import { SponsorBankTransfer } from './sponsor-bank-transfer.entity.js';
 import { DisbursementEnvelope } from './disbursement-envelope.entity.js';
 import { BlockStatus, CancellationStatus, SponsorBankTransferStatus, FundsStatus } from './envelope.enums.js';
+import { BLOCK_STATES, CANCELLATION_STATES, FUNDS_STATES } from './envelope-states.js';
+import { TRANSFER_STATES } from './transfer-states.js';
 
 const LEASE_SECONDS = 300;
+/** Dispatches whose outcome the bank must tell: the claim was made, the answer not recorded. */
+const UNRESOLVED = [SponsorBankTransferStatus.SENDING, SponsorBankTransferStatus.DISPATCH_UNKNOWN];
 /** How long a half-open probe of a bank holds its breaker: longer than any bank call of one step. */
 const PROBE_SECONDS = 60;
 
@@ -47,8 +51,8 @@ export class EnvelopePipeline {
   async dueEnvelopes(limit = 200): Promise<string[]> {
     const rows = await this.orm.em.getConnection().execute<{ envelope_id: string }[]>(
       `select envelope_id from disbursement_envelopes
-        where cancellation_status = 'NOT_CANCELLED' and dispatch_completed_at is null
-          and funds_status <> 'ERROR' and block_status <> 'ERROR'
+        where cancellation_status = ${CANCELLATION_STATES.sql(CancellationStatus.NOT_CANCELLED)} and dispatch_completed_at is null
+          and funds_status <> ${FUNDS_STATES.sql(FundsStatus.ERROR)} and block_status <> ${BLOCK_STATES.sql(BlockStatus.ERROR)}
           and (next_attempt_at is null or next_attempt_at <= now())
           and (lease_until is null or lease_until < now())
         order by schedule_date limit ?`,
@@ -140,7 +144,7 @@ export class EnvelopePipeline {
     envelope.fundsCheckedAt = new Date();
     try {
       const result = await connector.checkFunds(accountNumber, currency, envelope.receivedAmount);
-      envelope.fundsStatus = result as FundsStatus;
+      envelope.fundsStatus = FUNDS_STATES.move(envelope.fundsStatus, result as FundsStatus);
       if (result === FundsStatus.FUNDS_AVAILABLE) return this.succeeded(em, envelope, { fundsErrorCode: null });
       envelope.fundsErrorCode = 'FUNDS_NOT_AVAILABLE';
     } catch (error) {
@@ -153,18 +157,18 @@ export class EnvelopePipeline {
   private async blockFunds(em: EntityManager, envelope: DisbursementEnvelope, connector: BankConnector): Promise<boolean> {
     const { accountNumber, currency } = envelope.sponsorAccount;
     // Intent first: should the answer be lost, UNKNOWN is re-asked with the same request reference.
-    Object.assign(envelope, { blockStatus: BlockStatus.UNKNOWN, blockAttempts: envelope.blockAttempts + 1, blockAttemptedAt: new Date() });
+    Object.assign(envelope, { blockStatus: BLOCK_STATES.move(envelope.blockStatus, BlockStatus.UNKNOWN), blockAttempts: envelope.blockAttempts + 1, blockAttemptedAt: new Date() });
     await em.flush();
     try {
       const result = await connector.blockFunds(accountNumber, currency, envelope.receivedAmount, envelope.envelopeId);
       if (result.status === 'SUCCESS') {
         await this.audit.record({ action: 'disbursementEnvelope.fundsBlocked', entityType: 'DisbursementEnvelope', entityId: envelope.envelopeId, detail: { amount: envelope.receivedAmount, blockReference: result.blockReference } }, em);
-        return this.succeeded(em, envelope, { blockStatus: BlockStatus.BLOCKED, blockReference: result.blockReference, blockErrorCode: null });
+        return this.succeeded(em, envelope, { blockStatus: BLOCK_STATES.move(envelope.blockStatus, BlockStatus.BLOCKED), blockReference: result.blockReference, blockErrorCode: null });
       }
-      Object.assign(envelope, { blockStatus: BlockStatus.FAILED, blockErrorCode: result.errorCode });
+      Object.assign(envelope, { blockStatus: BLOCK_STATES.move(envelope.blockStatus, BlockStatus.FAILED), blockErrorCode: result.errorCode });
     } catch (error) {
       envelope.blockErrorCode = bankErrorCode(error);
-      if (!(error instanceof BankUnavailableError && error.outcomeUnknown)) envelope.blockStatus = BlockStatus.FAILED;
+      if (!(error instanceof BankUnavailableError && error.outcomeUnknown)) envelope.blockStatus = BLOCK_STATES.move(envelope.blockStatus, BlockStatus.FAILED);
     }
     await this.failed(em, envelope, 'blockStatus', `funds block: ${envelope.blockErrorCode}`);
     return false;
@@ -172,7 +176,7 @@ export class EnvelopePipeline {
 
   /** Dispatches whose answer was lost (or a worker died mid-call): ask the bank which it has, never re-send blindly. */
   private async resolveUnknownDispatches(em: EntityManager, envelope: DisbursementEnvelope, connector: BankConnector): Promise<boolean> {
-    const unknown = await em.find(SponsorBankTransfer, { envelope, status: [SponsorBankTransferStatus.SENDING, SponsorBankTransferStatus.DISPATCH_UNKNOWN] }, { fields: ['id', 'disbursementId'] });
+    const unknown = await em.find(SponsorBankTransfer, { envelope, status: TRANSFER_STATES.from(SponsorBankTransferStatus.SHIPPED, [SponsorBankTransferStatus.SENDING, SponsorBankTransferStatus.DISPATCH_UNKNOWN]) }, { fields: ['id', 'disbursementId'] });
     if (!unknown.length) return true;
     let received: Set<string>;
     try {
@@ -184,8 +188,8 @@ export class EnvelopePipeline {
     const shipped = unknown.filter((d) => received.has(d.disbursementId)).map((d) => d.id);
     const notReceived = unknown.filter((d) => !received.has(d.disbursementId)).map((d) => d.id);
     await em.transactional(async (tx) => {
-      if (shipped.length) await tx.nativeUpdate(SponsorBankTransfer, { id: shipped }, { status: SponsorBankTransferStatus.SHIPPED, shippedAt: new Date(), dispatchErrorCode: null, updatedAt: new Date() });
-      if (notReceived.length) await tx.nativeUpdate(SponsorBankTransfer, { id: notReceived }, { status: SponsorBankTransferStatus.PENDING, updatedAt: new Date() });
+      if (shipped.length) await tx.nativeUpdate(SponsorBankTransfer, { id: shipped, status: TRANSFER_STATES.from(SponsorBankTransferStatus.SHIPPED, UNRESOLVED) }, { status: SponsorBankTransferStatus.SHIPPED, shippedAt: new Date(), dispatchErrorCode: null, updatedAt: new Date() });
+      if (notReceived.length) await tx.nativeUpdate(SponsorBankTransfer, { id: notReceived, status: TRANSFER_STATES.from(SponsorBankTransferStatus.PENDING, UNRESOLVED) }, { status: SponsorBankTransferStatus.PENDING, updatedAt: new Date() });
       await tx.nativeUpdate(DisbursementEnvelope, { id: envelope.id }, { shippedCount: envelope.shippedCount + shipped.length, updatedAt: new Date() });
     });
     envelope.shippedCount += shipped.length;
@@ -203,19 +207,19 @@ export class EnvelopePipeline {
         const ack = await connector.initiatePayment(batch.map((d) => toBankPayment(envelope, d)));
         if (ack.status === 'SUCCESS') {
           await em.transactional(async (tx) => {
-            await tx.nativeUpdate(SponsorBankTransfer, { id: ids }, { status: SponsorBankTransferStatus.SHIPPED, shippedAt: new Date(), dispatchErrorCode: null, updatedAt: new Date() });
+            await tx.nativeUpdate(SponsorBankTransfer, { id: ids, status: TRANSFER_STATES.from(SponsorBankTransferStatus.SHIPPED, [SponsorBankTransferStatus.SENDING]) }, { status: SponsorBankTransferStatus.SHIPPED, shippedAt: new Date(), dispatchErrorCode: null, updatedAt: new Date() });
             await tx.getConnection().execute('update disbursement_envelopes set shipped_count = shipped_count + ?, updated_at = now() where id = ?', [ids.length, envelope.id], 'run', tx.getTransactionContext());
             await this.audit.record({ action: 'disbursements.shipped', entityType: 'DisbursementEnvelope', entityId: envelope.envelopeId, detail: { count: ids.length } }, tx);
           });
           envelope.shippedCount += ids.length;
           continue;
         }
-        await em.nativeUpdate(SponsorBankTransfer, { id: ids }, { status: SponsorBankTransferStatus.PENDING, dispatchErrorCode: ack.errorCode ?? 'PAYMENT_REFUSED', updatedAt: new Date() });
+        await em.nativeUpdate(SponsorBankTransfer, { id: ids, status: TRANSFER_STATES.from(SponsorBankTransferStatus.PENDING, [SponsorBankTransferStatus.SENDING]) }, { status: SponsorBankTransferStatus.PENDING, dispatchErrorCode: ack.errorCode ?? 'PAYMENT_REFUSED', updatedAt: new Date() });
         await this.failed(em, envelope, undefined, `payment initiation refused: ${ack.errorCode}`);
       } catch (error) {
         const unknown = error instanceof BankUnavailableError && error.outcomeUnknown;
         const status = unknown ? SponsorBankTransferStatus.DISPATCH_UNKNOWN : SponsorBankTransferStatus.PENDING;
-        await em.nativeUpdate(SponsorBankTransfer, { id: ids }, { status, dispatchErrorCode: bankErrorCode(error), updatedAt: new Date() });
+        await em.nativeUpdate(SponsorBankTransfer, { id: ids, status: TRANSFER_STATES.from(status, [SponsorBankTransferStatus.SENDING]) }, { status, dispatchErrorCode: bankErrorCode(error), updatedAt: new Date() });
         await this.failed(em, envelope, undefined, `payment initiation: ${bankErrorCode(error)}`);
       }
       return false;
@@ -229,8 +233,9 @@ export class EnvelopePipeline {
   private async markSending(envelope: DisbursementEnvelope, after: string): Promise<SponsorBankTransfer[]> {
     const em = this.orm.em.fork();
     const rows = await em.getConnection().execute<{ id: string }[]>(
-      `update sponsor_bank_disbursements set status = 'SENDING', dispatch_attempts = dispatch_attempts + 1, updated_at = now()
-        where id in (select id from sponsor_bank_disbursements where envelope_id = ? and disbursement_id > ? and status = 'PENDING'
+      `update sponsor_bank_disbursements set status = ${TRANSFER_STATES.sql(SponsorBankTransferStatus.SENDING)}, dispatch_attempts = dispatch_attempts + 1, updated_at = now()
+        where id in (select id from sponsor_bank_disbursements where envelope_id = ? and disbursement_id > ?
+                       and status in ${TRANSFER_STATES.sqlFrom(SponsorBankTransferStatus.SENDING, [SponsorBankTransferStatus.PENDING])}
                      order by disbursement_id limit ? for update skip locked)
         returning id`,
       [envelope.id, after, this.config.paymentBatchSize],
@@ -248,11 +253,12 @@ export class EnvelopePipeline {
   /** Backs off 1×, 2×, 4× … the base, with jitter; past the attempt limit the step is ERROR and the envelope flagged. */
   private async failed(em: EntityManager, envelope: DisbursementEnvelope, statusField: 'fundsStatus' | 'blockStatus' | undefined, reason: string): Promise<void> {
     envelope.stepAttempts++;
-    const { maxAttempts, backoffBaseMs } = this.config;
-    envelope.nextAttemptAt = new Date(Date.now() + backoffDelay(envelope.stepAttempts, backoffBaseMs));
+    const { maxAttempts, backoffBaseSeconds } = this.config;
+    envelope.nextAttemptAt = new Date(Date.now() + 1000 * backoffDelay(envelope.stepAttempts, backoffBaseSeconds));
     if (envelope.stepAttempts >= maxAttempts) {
-      if (statusField === 'fundsStatus') envelope.fundsStatus = FundsStatus.ERROR;
-      if (statusField === 'blockStatus' && envelope.blockStatus !== BlockStatus.UNKNOWN) envelope.blockStatus = BlockStatus.ERROR;
+      if (statusField === 'fundsStatus') envelope.fundsStatus = FUNDS_STATES.move(envelope.fundsStatus, FundsStatus.ERROR);
+      // An UNKNOWN block may have happened: it stays UNKNOWN, to be asked again.
+      if (statusField === 'blockStatus' && envelope.blockStatus !== BlockStatus.UNKNOWN) envelope.blockStatus = BLOCK_STATES.move(envelope.blockStatus, BlockStatus.ERROR);
       envelope.attention = `${reason} after ${envelope.stepAttempts} attempts`.slice(0, 300);
     }
     await em.flush();

@@ -14,6 +14,10 @@ import { DisbursementEnvelope } from './disbursement-envelope.entity.js';
 import { BeneficiaryAccountType, BlockStatus, CancellationStatus, SponsorBankTransferStatus } from './envelope.enums.js';
 import { SPONSOR_BANK_CANCELLED } from './cycle-handoff.js';
 import { DISBURSEMENT_ID, type CancelDisbursementsInput, type CreateDisbursementEnvelopeInput, type CreateDisbursementsInput, type DisbursementInput } from './envelope.inputs.js';
+import { PaymentStatus } from '../../../programmes/programme.enums.js';
+import { PAYMENT_STATES } from '../../../programmes/payment-states.js';
+import { CANCELLATION_STATES } from './envelope-states.js';
+import { TRANSFER_STATES } from './transfer-states.js';
 
 function hashOf(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
@@ -132,9 +136,9 @@ export class EnvelopeService {
       const live = await tx.count(SponsorBankTransfer, { envelope, status: { $nin: [SponsorBankTransferStatus.PENDING, SponsorBankTransferStatus.CANCELLED] } });
       if (live > 0) throw new ConflictError(`Envelope ${envelopeId} has payments at the bank already`, { reason: 'ENVELOPE_SHIPPED' });
       const now = new Date();
-      await tx.nativeUpdate(SponsorBankTransfer, { envelope, status: SponsorBankTransferStatus.PENDING }, { status: SponsorBankTransferStatus.CANCELLED, cancelledAt: now, updatedAt: now });
+      await tx.nativeUpdate(SponsorBankTransfer, { envelope, status: TRANSFER_STATES.from(SponsorBankTransferStatus.CANCELLED) }, { status: SponsorBankTransferStatus.CANCELLED, cancelledAt: now, updatedAt: now });
       await reopenCyclePayments(tx, envelope);
-      Object.assign(envelope, { cancellationStatus: CancellationStatus.CANCELLED, cancelledAt: now });
+      Object.assign(envelope, { cancellationStatus: CANCELLATION_STATES.move(envelope.cancellationStatus, CancellationStatus.CANCELLED), cancelledAt: now });
       if (envelope.blockStatus === BlockStatus.BLOCKED) {
         // Seed 003's connector has no call that releases a block: say so where admins look, not only in a log.
         envelope.attention = `cancelled after funds were blocked (block reference ${envelope.blockReference}); the bank interface cannot release a block: release it at the bank`;
@@ -158,7 +162,7 @@ export class EnvelopeService {
       let amount = 0n;
       const cancelling = found.filter((d) => d.status === SponsorBankTransferStatus.PENDING);
       for (const d of cancelling) {
-        Object.assign(d, { status: SponsorBankTransferStatus.CANCELLED, cancelledAt: now });
+        Object.assign(d, { status: TRANSFER_STATES.move(d.status, SponsorBankTransferStatus.CANCELLED), cancelledAt: now });
         amount += toMinorUnits(d.amount);
       }
       envelope.receivedCount -= cancelling.length;
@@ -204,13 +208,15 @@ export class EnvelopeService {
  * anew (a new disbursement id; the cancelled one can never ship). Runs after the cancellation, in its transaction.
  */
 async function reopenCyclePayments(tx: EntityManager, envelope: DisbursementEnvelope): Promise<void> {
+  const CANCELLED = TRANSFER_STATES.sql(SponsorBankTransferStatus.CANCELLED);
   await tx.getConnection().execute(
     `update disbursement_payments p
-        set status = 'PENDING', reason_code = '${SPONSOR_BANK_CANCELLED}', updated_at = now(),
+        set status = ${PAYMENT_STATES.sql(PaymentStatus.PENDING)}, reason_code = '${SPONSOR_BANK_CANCELLED}', updated_at = now(),
             reason_message = 'cancelled in sponsor-bank envelope ' || ? || '; the next send routes it again'
        from sponsor_bank_disbursements d
-      where d.envelope_id = ? and d.status = 'CANCELLED' and p.id = d.payment_id and p.status = 'SENT'
-        and not exists (select 1 from sponsor_bank_disbursements live where live.payment_id = p.id and live.status <> 'CANCELLED')`,
+      where d.envelope_id = ? and d.status = ${CANCELLED} and p.id = d.payment_id
+        and p.status in ${PAYMENT_STATES.sqlFrom(PaymentStatus.PENDING, [PaymentStatus.SENT])}
+        and not exists (select 1 from sponsor_bank_disbursements live where live.payment_id = p.id and live.status <> ${CANCELLED})`,
     [envelope.envelopeId, envelope.id],
     'run',
     tx.getTransactionContext(),

@@ -11,7 +11,7 @@ interface EnvelopeJob {
 }
 
 /**
- * Every SPONSOR_BANK_POLL_MS, enqueues one pg-boss job per envelope whose next bank step is due (at most
+ * Every SPONSOR_BANK_POLL_SECONDS, enqueues one pg-boss job per envelope whose next bank step is due (at most
  * one queued per envelope); the handler runs the pipeline, whose lease keeps two workers off one envelope.
  */
 export class SponsorBankWorker implements BackgroundWorker {
@@ -40,7 +40,7 @@ export class SponsorBankWorker implements BackgroundWorker {
         .then(() => undefined)
         .catch((error) => this.log.error({ err: error }, 'sponsor bank sweep failed'))
         .finally(() => (this.sweeping = undefined));
-    }, this.container.config.sponsorBank.pollMs);
+    }, this.container.config.sponsorBank.pollSeconds * 1000);
   }
 
   async stop(): Promise<void> {
