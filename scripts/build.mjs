@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 
@@ -43,7 +43,8 @@ export function build() {
 export function buildUi() {
   let vite;
   try {
-    vite = createRequire(import.meta.url).resolve('vite/bin/vite.js');
+    // Vite's exports map hides its bin/; its package.json is exported.
+    vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
   } catch {
     return;
   }
