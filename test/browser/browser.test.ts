@@ -7,6 +7,7 @@ import { page as builtPage } from '../../src/ui/ui-files.js';
 import { testApp } from '../hooks.js';
 import { approvedCycle, createChannel, send, startSimulator } from '../helpers/disbursements.js';
 import { expectData } from '../helpers/graphql.js';
+import { envelopeWith, postStatement, processEnvelope, programmeAt, startExampleBank, statementFor } from '../helpers/sponsor-bank.js';
 import { createUser, PASSWORD, Role } from '../helpers/users.js';
 
 /** Debian's chromium (`.ci/run` installs it); CHROMIUM_PATH points elsewhere. */
@@ -133,6 +134,30 @@ describe('browser pages in headless Chromium @browser', function () {
       await page.waitForFunction(() => /303,00\s?GMD/.test(document.querySelector('main')?.textContent ?? ''));
     } finally {
       await sim.stop();
+    }
+  });
+
+  it('the console shows a reconciled bank statement and, to an admin, its reconciliation errors', async () => {
+    const bank = await startExampleBank();
+    try {
+      const p = await programmeAt(bank);
+      const { envelopeId, ids } = await envelopeWith(p, { amounts: ['100.00', '250.50', '75.25'] });
+      await processEnvelope(p, envelopeId);
+      const posted = await postStatement(statementFor(p, [['D', ids[0], '100.00'], ['D', ids[1], '250.50'], ['RD', ids[1], '250.50'], ['D', ids[2], '99.00']]));
+      expect(posted.status).to.equal(200);
+      const user = await createUser([Role.ADMIN]);
+      const page = await context.newPage();
+      await page.goto(`${testApp().url}/console`);
+      await signIn(page, user.username);
+      await page.click('nav button:text("Bank statements")');
+      const row = page.locator('tr', { hasText: p.account });
+      await row.locator('button:text("Reconciliation errors")').click();
+      await page.waitForSelector('td:text("AMOUNT_MISMATCH")');
+      expect(await row.locator('td').allTextContents()).to.include.members(['2', '1']); // paid 2, reversed 1, errors 1
+      if (process.env.HELA_SCREENSHOTS) await page.screenshot({ path: `${process.env.HELA_SCREENSHOTS}/console-statement-reconciled.png`, fullPage: true });
+      expect(await axeViolations(page)).to.deep.equal([]);
+    } finally {
+      await bank.stop();
     }
   });
 
