@@ -12,7 +12,7 @@ const en = {
   operation: 'Operation', code: 'Code', message: 'Message', when: 'When', payee: 'Payee', reason: 'Reason', account: 'Account', number: 'Number',
   entries: 'Entries', paid: 'Paid', reversed: 'Reversed', errors: 'Errors', reconciliationErrors: 'Reconciliation errors', exportReconciliation: 'Download reconciliation (CSV)',
   state: 'State', started: 'Started', psp: 'PSP answer', none: 'Nothing to show.', chooseCycle: 'Choose a cycle first.', noRole: 'Your roles give you no view here.',
-  barLabel: 'Payments by status',
+  disbursement: 'Disbursement', barLabel: 'Payments by status',
 };
 type Messages = typeof en;
 
@@ -28,7 +28,7 @@ const MESSAGES: Record<Language, Messages> = {
     operation: 'Opération', code: 'Code', message: 'Message', when: 'Quand', payee: 'Bénéficiaire', reason: 'Motif', account: 'Compte', number: 'Numéro',
     entries: 'Écritures', paid: 'Payés', reversed: 'Annulés', errors: 'Erreurs', reconciliationErrors: 'Erreurs de rapprochement', exportReconciliation: 'Télécharger le rapprochement (CSV)',
     state: 'État', started: 'Début', psp: 'Réponse du PSP', none: 'Rien à afficher.', chooseCycle: "Choisissez d'abord un cycle.", noRole: 'Vos rôles ne donnent accès à aucune vue.',
-    barLabel: 'Paiements par statut',
+    disbursement: 'Décaissement', barLabel: 'Paiements par statut',
   },
   pt: {
     title: 'Consola Hela', signIn: 'Entrar', username: 'Utilizador', password: 'Palavra-passe', signOut: 'Sair', language: 'Idioma',
@@ -40,7 +40,7 @@ const MESSAGES: Record<Language, Messages> = {
     operation: 'Operação', code: 'Código', message: 'Mensagem', when: 'Quando', payee: 'Beneficiário', reason: 'Motivo', account: 'Conta', number: 'Número',
     entries: 'Lançamentos', paid: 'Pagos', reversed: 'Revertidos', errors: 'Erros', reconciliationErrors: 'Erros de reconciliação', exportReconciliation: 'Descarregar reconciliação (CSV)',
     state: 'Estado', started: 'Início', psp: 'Resposta do PSP', none: 'Nada a mostrar.', chooseCycle: 'Escolha primeiro um ciclo.', noRole: 'Os seus papéis não dão acesso a nenhuma vista.',
-    barLabel: 'Pagamentos por estado',
+    disbursement: 'Desembolso', barLabel: 'Pagamentos por estado',
   },
   es: {
     title: 'Consola Hela', signIn: 'Iniciar sesión', username: 'Usuario', password: 'Contraseña', signOut: 'Cerrar sesión', language: 'Idioma',
@@ -52,7 +52,7 @@ const MESSAGES: Record<Language, Messages> = {
     operation: 'Operación', code: 'Código', message: 'Mensaje', when: 'Cuándo', payee: 'Beneficiario', reason: 'Motivo', account: 'Cuenta', number: 'Número',
     entries: 'Asientos', paid: 'Pagados', reversed: 'Revertidos', errors: 'Errores', reconciliationErrors: 'Errores de conciliación', exportReconciliation: 'Descargar conciliación (CSV)',
     state: 'Estado', started: 'Inicio', psp: 'Respuesta del PSP', none: 'Nada que mostrar.', chooseCycle: 'Elija primero un ciclo.', noRole: 'Sus roles no dan acceso a ninguna vista.',
-    barLabel: 'Pagos por estado',
+    disbursement: 'Desembolso', barLabel: 'Pagos por estado',
   },
 };
 

@@ -293,7 +293,7 @@ class HelaConsole extends LitElement {
       ], (r) => html`<button type="button" @click=${() => open(r.id)}>${t.reconciliationErrors}</button>
         <button type="button" @click=${() => this.download(`/exports/statements/${r.id}/reconciliation.csv`, `statement-${r.id}-reconciliation.csv`)}>${t.exportReconciliation}</button>`)}
       ${this.statementId && this.data.statementErrors ? html`<h3>${t.reconciliationErrors}</h3>${this.table(this.data.statementErrors.reconciliationErrors.items, [
-        ['number', (r) => String(r.entrySequence)], ['code', (r) => r.code], ['amount', (r) => r.amount], ['reason', (r) => r.disbursementId],
+        ['number', (r) => String(r.entrySequence)], ['code', (r) => r.code], ['amount', (r) => r.amount], ['disbursement', (r) => r.disbursementId],
       ])}` : nothing}`;
   }
 
