@@ -1,5 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -10,17 +14,18 @@ import { UserService } from '../src/auth/user.service.js';
 import { loadConfig } from '../src/config.js';
 import { EntitlementIntakeService } from '../src/programmes/entitlement-intake.service.js';
 import type { BenchScenario } from './run.js';
+import { RUNS, seconds, withSpread } from './stats.js';
 
 /**
  * 1,000,000 beneficiaries through the whole disbursement path on real PostgreSQL:
  * approve (payments generated set-based) → sendDisbursements (batches) → pg-boss send jobs → the
  * G2P Connect payer simulator (SYNC mode, loopback, its own process) → every payment final.
- * The floor is COPY of the same million payment rows, measured in the same run.
+ * The floors, measured in the same run: COPY of the same million payment rows (end to end), COPY of
+ * the same entitlements file (intake), one INSERT … SELECT of the entitlements (approve). Each cycle
+ * runs BENCH_RUNS times (3); medians and spreads are printed.
  * BENCH_DISBURSEMENTS_ROWS (default 1,000,000) scales it down while iterating.
  */
 const ROWS = Number(process.env.BENCH_DISBURSEMENTS_ROWS ?? 1_000_000);
-
-const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
 function startPayer(): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(new URL('./g2p-payer.child.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -95,29 +100,81 @@ async function seedRegistry(databaseUrl: string, programmeId: string): Promise<v
   }
 }
 
-/** The entitlements file, generated while it streams (keyset pages of beneficiaries), never whole in memory. */
-async function entitlementsCsv(databaseUrl: string, programmeId: string): Promise<Readable> {
+/** The entitlements file, written before any clock starts (keyset pages of beneficiaries, never whole in memory). */
+async function writeEntitlementsCsv(databaseUrl: string, programmeId: string, file: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   async function* lines() {
     yield 'beneficiary,amount,currency\n';
     let last = '00000000-0000-0000-0000-000000000000';
     let n = 0;
-    try {
-      for (;;) {
-        const { rows } = await client.query<{ r: string }>(
-          'select registrant_id as r from programme_beneficiaries where programme_id = $1 and registrant_id > $2 order by registrant_id limit 10000',
-          [programmeId, last],
-        );
-        if (!rows.length) break;
-        last = rows[rows.length - 1].r;
-        yield rows.map((row) => `${row.r},${100 + (n++ % 400)}.50,\n`).join('');
-      }
-    } finally {
-      await client.end();
+    for (;;) {
+      const { rows } = await client.query<{ r: string }>(
+        'select registrant_id as r from programme_beneficiaries where programme_id = $1 and registrant_id > $2 order by registrant_id limit 10000',
+        [programmeId, last],
+      );
+      if (!rows.length) break;
+      last = rows[rows.length - 1].r;
+      yield rows.map((row) => `${row.r},${100 + (n++ % 400)}.50,\n`).join('');
     }
   }
-  return Readable.from(lines());
+  try {
+    await pipeline(Readable.from(lines()), createWriteStream(file));
+  } finally {
+    await client.end();
+  }
+}
+
+/** The intake's floor: COPY of the same file into a table of its typed columns, unique on the beneficiary as entitlements are (per cycle). */
+async function csvCopyFloor(databaseUrl: string, file: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('drop table if exists bench_copy_entitlements');
+    await client.query('create table bench_copy_entitlements (beneficiary uuid primary key, amount numeric(18,2), currency text)');
+    await client.query('checkpoint');
+    const started = process.hrtime.bigint();
+    await pipeline(createReadStream(file), client.query(copyFrom('copy bench_copy_entitlements from stdin with (format csv, header true)')));
+    const elapsed = seconds(started);
+    await client.query('drop table bench_copy_entitlements');
+    return elapsed;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The approval's floor: one `INSERT … SELECT` of the cycle's entitlements into a payments-shaped table (its indexes, no batching, no payee join). */
+async function insertSelectFloor(databaseUrl: string, cycleId: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('drop table if exists bench_insert_payments');
+    await client.query('create table bench_insert_payments (like disbursement_payments including defaults including indexes)');
+    await client.query('checkpoint');
+    const started = process.hrtime.bigint();
+    await client.query(
+      `insert into bench_insert_payments (id, cycle_id, entitlement_id, beneficiary_id, amount, currency, payee_fa, status, created_at, updated_at)
+       select gen_random_uuid(), e.cycle_id, e.id, e.beneficiary_id, e.amount, e.currency, 'phone:' || e.beneficiary_id || '@mobile', 'PENDING', now(), now()
+         from entitlements e where e.cycle_id = $1`,
+      [cycleId],
+    );
+    const elapsed = seconds(started);
+    await client.query('drop table bench_insert_payments');
+    return elapsed;
+  } finally {
+    await client.end();
+  }
+}
+
+interface CycleRun {
+  intake: number;
+  csvCopy: number;
+  paymentCopy: number;
+  insertSelect: number;
+  approve: number;
+  batches: number;
+  send: number;
+  total: number;
 }
 
 const scenario: BenchScenario = {
@@ -154,43 +211,59 @@ const scenario: BenchScenario = {
       let t = process.hrtime.bigint();
       await seedRegistry(databaseUrl, programmeId);
       console.log(`setup: ${ROWS.toLocaleString()} insurees enrolled in ${seconds(t).toFixed(1)} s (not timed below)`);
-      const cycle = await graphql(url, token, 'mutation($i: CreateCycleInput!) { createCycle(input: $i) { id } }', { i: { programmeId, code: 'C1', scheduledDate: '2026-12-01' } });
-      const cycleId = cycle.createCycle.id;
-
-      t = process.hrtime.bigint();
-      const intake = await container.get(EntitlementIntakeService).importCsv(cycleId, await entitlementsCsv(databaseUrl, programmeId));
-      const intakeSeconds = seconds(t);
-      if (intake.accepted !== ROWS) throw new Error(`intake accepted ${intake.accepted}: ${JSON.stringify(intake.rejections.slice(0, 3))}`);
-      console.log(`entitlements CSV intake (COPY → staging → checks → INSERT … SELECT): ${intakeSeconds.toFixed(1)} s`);
-
-      const copySeconds = await copyFloor(databaseUrl);
-      console.log(`floor: COPY ${ROWS.toLocaleString()} payment rows: ${copySeconds.toFixed(1)} s`);
-
-      const e2e = process.hrtime.bigint();
-      t = e2e;
-      const approved = await graphql(url, token, 'mutation($c: ID!) { approveCycle(cycleId: $c) { pendingPayments failedPayments } }', { c: cycleId });
-      const generateSeconds = seconds(t);
-      t = process.hrtime.bigint();
-      const sent = await graphql(url, token, 'mutation($c: ID!) { sendDisbursements(input: { cycleId: $c }) { batchesCreated batchesQueued } }', { c: cycleId });
-      const batchSeconds = seconds(t);
-      t = process.hrtime.bigint();
+      const runs: CycleRun[] = [];
       let summary: any;
-      for (;;) {
-        summary = (await graphql(url, token, 'query($c: ID!) { cycleSummary(cycleId: $c) { payments { status count } batches { status count } } }', { c: cycleId })).cycleSummary;
-        const open = summary.payments.filter((p: any) => p.status !== 'PAID' && p.status !== 'FAILED').reduce((n: number, p: any) => n + p.count, 0);
-        if (open === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 2000));
+      const file = join(tmpdir(), `hela-bench-entitlements-${process.pid}.csv`);
+      await writeEntitlementsCsv(databaseUrl, programmeId, file);
+      try {
+        // A new cycle of the same beneficiaries per run: the tables grow as they would, cycle after cycle.
+        for (let run = 1; run <= RUNS; run++) {
+          const cycle = await graphql(url, token, 'mutation($i: CreateCycleInput!) { createCycle(input: $i) { id } }', { i: { programmeId, code: `C${run}`, scheduledDate: '2026-12-01' } });
+          const cycleId = cycle.createCycle.id;
+          const csvCopy = await csvCopyFloor(databaseUrl, file);
+          t = process.hrtime.bigint();
+          const intake = await container.get(EntitlementIntakeService).importCsv(cycleId, createReadStream(file));
+          const intakeSeconds = seconds(t);
+          if (intake.accepted !== ROWS) throw new Error(`intake accepted ${intake.accepted}: ${JSON.stringify(intake.rejections.slice(0, 3))}`);
+          const paymentCopy = await copyFloor(databaseUrl);
+          const insertSelect = await insertSelectFloor(databaseUrl, cycleId);
+
+          const e2e = process.hrtime.bigint();
+          t = e2e;
+          const approved = await graphql(url, token, 'mutation($c: ID!) { approveCycle(cycleId: $c) { pendingPayments failedPayments } }', { c: cycleId });
+          const approve = seconds(t);
+          t = process.hrtime.bigint();
+          const sent = await graphql(url, token, 'mutation($c: ID!) { sendDisbursements(input: { cycleId: $c }) { batchesCreated batchesQueued } }', { c: cycleId });
+          const batches = seconds(t);
+          t = process.hrtime.bigint();
+          for (;;) {
+            summary = (await graphql(url, token, 'query($c: ID!) { cycleSummary(cycleId: $c) { payments { status count } batches { status count } } }', { c: cycleId })).cycleSummary;
+            const open = summary.payments.filter((p: any) => p.status !== 'PAID' && p.status !== 'FAILED').reduce((n: number, p: any) => n + p.count, 0);
+            if (open === 0) break;
+            await new Promise((resolve) => setTimeout(resolve, 2000));
+          }
+          const send = seconds(t);
+          const r: CycleRun = { intake: intakeSeconds, csvCopy, paymentCopy, insertSelect, approve, batches, send, total: seconds(e2e) };
+          runs.push(r);
+          console.log(`run ${run}/${RUNS} (load average ${loadavg()[0].toFixed(2)}): intake ${r.intake.toFixed(1)} s (${(r.intake / r.csvCopy).toFixed(1)}× COPY of the file, ${r.csvCopy.toFixed(1)} s);`
+            + ` approve ${approved.approveCycle.pendingPayments.toLocaleString()} payments ${r.approve.toFixed(1)} s (${(r.approve / r.insertSelect).toFixed(1)}× INSERT … SELECT, ${r.insertSelect.toFixed(1)} s);`
+            + ` sendDisbursements (${sent.sendDisbursements.batchesCreated} batches) ${r.batches.toFixed(1)} s; send → every status final ${r.send.toFixed(1)} s;`
+            + ` end to end ${r.total.toFixed(1)} s (${(r.total / r.paymentCopy).toFixed(1)}× COPY of the payments, ${r.paymentCopy.toFixed(1)} s)`);
+        }
+      } finally {
+        await rm(file, { force: true });
       }
-      const sendSeconds = seconds(t);
-      const total = seconds(e2e);
+      const of = (value: (r: CycleRun) => number, digits = 1) => withSpread(runs.map(value), digits);
+      console.log(`median of ${RUNS} (lowest–highest), ${ROWS.toLocaleString()} rows:`);
+      console.log(`entitlements CSV intake (COPY → staging → checks → INSERT … SELECT): ${of((r) => r.intake)} s; floor COPY of the same file ${of((r) => r.csvCopy)} s; ratio ${of((r) => r.intake / r.csvCopy)}× (target ≤ 3×)`);
+      console.log(`approve + generate payments: ${of((r) => r.approve)} s; floor INSERT … SELECT ${of((r) => r.insertSelect)} s; ratio ${of((r) => r.approve / r.insertSelect)}× (target ≤ 2×)`);
+      console.log(`sendDisbursements: ${of((r) => r.batches)} s; send → payer → every status final: ${of((r) => r.send)} s`);
+      console.log(`END TO END (approve → every payment final): ${of((r) => r.total)} s = ${of((r) => ROWS / r.total, 0)} payments/s; floor COPY of the payments ${of((r) => r.paymentCopy)} s;`
+        + ` ratio ${of((r) => r.total / r.paymentCopy)}× (target ≤ 3×)`);
       const stats = await ask(payer.child);
       const rss = process.resourceUsage().maxRSS / 1024;
-      console.log(`approve + generate ${approved.approveCycle.pendingPayments.toLocaleString()} payments: ${generateSeconds.toFixed(1)} s`);
-      console.log(`sendDisbursements (${sent.sendDisbursements.batchesCreated} batches): ${batchSeconds.toFixed(1)} s`);
-      console.log(`send → payer → every status final: ${sendSeconds.toFixed(1)} s`);
-      console.log(`END TO END: ${total.toFixed(1)} s for ${ROWS.toLocaleString()} payments = ${(ROWS / total).toFixed(0)} payments/s; ${(total / copySeconds).toFixed(1)}× the COPY floor (target ≤ 20×, ≤ 120 s)`);
-      console.log(`payments by status: ${JSON.stringify(summary.payments)}; batches: ${JSON.stringify(summary.batches)}`);
-      console.log(`payer ledger: paid ${stats.paid}, rejected ${stats.rejected}, duplicate reference ids ${stats.duplicates}, paid twice ${stats.paidTwice}`);
+      console.log(`last cycle, payments by status: ${JSON.stringify(summary.payments)}; batches: ${JSON.stringify(summary.batches)}`);
+      console.log(`payer ledger over ${RUNS} cycles: paid ${stats.paid}, rejected ${stats.rejected}, duplicate reference ids ${stats.duplicates}, paid twice ${stats.paidTwice}`);
       console.log(`peak RSS: Hela ${rss.toFixed(0)} MB (target ≤ 512 MB); simulator process ${(stats.maxRss / 1024).toFixed(0)} MB`);
     } finally {
       await app.close();

@@ -25,6 +25,7 @@ import { JobQueue } from './jobs/job-queue.js';
 import { Metrics } from './observability/metrics.js';
 import { metricsRoute } from './observability/metrics.route.js';
 import { probeRoutes, Readiness } from './observability/probes.js';
+import { logApprovalMode } from './approvals/approval-mode.js';
 
 export interface App {
   /** Base URL the server listens on, e.g. http://127.0.0.1:4000 */
@@ -77,6 +78,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     await listen(server, config.port, config.host, 'PORT');
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}`;
+    logApprovalMode(log, config);
     log.info({ url: `${url}/graphql`, metrics: ops?.url ?? (config.metrics.token ? `${url}/metrics` : undefined) }, 'Hela is serving GraphQL');
     return {
       url,

@@ -81,6 +81,12 @@ export interface Config {
   routing: { failureWindowSeconds: number; failureThreshold: number };
   /** Load the demo data (users, products, families, idle policies) at start; idempotent. */
   seedDemo: boolean;
+  /**
+   * Four eyes (src/approvals): with `fourEyes`, whoever loaded a cycle's entitlements cannot approve it, no one
+   * approves two stages of one cycle, and changes to settings that decide where money goes wait, as pending
+   * changes, for a second admin (for at most `pendingChangeTtlSeconds`). Off: a single-admin installation.
+   */
+  approvals: { fourEyes: boolean; pendingChangeTtlSeconds: number };
   /** Token buckets per principal and operation class (src/rate-limits); `perMinute` 0 turns a class off. */
   rateLimits: Record<'psp' | 'otp' | 'default' | 'anonymous', RateLimit>;
   /** GET /metrics: on a listener of its own at `port`, and on the main port only behind `token`; off with neither. */
@@ -321,6 +327,11 @@ export function loadConfig(env: Env = process.env): Config {
       failureThreshold: int(env, 'ROUTING_FAILURE_THRESHOLD', 5, 1),
     },
     seedDemo: demoSeeding(env, production),
+    // Off by default only where one person plays every role: the demo and a developer's laptop.
+    approvals: {
+      fourEyes: bool(env, 'FOUR_EYES', !(bool(env, 'SEED_DEMO', false) || nodeEnv === 'development')),
+      pendingChangeTtlSeconds: int(env, 'PENDING_CHANGE_TTL_SECONDS', 3 * 86_400, 60),
+    },
     // Why these defaults: .env.example, "Rate limits".
     rateLimits: {
       psp: { perMinute: int(env, 'RATE_LIMIT_PSP_PER_MINUTE', 120), burst: int(env, 'RATE_LIMIT_PSP_BURST', 60, 1) },

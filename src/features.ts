@@ -1,4 +1,9 @@
 import { AuditEvent } from './audit/audit-event.entity.js';
+import { ApprovalPolicyResolver, CycleApprovalResolver, EnvelopeApprovalResolver } from './approvals/approval.resolver.js';
+import { EnvelopeApproval } from './approvals/envelope-approval.entity.js';
+import { PENDING_CHANGE_SEALED_COLUMNS, PendingChange } from './approvals/pending-change.entity.js';
+import { PendingChangeResolver } from './approvals/pending-change.resolver.js';
+import { CycleApproval } from './approvals/cycle-approval.entity.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver } from './auth/auth.resolver.js';
 import { currentUserRoutes } from './auth/current-user.route.js';
@@ -75,7 +80,7 @@ export const entities = [
   MutationLog, PaymentServiceProvider, PaymentTransaction,
   PayoutChannel, Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
   SponsorBankAccount, DisbursementEnvelope, SponsorBankTransfer, BankStatement, ReconciliationError, PayoutRoutingRule,
-  ChannelBreaker, Job,
+  ChannelBreaker, Job, CycleApproval, EnvelopeApproval, PendingChange,
   PbmsClient, BridgeEnvelope, BridgeDisbursement, BridgeMessage,
 ];
 
@@ -84,7 +89,8 @@ export const resolvers = [
   FamilyResolver, InsureeResolver, ProductResolver, PolicyResolver, PremiumResolver,
   PayoutChannelResolver, DisbursementResolver,
   MutationLogResolver, PspResolver, CollectionResolver, PspApiResolver, TransactionResolver,
-  EnvelopeResolver, ReconciliationResolver, RoutingResolver, PbmsClientResolver, JobResolver, LiveResolver,
+  EnvelopeResolver, ReconciliationResolver, RoutingResolver, PbmsClientResolver, JobResolver,
+  CycleApprovalResolver, ApprovalPolicyResolver, EnvelopeApprovalResolver, PendingChangeResolver, LiveResolver,
 ] as const;
 
 /** openIMIS mutations whose every refusal (but UNAUTHENTICATED) is their payload: graphql/refusal-payloads.ts. */
@@ -102,4 +108,4 @@ export const backgroundWorkers: BackgroundWorkerFactory[] = [
 ];
 
 /** Tables with sealed secrets: re-sealed at start when their key or format is old (common/secret-rewrap.ts). */
-export const sealedSecrets: SealedColumns[] = [PSP_SEALED_COLUMNS, CHANNEL_SEALED_COLUMNS];
+export const sealedSecrets: SealedColumns[] = [PSP_SEALED_COLUMNS, CHANNEL_SEALED_COLUMNS, PENDING_CHANGE_SEALED_COLUMNS];

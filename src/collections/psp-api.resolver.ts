@@ -25,7 +25,7 @@ export class PspApiResolver {
   @Authorized()
   @Mutation(() => ProcessPaymentPayload, { nullable: true, description: 'Records a payment an external PSP took; idempotent on pspTransactionId.' })
   async processPayment(@Arg('input', () => ProcessPaymentInput) input: ProcessPaymentInput, @Ctx() ctx: Context): Promise<ProcessPaymentPayload> {
-    const payload = await this.api.processPayment(ctx.em, ctx.user!, ctx.requestId, input);
+    const payload = await this.api.processPayment(() => ctx.em, ctx.user!, ctx.requestId, input);
     ctx.auditEntity = { type: 'PaymentTransaction', id: payload.transactionUuid ?? input.pspTransactionId.slice(0, 100) };
     ctx.auditRecorded = true; // the payment statement or the refusal wrote it, with the request's detail
     return { ...payload, clientMutationId: input.clientMutationId };

@@ -143,14 +143,15 @@ export class PspApiService {
     };
   }
 
-  async processPayment(em: EntityManager, user: AuthUser, requestId: string, input: ProcessPaymentInput): Promise<ProcessPaymentPayload> {
-    const psp = await this.psps.forApiUser(() => em, user.id);
+  /** `em` is a provider, as for verifyInsuree: an accepted payment is one prepared statement and needs no fork. */
+  async processPayment(em: () => EntityManager, user: AuthUser, requestId: string, input: ProcessPaymentInput): Promise<ProcessPaymentPayload> {
+    const psp = await this.psps.forApiUser(em, user.id);
     if (!psp) return this.refused(user, requestId, input, { Success: false, responseMessage: PSP_API.failed, detail: PSP_API.unauthorized, errorCode: 'FORBIDDEN' });
     const request = this.validate(psp.uuid, input);
     if ('Success' in request) return this.refused(user, requestId, input, request);
     const [row] = await this.prepared.rows<{ transaction_uuid: string | null }>('hela_process_payment', PAY_SQL, payParams(request, user, requestId));
     if (row?.transaction_uuid) return { Success: true, responseMessage: PSP_API.paid, transactionUuid: row.transaction_uuid };
-    const answer = await this.diagnose(em, request);
+    const answer = await this.diagnose(em(), request);
     if (!answer.Success) return this.refused(user, requestId, input, answer);
     await this.audit.record({ action: 'psp.paymentResent', actorId: user.id, actorUsername: user.username, entityType: 'PaymentTransaction', entityId: answer.transactionUuid, requestId, detail: { pspTransactionId: request.pspTransactionId } });
     return answer;

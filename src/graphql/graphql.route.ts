@@ -1,3 +1,4 @@
+import { pendingChangeNotice } from '../approvals/pending-change.plugin.js';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { pageResponse, wantsIde } from '../ui/ui.route.js';
@@ -41,6 +42,7 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
       cookieMutationOrigin(config.corsOrigins),
       rateLimitedStatus,
       graphqlMetrics,
+      pendingChangeNotice,
       stringSizeLimit(config.limits.stringBytes, !production),
       ...(limits.plugins as ApolloServerPlugin<Context>[]), // armor is typed against Apollo's CJS build
       ...(production ? [hideSchemaDetails as ApolloServerPlugin<Context>] : []),

@@ -11,6 +11,7 @@ import type { Context } from './context.js';
 import { refusalsAsPayloads, type RefusalPayload } from './refusal-payloads.js';
 import { rejectingNul } from './reject-nul.middleware.js';
 import { rootFieldRoles } from './root-field-roles.js';
+import { validateArgument } from './validate-argument.js';
 
 /**
  * Builds the executable schema; resolvers are resolved through the app's container. Arguments
@@ -24,6 +25,7 @@ export async function buildHelaSchema(container?: Container): Promise<GraphQLSch
     authMode: 'error',
     container: container && { get: (cls) => container.get(cls) },
     validate: { forbidUnknownValues: false },
+    validateFn: validateArgument,
     // Every subscription brings its own `subscribe` (src/live: PostgreSQL notifications); type-graphql still asks for a PubSub.
     pubSub: NO_PUBSUB,
   });

@@ -7,6 +7,7 @@ import { minorUnits } from '../common/currency.js';
 import { NotFoundError } from '../common/domain-error.js';
 import type { Container } from '../container.js';
 import { BulkDb } from '../db/bulk-db.js';
+import { CycleApprovalService } from '../approvals/cycle-approval.service.js';
 import { csvRecords } from './csv-records.js';
 import { CsvFormatError, CycleNotDraftError } from './programme.errors.js';
 import { CycleStatus } from './programme.enums.js';
@@ -17,6 +18,13 @@ export interface EntitlementRow {
   beneficiary: string;
   amount: string;
   currency?: string;
+}
+
+/** Who loads entitlements; the CLI import has no user (its maker is unknown). */
+export interface Maker {
+  id: string;
+  username: string;
+  requestId?: string;
 }
 
 export interface Rejection {
@@ -69,15 +77,17 @@ const AMOUNT = '^\\s*[0-9]{1,16}(\\.[0-9]+)?\\s*$';
  */
 export class EntitlementIntakeService {
   private readonly bulk: BulkDb;
+  private readonly approvals: CycleApprovalService;
 
   constructor(container: Container) {
     this.bulk = container.get(BulkDb);
+    this.approvals = container.get(CycleApprovalService);
   }
 
   /** Streams the file into staging with COPY (on PGlite, which has no COPY FROM STDIN, in 5,000-row inserts). */
-  async importCsv(cycleId: string, csv: Readable): Promise<IntakeReport> {
+  async importCsv(cycleId: string, csv: Readable, maker?: Maker): Promise<IntakeReport> {
     const copy = !(await this.bulk.isEmbedded());
-    return this.intake(cycleId, async (client, table) => {
+    return this.intake(cycleId, maker, async (client, table) => {
       try {
         if (copy) await pipeline(csv, client.query(copyFrom(`copy ${table} (beneficiary, amount, currency) from stdin with (format csv, header match)`)));
         else await insertCsv(client, table, csv);
@@ -88,14 +98,14 @@ export class EntitlementIntakeService {
     });
   }
 
-  importRows(cycleId: string, rows: EntitlementRow[]): Promise<IntakeReport> {
-    return this.intake(cycleId, async (client, table) => {
+  importRows(cycleId: string, rows: EntitlementRow[], maker?: Maker): Promise<IntakeReport> {
+    return this.intake(cycleId, maker, async (client, table) => {
       await insertRows(client, table, rows.map((r) => [r.beneficiary, r.amount, r.currency ?? '']));
       return 0;
     });
   }
 
-  private async intake(cycleId: string, load: (client: pg.PoolClient, table: string) => Promise<number>): Promise<IntakeReport> {
+  private async intake(cycleId: string, maker: Maker | undefined, load: (client: pg.PoolClient, table: string) => Promise<number>): Promise<IntakeReport> {
     const report = await this.bulk.transaction(async (client) => {
       // The cycle row lock serialises intake with approval: no entitlement lands after payments are generated.
       const { rows } = await client.query(
@@ -109,10 +119,19 @@ export class EntitlementIntakeService {
       const table = `entitlement_staging_${randomBytes(6).toString('hex')}`;
       await client.query(`create temporary table ${table} (line bigint generated always as identity, beneficiary text, amount text, currency text) on commit drop`);
       const lineOffset = await load(client, table);
-      return this.checkAndInsert(client, table, { cycleId, programmeId, currency, lineOffset });
+      const checked = await this.checkAndInsert(client, table, { cycleId, programmeId, currency, lineOffset });
+      if (checked.accepted) await this.recordMaker(client, cycleId, maker);
+      return checked;
     });
     if (report.accepted > 10_000) await this.bulk.query('analyze entitlements');
     return report;
+  }
+
+  /** Whoever changed the entitlements approves no stage; approvals given before the change no longer count. */
+  private async recordMaker(client: pg.PoolClient, cycleId: string, maker: Maker | undefined): Promise<void> {
+    await client.query('update programme_cycles set entitlements_changed_by = $2, entitlements_changed_at = now() where id = $1', [cycleId, maker?.id ?? null]);
+    const cycle = await this.approvals.lock(client, cycleId);
+    await this.approvals.reset(client, cycle, { action: 'cycleApprovalsReset', reason: 'entitlements changed after approval', actor: maker });
   }
 
   private async checkAndInsert(
