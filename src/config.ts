@@ -31,6 +31,10 @@ export interface Config {
   secretKeys: SecretKeys;
   /** `stringBytes`: the largest single string value a GraphQL request may carry (src/graphql/string-size-limit.ts). */
   limits: { bodyBytes: number; stringBytes: number; depth: number; cost: number; aliases: number; tokens: number; directives: number };
+  /** The GraphQL IDE at /ide and GET /graphql for browsers (src/ui): on by default outside production. */
+  graphqlIde: boolean;
+  /** GraphQL subscriptions over WebSocket (src/live/live.server.ts). */
+  subscriptions: { connectionsPerUser: number; perConnection: number; idleSeconds: number; messagesPerSecond: number };
   otp: { ttlSeconds: number; maxAttempts: number };
   workers: { enabled: boolean };
   /** pg-boss: its own connection pool, beside the ORM's. */
@@ -280,6 +284,13 @@ export function loadConfig(env: Env = process.env): Config {
       aliases: int(env, 'GRAPHQL_MAX_ALIASES', 15, 1),
       tokens: int(env, 'GRAPHQL_MAX_TOKENS', 2000, 1),
       directives: int(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 1),
+    },
+    graphqlIde: bool(env, 'GRAPHQL_IDE', !production),
+    subscriptions: {
+      connectionsPerUser: int(env, 'WS_MAX_CONNECTIONS_PER_USER', 10, 1),
+      perConnection: int(env, 'WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', 20, 1),
+      idleSeconds: int(env, 'WS_IDLE_TIMEOUT_SECONDS', 60, 1),
+      messagesPerSecond: int(env, 'WS_MAX_MESSAGES_PER_SECOND', 50, 1),
     },
     otp: { ttlSeconds: int(env, 'OTP_TTL_SECONDS', 300, 1), maxAttempts: int(env, 'OTP_MAX_ATTEMPTS', 5, 1) },
     workers: { enabled: bool(env, 'WORKERS_ENABLED', true) },

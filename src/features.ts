@@ -48,6 +48,9 @@ import { BankStatement } from './statements/reconciliation/bank-statement.entity
 import { ReconciliationError } from './statements/reconciliation/reconciliation-error.entity.js';
 import { ReconciliationResolver } from './statements/reconciliation/reconciliation.resolver.js';
 import { statementRoutes } from './statements/reconciliation/statement.route.js';
+import { exportRoutes } from './exports/export.route.js';
+import { LiveResolver } from './live/live.resolver.js';
+import { uiRoutes } from './ui/ui.route.js';
 import { PayoutRoutingRule } from './payouts/routing/payout-routing-rule.entity.js';
 import { RoutingResolver } from './payouts/routing/routing.resolver.js';
 import { SponsorBankWorker } from './payouts/sponsor-bank/envelopes/sponsor-bank.worker.js';
@@ -88,13 +91,13 @@ export const resolvers = [
   PayoutChannelResolver, InteropLayerChannelResolver, DisbursementResolver,
   MutationLogResolver, PspResolver, CollectionResolver, PspApiResolver, TransactionResolver,
   EnvelopeResolver, ReconciliationResolver, RoutingResolver, PbmsClientResolver, JobResolver,
-  CycleApprovalResolver, ApprovalPolicyResolver, EnvelopeApprovalResolver, PendingChangeResolver,
+  CycleApprovalResolver, ApprovalPolicyResolver, EnvelopeApprovalResolver, PendingChangeResolver, LiveResolver,
 ] as const;
 
 /** openIMIS mutations whose every refusal (but UNAUTHENTICATED) is their payload: graphql/refusal-payloads.ts. */
 export const refusalPayloads: Record<string, RefusalPayloadFactory> = { ...COLLECTION_REFUSALS, ...PSP_REFUSALS, ...PREMIUM_REFUSALS };
 
-export const routeFactories: RouteFactory[] = [currentUserRoutes, entitlementUploadRoutes, g2pCallbackRoutes, statementRoutes, bridgeRoutes];
+export const routeFactories: RouteFactory[] = [currentUserRoutes, entitlementUploadRoutes, g2pCallbackRoutes, statementRoutes, bridgeRoutes, exportRoutes, uiRoutes];
 
 /** Started after the database (and demo data), stopped on close. */
 export const startables: StartableFactory[] = [qmoneySimulatorStartable];
