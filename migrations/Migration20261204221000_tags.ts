@@ -1,9 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /** Tags of programmes and beneficiaries, carried by the batches cut from them, for channel batch filters (`tags contains "…"`). */
-export class Migration20261204210000_i13b_tags extends Migration {
+export class Migration20261204221000_tags extends Migration {
 
-  override name = 'Migration20261204210000_i13b_tags';
+  override name = 'Migration20261204221000_tags';
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "programmes" add "tags" text[] not null default '{}';`);

@@ -1,9 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /** Payout rails added after G2P Connect and sponsor banks (src/payouts/rails.ts): their settings, read by each rail, and the interop layer's kind. */
-export class Migration20261204200000_i13b_payout_rails extends Migration {
+export class Migration20261204220000_payout_rails extends Migration {
 
-  override name = 'Migration20261204200000_i13b_payout_rails';
+  override name = 'Migration20261204220000_payout_rails';
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "payout_channels" add "rail_config" jsonb null;`);
