@@ -1,9 +1,10 @@
-import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { type EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError } from '../../common/domain-error.js';
 import { assertCurrency } from '../../common/currency.js';
 import type { Container } from '../../container.js';
 import { Egress } from '../../http/egress.js';
 import { PayoutChannel } from '../channels/payout-channel.entity.js';
+import { flushChannel } from '../channels/flush-channel.js';
 import { PayoutChannelKind } from '../channels/payout-channel.enums.js';
 import { PayoutChannelService } from '../channels/payout-channel.service.js';
 import { BatchFilterError, parseBatchFilter } from '../g2p-connect/batch-filter.js';
@@ -28,7 +29,7 @@ export class InteropLayerChannelService {
     const { config, currency } = this.config(input);
     if (await em.count(PayoutChannel, { name })) throw new ConflictError(`A payout channel named ${name} already exists`, { field: 'name' });
     const channel = em.create(PayoutChannel, { name, kind: PayoutChannelKind.INTEROP_LAYER, currency, railConfig: { ...config } });
-    await this.flush(em, name);
+    await flushChannel(em, name);
     return channel;
   }
 
@@ -39,7 +40,7 @@ export class InteropLayerChannelService {
     if (name !== channel.name && (await em.count(PayoutChannel, { name }))) throw new ConflictError(`A payout channel named ${name} already exists`, { field: 'name' });
     const { config, currency } = this.config(input);
     Object.assign(channel, { name, currency, railConfig: { ...config } });
-    await this.flush(em, name);
+    await flushChannel(em, name);
     return channel;
   }
 
@@ -71,15 +72,5 @@ export class InteropLayerChannelService {
       statusPollIntervalSeconds: input.statusPollIntervalSeconds ?? 60,
     };
     return { config, currency: assertCurrency(input.currency) };
-  }
-
-  /** Two admins racing on the same name: the unique index decides, reported as CONFLICT. */
-  private async flush(em: EntityManager, name: string): Promise<void> {
-    try {
-      await em.flush();
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw new ConflictError(`A payout channel named ${name} already exists`, { field: 'name' });
-      throw error;
-    }
   }
 }
