@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
 import { AuthService } from '../src/auth/auth.service.js';
 import { Role } from '../src/auth/role.js';
@@ -39,8 +40,8 @@ function mainThreadCpuMs(): number {
 
 /** The prepared statements answered from memory: the request path above them is what is measured. */
 class CannedStatements extends PreparedStatements {
-  constructor(container: Container, private readonly verifyRows: unknown[]) {
-    super(container);
+  constructor(orm: MikroORM, private readonly verifyRows: unknown[]) {
+    super(orm);
   }
 
   override async rows<T>(name: string): Promise<T[]> {
@@ -87,7 +88,7 @@ const scenario: BenchScenario = {
       const pool = (await db.orm.em.getConnection().getNativeClient()) as Pool;
       await seed(pool);
       const verifyRows = (await pool.query(VERIFY_SQL, ['J000000001'])).rows;
-      container.set(PreparedStatements, new CannedStatements(container, verifyRows));
+      container.set(PreparedStatements, new CannedStatements(db.orm, verifyRows));
       const em = db.orm.em.fork();
       const username = `bench-js-${randomUUID().slice(0, 8)}`;
       const user = await container.get(UserService).create(em, { username, password: 'bench password 123', roles: [Role.PSP] });

@@ -1,5 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Container } from '../container.js';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { AuditEvent, AuditResult } from './audit-event.entity.js';
 
 export type AuditInput = Omit<Partial<AuditEvent>, 'id' | 'occurredAt' | 'result'> & {
@@ -8,11 +7,7 @@ export type AuditInput = Omit<Partial<AuditEvent>, 'id' | 'occurredAt' | 'result
 };
 
 export class AuditService {
-  private readonly orm;
-
-  constructor(container: Container) {
-    this.orm = container.orm;
-  }
+  constructor(private readonly orm: MikroORM) {}
 
   /**
    * With `em`, the event is part of that unit of work (committed or rolled back with the change it

@@ -1,7 +1,6 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager, FilterQuery, MikroORM } from '@mikro-orm/postgresql';
 import { BadInputError, DomainError } from '../common/domain-error.js';
 import { toConnection, window, type Connection } from '../common/relay.js';
-import type { Container } from '../container.js';
 import type { AuthUser } from '../graphql/context.js';
 import { Role } from '../auth/role.js';
 import { MutationLog, MutationStatus } from './mutation-log.entity.js';
@@ -22,11 +21,7 @@ export interface LoggedMutation {
  * rethrown (masked).
  */
 export class MutationLogService {
-  private readonly orm;
-
-  constructor(container: Container) {
-    this.orm = container.orm;
-  }
+  constructor(private readonly orm: MikroORM) {}
 
   async run(mutation: LoggedMutation, work: () => Promise<string>): Promise<OpenImisMutationPayload> {
     const em = this.orm.em.fork();

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Container } from '../container.js';
+import type { Logger } from '../logger.js';
 
 /**
  * Plain node-postgres connections for the set-based paths (COPY, INSERT … SELECT over a million rows,
@@ -8,15 +8,20 @@ import type { Container } from '../container.js';
 export class BulkDb {
   private pool?: pg.Pool;
 
-  constructor(private readonly container: Container) {}
+  /** `shared`: a PostgreSQL server (DATABASE_URL), not the embedded PGlite, which runs one session. */
+  constructor(
+    private readonly clientUrl: string,
+    private readonly shared: boolean,
+    private readonly log: Logger,
+  ) {}
 
   private get clients(): pg.Pool {
     if (!this.pool) {
       // The embedded PGlite runs one session: bulk work queues here, one transaction at a time.
-      const max = this.container.config.databaseUrl ? 3 : 1;
-      this.pool = new pg.Pool({ connectionString: this.container.orm.config.get('clientUrl'), max, application_name: 'hela-bulk' });
+      const max = this.shared ? 3 : 1;
+      this.pool = new pg.Pool({ connectionString: this.clientUrl, max, application_name: 'hela-bulk' });
       // An idle connection that the server drops must not crash the process; the next query reconnects.
-      this.pool.on('error', (error) => this.container.log.warn({ err: error }, 'bulk database connection lost'));
+      this.pool.on('error', (error) => this.log.warn({ err: error }, 'bulk database connection lost'));
     }
     return this.pool;
   }

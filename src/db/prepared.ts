@@ -1,5 +1,5 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
-import type { Container } from '../container.js';
 
 /**
  * Named prepared statements on the ORM's own `pg` pool, for the hot paths (the external PSP API):
@@ -15,10 +15,10 @@ export class PreparedStatements {
    */
   private named?: Promise<boolean>;
 
-  constructor(private readonly container: Container) {}
+  constructor(private readonly orm: MikroORM) {}
 
   async rows<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
-    this.pool ??= this.container.orm.em.getConnection().getNativeClient() as Promise<Pool>;
+    this.pool ??= this.orm.em.getConnection().getNativeClient() as Promise<Pool>;
     const pool = await this.pool;
     this.named ??= pool.query<{ v: string }>('select version() as v').then((result) => !result.rows[0].v.includes('PGlite'));
     const result = await pool.query((await this.named) ? { name, text, values } : { text, values });

@@ -1,20 +1,15 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { BadInputError, NotFoundError } from '../common/domain-error.js';
 import { findPage, type Page } from '../common/paging.js';
-import type { Container } from '../container.js';
 import { inTransaction } from '../db/transaction.js';
 import { Family } from './family.entity.js';
 import type { CreateFamilyInput, FamiliesArgs, UpdateFamilyInput } from './family.inputs.js';
 import { Insuree } from './insuree.entity.js';
-import { InsureeService } from './insuree.service.js';
+import type { InsureeService } from './insuree.service.js';
 import { conflictOnDuplicate } from './registry.errors.js';
 
 export class FamilyService {
-  private readonly insurees: InsureeService;
-
-  constructor(container: Container) {
-    this.insurees = container.get(InsureeService);
-  }
+  constructor(private readonly insurees: InsureeService) {}
 
   /** The family and its head in one transaction: a refused head leaves no family behind. */
   create(em: EntityManager, input: CreateFamilyInput): Promise<Family> {

@@ -2,11 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../common/domain-error.js';
 import { sameAmount } from '../common/money.js';
 import { uuidArg } from '../common/uuid.js';
-import type { Container } from '../container.js';
 import { PayType } from './pay-type.js';
 import { Premium } from './premium.entity.js';
 import type { CreatePremiumMutationInput } from './premium.inputs.js';
-import { PremiumService } from './premium.service.js';
+import type { PremiumService } from './premium.service.js';
 import { TransactionState } from '../collections/payment-transaction.entity.js';
 
 /**
@@ -16,11 +15,7 @@ import { TransactionState } from '../collections/payment-transaction.entity.js';
  * Without a transaction it is an ordinary premium (cash, bank transfer, ...).
  */
 export class OpenimisPremiumService {
-  private readonly premiums: PremiumService;
-
-  constructor(container: Container) {
-    this.premiums = container.get(PremiumService);
-  }
+  constructor(private readonly premiums: PremiumService) {}
 
   /** The uuid of the premium created or linked. */
   async createOrLink(em: EntityManager, input: CreatePremiumMutationInput, userId: string): Promise<string> {

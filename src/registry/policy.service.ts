@@ -1,15 +1,14 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/domain-error.js';
 import { positiveAmount } from '../common/money.js';
-import type { Container } from '../container.js';
 import { expiryDate, isoDate, laterDate, today } from './dates.js';
 import { Family } from './family.entity.js';
-import { InsureeService } from './insuree.service.js';
+import type { InsureeService } from './insuree.service.js';
 import type { CreatePolicyInput, PoliciesArgs, UpdatePolicyInput } from './policy.inputs.js';
 import { POLICY_TRANSITIONS, PolicyStatus } from './policy-status.js';
 import { Policy } from './policy.entity.js';
-import { ProductService } from './product.service.js';
+import type { ProductService } from './product.service.js';
 import { NODE_POPULATE } from './openimis-nodes.js';
 import { findRegistryPage, type RegistryPage } from './registry-list.js';
 
@@ -23,15 +22,11 @@ const POLICY_ORDERING = {
 const AWAITING_PAYMENT = [PolicyStatus.IDLE, PolicyStatus.READY];
 
 export class PolicyService {
-  private readonly products: ProductService;
-  private readonly insurees: InsureeService;
-  private readonly audit: AuditService;
-
-  constructor(container: Container) {
-    this.products = container.get(ProductService);
-    this.insurees = container.get(InsureeService);
-    this.audit = container.get(AuditService);
-  }
+  constructor(
+    private readonly products: ProductService,
+    private readonly insurees: InsureeService,
+    private readonly audit: AuditService,
+  ) {}
 
   /** A new IDLE policy: value defaults to the product's lump sum, cover runs a product period from the start date. */
   async create(em: EntityManager, input: CreatePolicyInput): Promise<Policy> {

@@ -1,16 +1,15 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import { ConflictError, NotFoundError } from '../common/domain-error.js';
 import { amountInCurrency, positiveAmount, toMinorUnits } from '../common/money.js';
-import type { Container } from '../container.js';
 import { inTransaction } from '../db/transaction.js';
 import { isoDate } from './dates.js';
-import { InsureeService } from './insuree.service.js';
+import type { InsureeService } from './insuree.service.js';
 import type { PayType } from './pay-type.js';
 import { PolicyStatus } from './policy-status.js';
 import { Policy } from './policy.entity.js';
-import { PolicyService } from './policy.service.js';
+import type { PolicyService } from './policy.service.js';
 import { Premium } from './premium.entity.js';
 import type { PremiumsArgs, PremiumsByPoliciesArgs } from './premium.inputs.js';
 import { conflictOnDuplicate } from './registry.errors.js';
@@ -41,15 +40,11 @@ export interface NewPremium {
 export const PREMIUM_MUTATIONS = ['createPremium'];
 
 export class PremiumService {
-  private readonly policies: PolicyService;
-  private readonly insurees: InsureeService;
-  private readonly audit: AuditService;
-
-  constructor(container: Container) {
-    this.policies = container.get(PolicyService);
-    this.insurees = container.get(InsureeService);
-    this.audit = container.get(AuditService);
-  }
+  constructor(
+    private readonly policies: PolicyService,
+    private readonly insurees: InsureeService,
+    private readonly audit: AuditService,
+  ) {}
 
   /**
    * Records a premium (in the caller's transaction when `em` is in one) and, once the policy's
