@@ -1,8 +1,16 @@
 import { AuditService } from './audit/audit.service.js';
+import { AuthService } from './auth/auth.service.js';
+import { SessionRevocations } from './auth/session-revocations.js';
+import { UserService } from './auth/user.service.js';
 import type { Container, Token } from './container.js';
 import { MutationLogService } from './core/mutation-log.service.js';
 import { BulkDb } from './db/bulk-db.js';
+import { Notifications } from './db/notifications.js';
 import { PreparedStatements } from './db/prepared.js';
+import { Egress } from './http/egress.js';
+import { JobProgressService } from './jobs/progress/job-progress.service.js';
+import { LiveTopics } from './live/live-topics.js';
+import { PspService } from './psp/psp.service.js';
 import { FamilyService } from './registry/family.service.js';
 import { InsureeService } from './registry/insuree.service.js';
 import { OpenimisPremiumService } from './registry/openimis-premium.service.js';
@@ -31,8 +39,21 @@ export function factoryOf<T>(cls: Token<T>): Factory<T> | undefined {
 // Database access and cross-cutting services.
 register(BulkDb, (c) => new BulkDb(c.orm.config.get('clientUrl'), Boolean(c.config.databaseUrl), c.log));
 register(PreparedStatements, (c) => new PreparedStatements(c.orm));
+// One LISTEN connection per process: SessionRevocations and LiveTopics share this singleton.
+register(Notifications, (c) => new Notifications(c.orm, c.log));
+register(Egress, (c) => new Egress(c.config.outbound));
 register(AuditService, (c) => new AuditService(c.orm));
 register(MutationLogService, (c) => new MutationLogService(c.orm));
+register(JobProgressService, (c) => new JobProgressService(c.orm, c.log));
+register(LiveTopics, (c) => new LiveTopics(c.get(Notifications), c.log));
+
+// Users and sessions.
+register(SessionRevocations, (c) => new SessionRevocations(c.orm, c.get(Notifications), c.config.jwt));
+register(AuthService, (c) => new AuthService(c.orm, c.config, c.get(AuditService), c.get(SessionRevocations)));
+register(UserService, (c) => new UserService(c.get(AuthService)));
+
+// PSP administration.
+register(PspService, (c) => new PspService(c.config.secretKeys, c.get(Egress)));
 
 // Registry (openIMIS families, insurees, products, policies, premiums).
 register(InsureeService, () => new InsureeService());

@@ -1,9 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { AuditResult } from '../audit/audit-event.entity.js';
-import { AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { Config } from '../config.js';
-import type { Container } from '../container.js';
 import type { AuthUser } from '../graphql/context.js';
 import { CookieJar, type RequestCredentials } from './auth-cookies.js';
 import { ConflictingCredentialsError, InvalidCredentialsError, InvalidRefreshTokenError, InvalidTokenError, LoginThrottledError } from './auth.errors.js';
@@ -11,7 +10,7 @@ import { JwtCodec, nowSeconds, type AccessPayload } from './jwt.js';
 import { LoginThrottle } from './login-throttle.entity.js';
 import { PasswordHasher, refuseOverlongPassword } from './password.js';
 import { RefreshToken } from './refresh-token.entity.js';
-import { SessionRevocations } from './session-revocations.js';
+import type { SessionRevocations } from './session-revocations.js';
 import { User } from './user.entity.js';
 
 export interface IssuedTokens {
@@ -28,22 +27,19 @@ const USERNAME_MAX_LENGTH = 150;
 const USER_CACHE_MS = 5_000;
 
 export class AuthService {
-  private readonly orm;
-  private readonly config: Config;
-  private readonly audit: AuditService;
   readonly jwt: JwtCodec;
   readonly passwords: PasswordHasher;
   readonly cookies: CookieJar;
-  private readonly revocations: SessionRevocations;
   private readonly userCache = new Map<string, { user: User; until: number }>();
 
-  constructor(container: Container) {
-    this.orm = container.orm;
-    this.config = container.config;
-    this.audit = container.get(AuditService);
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly config: Config,
+    private readonly audit: AuditService,
+    private readonly revocations: SessionRevocations,
+  ) {
     this.jwt = new JwtCodec(this.config.jwt);
     this.passwords = new PasswordHasher(this.config.bcryptCost);
-    this.revocations = container.get(SessionRevocations);
     this.cookies = new CookieJar(this.config.jwt, this.config.nodeEnv === 'production');
   }
 

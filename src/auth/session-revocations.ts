@@ -1,7 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
-import type { Container } from '../container.js';
-import { Notifications } from '../db/notifications.js';
+import type { Notifications } from '../db/notifications.js';
 
 const CHANNEL = 'hela_session_revoked';
 const PURGE_EVERY_MS = 60_000;
@@ -19,18 +18,18 @@ const PURGE_EVERY_MS = 60_000;
  * NOTIFY to another, such as the embedded PGlite (Notifications finds out with a probe).
  */
 export class SessionRevocations {
-  private readonly orm: MikroORM;
-  private readonly notifications: Notifications;
   private readonly keepSeconds: number;
   /** Session id → epoch ms after which it no longer matters (its last access token has expired). */
   private readonly revoked = new Map<string, number>();
   private unsubscribe?: () => void;
   private purgedAt = 0;
 
-  constructor(container: Container) {
-    this.orm = container.orm;
-    this.notifications = container.get(Notifications);
-    this.keepSeconds = keepSeconds(container.config.jwt);
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly notifications: Notifications,
+    jwt: Config['jwt'],
+  ) {
+    this.keepSeconds = keepSeconds(jwt);
   }
 
   /** 'notified': the in-memory list is current; 'database': every check reads `revoked_sessions`. */

@@ -1,19 +1,14 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { findPage, type Page } from '../common/paging.js';
 import { ConflictError, NotFoundError } from '../common/domain-error.js';
-import type { Container } from '../container.js';
-import { AuthService } from './auth.service.js';
+import type { AuthService } from './auth.service.js';
 import { checkPasswordPolicy } from './password.js';
 import type { Role } from './role.js';
 import type { CreateUserInput, UpdateUserInput, UsersArgs } from './user.inputs.js';
 import { User } from './user.entity.js';
 
 export class UserService {
-  private readonly auth: AuthService;
-
-  constructor(container: Container) {
-    this.auth = container.get(AuthService);
-  }
+  constructor(private readonly auth: AuthService) {}
 
   async create(em: EntityManager, input: CreateUserInput): Promise<User> {
     checkPasswordPolicy(input.password);

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { backoffDelay } from '../common/backoff.js';
-import type { Container } from '../container.js';
 import type { Logger } from '../logger.js';
 
 /**
@@ -54,9 +53,9 @@ export class Notifications {
   /** Notifications are known to arrive. */
   live = false;
 
-  constructor(container: Container) {
-    this.orm = container.orm;
-    this.log = container.log;
+  constructor(orm: MikroORM, log: Logger) {
+    this.orm = orm;
+    this.log = log;
   }
 
   /** Idempotent: every user of the connection starts it; the first start connects. */

@@ -2,7 +2,6 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import got, { type Got } from 'got';
 import { BadInputError } from '../common/domain-error.js';
-import type { Container } from '../container.js';
 import { outboundHooks } from '../observability/outbound-http.js';
 
 /**
@@ -102,9 +101,8 @@ export class Egress {
    */
   readonly http: Got;
 
-  constructor(container: Container | { config: { outbound: EgressPolicy } }) {
-    this.policy = container.config.outbound;
-    const policy = this.policy;
+  constructor(policy: EgressPolicy) {
+    this.policy = policy;
     this.http = got.extend({ hooks: outboundHooks }, {
       dnsLookup: guardedLookup(policy),
       followRedirect: false,

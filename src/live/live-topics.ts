@@ -1,5 +1,4 @@
-import type { Container } from '../container.js';
-import { Notifications } from '../db/notifications.js';
+import type { Notifications } from '../db/notifications.js';
 import type { Logger } from '../logger.js';
 import { LatestValue } from './latest-value.js';
 
@@ -79,9 +78,9 @@ export class LiveTopics {
   private readonly log: Logger;
   private poller?: NodeJS.Timeout;
 
-  constructor(container: Container) {
-    this.notifications = container.get(Notifications);
-    this.log = container.log;
+  constructor(notifications: Notifications, log: Logger) {
+    this.notifications = notifications;
+    this.log = log;
     this.notifications.on('hela_progress', {
       message: (key) => this.topics.get(key)?.changed(),
       // Changes made while notifications were down were not announced: read every topic once.

@@ -3,10 +3,10 @@ import { Role } from '../auth/role.js';
 import { User } from '../auth/user.entity.js';
 import { BadInputError, ConflictError } from '../common/domain-error.js';
 import { toConnection, window, type Connection } from '../common/relay.js';
+import type { Config } from '../config.js';
 import { SecretBox } from '../common/secret-box.js';
 import { uuidArg } from '../common/uuid.js';
-import type { Container } from '../container.js';
-import { Egress } from '../http/egress.js';
+import type { Egress } from '../http/egress.js';
 import { PaymentServiceProvider, PspKind, pspSecretContext, type PspSecretField } from './payment-service-provider.entity.js';
 import { PspNotFoundError } from './psp.errors.js';
 import type { CreatePspInput, PspListArgs, UpdatePspInput } from './psp.inputs.js';
@@ -19,11 +19,9 @@ const API_USER_CACHE_MS = 5_000;
 export class PspService {
   readonly secrets: SecretBox;
   private readonly apiUserCache = new Map<string, { psp: PaymentServiceProvider | null; until: number }>();
-  private readonly egress: Egress;
 
-  constructor(container: Container) {
-    this.secrets = new SecretBox(container.config.secretKeys);
-    this.egress = container.get(Egress);
+  constructor(secretKeys: Config['secretKeys'], private readonly egress: Egress) {
+    this.secrets = new SecretBox(secretKeys);
   }
 
   async create(em: EntityManager, input: CreatePspInput): Promise<PaymentServiceProvider> {

@@ -3,7 +3,6 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { NotFoundError } from '../../common/domain-error.js';
 import { findPage, type Page } from '../../common/paging.js';
 import { isUuid } from '../../common/uuid.js';
-import type { Container } from '../../container.js';
 import type { Logger } from '../../logger.js';
 import { JobKind, Job, JobStatus } from './job.entity.js';
 import { estimateEnd, PROGRESS_FLUSH_MS, ProgressTracker, type ProgressState, type ProgressStore } from './progress-tracker.js';
@@ -29,9 +28,9 @@ export class JobProgressService implements ProgressStore {
   private readonly log: Logger;
   private readonly sendRefreshes = new Map<string, NodeJS.Timeout>();
 
-  constructor(container: Container) {
-    this.orm = container.orm;
-    this.log = container.log;
+  constructor(orm: MikroORM, log: Logger) {
+    this.orm = orm;
+    this.log = log;
   }
 
   /** Starts tracking a job run in this process; its row appears within moments, without waiting here. */
