@@ -4,12 +4,16 @@ import { SessionRevocations } from './auth/session-revocations.js';
 import { UserService } from './auth/user.service.js';
 import type { Container, Token } from './container.js';
 import { MutationLogService } from './core/mutation-log.service.js';
+import { CollectionService } from './collections/collection.service.js';
+import { CollectionConnectors } from './collections/connectors/collection-connectors.js';
+import { PspApiService } from './collections/psp-api.service.js';
 import { BulkDb } from './db/bulk-db.js';
 import { Notifications } from './db/notifications.js';
 import { PreparedStatements } from './db/prepared.js';
 import { Egress } from './http/egress.js';
 import { JobProgressService } from './jobs/progress/job-progress.service.js';
 import { LiveTopics } from './live/live-topics.js';
+import { ChannelHealthService } from './payouts/channels/channel-health.service.js';
 import { PspService } from './psp/psp.service.js';
 import { FamilyService } from './registry/family.service.js';
 import { InsureeService } from './registry/insuree.service.js';
@@ -62,3 +66,11 @@ register(FamilyService, (c) => new FamilyService(c.get(InsureeService)));
 register(PolicyService, (c) => new PolicyService(c.get(ProductService), c.get(InsureeService), c.get(AuditService)));
 register(PremiumService, (c) => new PremiumService(c.get(PolicyService), c.get(InsureeService), c.get(AuditService)));
 register(OpenimisPremiumService, (c) => new OpenimisPremiumService(c.get(PremiumService)));
+register(ChannelHealthService, (c) => new ChannelHealthService(c.orm, c.config.circuitBreaker, c.log));
+
+// Collections (OTP mobile money) and the PSP API.
+register(CollectionConnectors, (c) => new CollectionConnectors(c.get(PspService), c.get(ChannelHealthService), c.get(Egress)));
+register(CollectionService, (c) => new CollectionService(
+  c.config.otp, c.log, c.get(PspService), c.get(CollectionConnectors), c.get(PremiumService), c.get(AuditService),
+));
+register(PspApiService, (c) => new PspApiService(c.get(PspService), c.get(AuditService), c.get(PreparedStatements)));

@@ -1,27 +1,26 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import { Role } from '../auth/role.js';
 import { AuditResult } from '../audit/audit-event.entity.js';
 import type { Config } from '../config.js';
-import type { Container } from '../container.js';
 import { amountInCurrency, floatAsDecimal, positiveAmount, sameAmount } from '../common/money.js';
 import { uuidArg } from '../common/uuid.js';
 import type { AuthUser } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
 import { PspNotFoundError } from '../psp/psp.errors.js';
-import { PspService } from '../psp/psp.service.js';
+import type { PspService } from '../psp/psp.service.js';
 import { today } from '../registry/dates.js';
 import { Insuree } from '../registry/insuree.entity.js';
 import { PayType } from '../registry/pay-type.js';
 import { PolicyStatus } from '../registry/policy-status.js';
 import { Policy } from '../registry/policy.entity.js';
-import { PremiumService } from '../registry/premium.service.js';
+import type { PremiumService } from '../registry/premium.service.js';
 import { CollectionRefusal, OPENIMIS } from './collection.errors.js';
 import type { InitiateTransactionInput, ProcessTransactionInput } from './collection.inputs.js';
 import type { InitiateTransactionPayload, ProcessTransactionPayload } from './collection.types.js';
 import type { ConfirmOutcome } from './connectors/collection-connector.js';
-import { CollectionConnectors } from './connectors/collection-connectors.js';
+import type { CollectionConnectors } from './connectors/collection-connectors.js';
 import { PaymentTransaction, TransactionState } from './payment-transaction.entity.js';
 import { amountDue, compareToDue, OTP_COLLECTION_AMOUNT_DUE } from '../registry/amount-due.js';
 
@@ -43,21 +42,14 @@ const STALE_CONFIRMATION_MS = 150_000;
  * transaction). No database transaction is ever open while the PSP is being called.
  */
 export class CollectionService {
-  private readonly config: Config;
-  private readonly log: Logger;
-  private readonly psps: PspService;
-  private readonly connectors: CollectionConnectors;
-  private readonly premiums: PremiumService;
-  private readonly audit: AuditService;
-
-  constructor(container: Container) {
-    this.config = container.config;
-    this.log = container.log;
-    this.psps = container.get(PspService);
-    this.connectors = container.get(CollectionConnectors);
-    this.premiums = container.get(PremiumService);
-    this.audit = container.get(AuditService);
-  }
+  constructor(
+    private readonly otp: Config['otp'],
+    private readonly log: Logger,
+    private readonly psps: PspService,
+    private readonly connectors: CollectionConnectors,
+    private readonly premiums: PremiumService,
+    private readonly audit: AuditService,
+  ) {}
 
   async initiate(em: EntityManager, input: InitiateTransactionInput, user: AuthUser): Promise<InitiateTransactionPayload> {
     const amount = exactAmount(input.amount);
@@ -123,10 +115,10 @@ export class CollectionService {
       case 'ok':
         return (await this.settle(em, transaction, outcome, user)) ? paid : failed(TransactionState.UNKNOWN, 'PSP_UNKNOWN', outcome.code, OPENIMIS.processFailed, 'The PSP confirmed but the premium could not be recorded; the transaction is UNKNOWN and needs reconciliation');
       case 'wrongOtp': {
-        const locked = claim.attempts >= this.config.otp.maxAttempts;
+        const locked = claim.attempts >= this.otp.maxAttempts;
         const state = locked ? TransactionState.LOCKED : TransactionState.OTP_SENT;
         await this.record(em, uuid, { state, pspCode: outcome.code, pspMessage: outcome.message });
-        const left = this.config.otp.maxAttempts - claim.attempts;
+        const left = this.otp.maxAttempts - claim.attempts;
         return failed(state, 'OTP_INVALID', outcome.code, outcome.message, locked ? 'Wrong OTP; too many attempts: the transaction is locked, initiate a new one' : `Wrong OTP; ${left} attempt(s) left`);
       }
       case 'insufficientFunds':
@@ -213,7 +205,7 @@ export class CollectionService {
        where t.uuid = old.uuid and t.state in (?, ?) and t.psp_transaction_id is not null
          and t.otp_expires_at > now() and t.otp_attempts < ?
        returning t.otp_attempts, old.previous`,
-      [TransactionState.CONFIRMING, uuid, TransactionState.OTP_SENT, TransactionState.UNKNOWN, this.config.otp.maxAttempts],
+      [TransactionState.CONFIRMING, uuid, TransactionState.OTP_SENT, TransactionState.UNKNOWN, this.otp.maxAttempts],
     );
     return rows[0] ? { attempts: Number(rows[0].otp_attempts), previous: rows[0].previous } : undefined;
   }
@@ -254,7 +246,7 @@ export class CollectionService {
       case TransactionState.LOCKED:
         return refuse('ATTEMPTS_EXCEEDED', 'Too many wrong OTPs: the transaction is locked; initiate a new one');
       case TransactionState.OTP_SENT:
-        if (fresh.otpAttempts >= this.config.otp.maxAttempts) {
+        if (fresh.otpAttempts >= this.otp.maxAttempts) {
           await this.record(em, uuid, { state: TransactionState.LOCKED }, TransactionState.OTP_SENT);
           return refuse('ATTEMPTS_EXCEEDED', 'Too many wrong OTPs: the transaction is locked; initiate a new one', TransactionState.LOCKED);
         }
@@ -306,7 +298,7 @@ export class CollectionService {
   }
 
   private otpExpiry(): Date {
-    return new Date(Date.now() + this.config.otp.ttlSeconds * 1000);
+    return new Date(Date.now() + this.otp.ttlSeconds * 1000);
   }
 }
 

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import { AuditResult } from '../audit/audit-event.entity.js';
 import { ForbiddenError } from '../common/domain-error.js';
 import { amountInCurrency, fromMinorUnits, toMinorUnits } from '../common/money.js';
 import { isUuid } from '../common/uuid.js';
-import type { Container } from '../container.js';
-import { PreparedStatements } from '../db/prepared.js';
+import type { PreparedStatements } from '../db/prepared.js';
 import type { AuthUser } from '../graphql/context.js';
-import { PspService } from '../psp/psp.service.js';
+import type { PspService } from '../psp/psp.service.js';
 import { PolicyStatus } from '../registry/policy-status.js';
 import type { ProcessPaymentInput, ProcessPaymentPayload, VerifyInsureeResult } from './psp-api.types.js';
 import { TransactionState } from './payment-transaction.entity.js';
@@ -112,15 +111,11 @@ export function paymentFingerprint(fields: Pick<PaymentRequest, 'chfId' | 'polic
 
 /** The external PSP API (openIMIS verifyInsuree / processPayment), for users linked to an active external PSP. */
 export class PspApiService {
-  private readonly psps: PspService;
-  private readonly audit: AuditService;
-  private readonly prepared: PreparedStatements;
-
-  constructor(container: Container) {
-    this.psps = container.get(PspService);
-    this.audit = container.get(AuditService);
-    this.prepared = container.get(PreparedStatements);
-  }
+  constructor(
+    private readonly psps: PspService,
+    private readonly audit: AuditService,
+    private readonly prepared: PreparedStatements,
+  ) {}
 
   /** `em` is a provider: the answer usually comes from prepared SQL and the PSP cache, with no fork needed. */
   async verifyInsuree(em: () => EntityManager, user: AuthUser, chfId: string): Promise<VerifyInsureeResult> {

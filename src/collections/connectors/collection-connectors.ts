@@ -1,25 +1,22 @@
 import { BadInputError } from '../../common/domain-error.js';
-import type { Container } from '../../container.js';
-import { Egress } from '../../http/egress.js';
+import type { Egress } from '../../http/egress.js';
 import { PspKind, type PaymentServiceProvider } from '../../psp/payment-service-provider.entity.js';
-import { PspService } from '../../psp/psp.service.js';
-import { channelHealthKey, ChannelHealthService } from '../../payouts/channels/channel-health.service.js';
+import type { PspService } from '../../psp/psp.service.js';
+import type { ChannelHealthService } from '../../payouts/channels/channel-health.service.js';
+import { channelHealthKey } from '../../payouts/channels/channel-health.service.js';
 import { BreakerGuardedConnector } from './breaker-guarded.connector.js';
 import type { CollectionConnector } from './collection-connector.js';
 import { QmoneyConnector, type QmoneyTokenCache } from './qmoney.connector.js';
 
 /** Builds the connector a PSP row describes, behind the PSP's circuit breaker; Qmoney access tokens are shared process-wide. */
 export class CollectionConnectors {
-  private readonly psps: PspService;
-  private readonly health: ChannelHealthService;
-  private readonly egress: Egress;
   private readonly qmoneyTokens: QmoneyTokenCache = new Map();
 
-  constructor(container: Container) {
-    this.psps = container.get(PspService);
-    this.health = container.get(ChannelHealthService);
-    this.egress = container.get(Egress);
-  }
+  constructor(
+    private readonly psps: PspService,
+    private readonly health: ChannelHealthService,
+    private readonly egress: Egress,
+  ) {}
 
   /** `psp` must have its sealed secrets loaded (PspService.findCurrent does). */
   for(psp: PaymentServiceProvider): CollectionConnector {

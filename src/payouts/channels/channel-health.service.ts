@@ -1,6 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../../config.js';
-import type { Container } from '../../container.js';
 import type { Logger } from '../../logger.js';
 import { CircuitState } from './channel-health.entity.js';
 import { ChannelHealth } from './channel-health.types.js';
@@ -42,14 +41,15 @@ interface BreakerRow {
  * else stays refused until the probe's outcome closes the breaker or opens it again.
  */
 export class ChannelHealthService {
-  private readonly orm: MikroORM;
-  private readonly settings: Config['circuitBreaker'];
+
   private readonly log: Logger;
 
-  constructor(container: Container) {
-    this.orm = container.orm;
-    this.settings = container.config.circuitBreaker;
-    this.log = container.log.child({ component: 'circuit-breaker' });
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly settings: Config['circuitBreaker'],
+    log: Logger,
+  ) {
+    this.log = log.child({ component: 'circuit-breaker' });
   }
 
   async admit(channel: string, probeSeconds: number): Promise<Admission> {
