@@ -3,8 +3,7 @@ import type pg from 'pg';
 import { insertAuditEvent } from '../audit/audit-sql.js';
 import type { Role } from '../auth/role.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/domain-error.js';
-import type { Container } from '../container.js';
-import { BulkDb } from '../db/bulk-db.js';
+import type { BulkDb } from '../db/bulk-db.js';
 import { approvalDecisions } from '../observability/process-metrics.js';
 import { CycleStatus } from '../programmes/programme.enums.js';
 import { type ApprovalPolicyValue, type ApprovalStage, mayApprove, stagesFor } from './approval-policy.js';
@@ -58,13 +57,10 @@ function cycleSubject(cycle: LockedCycle): ApprovalSubject {
  * finds the stage taken (CONFLICT).
  */
 export class CycleApprovalService {
-  private readonly bulk: BulkDb;
-  private readonly fourEyes: boolean;
-
-  constructor(container: Container) {
-    this.bulk = container.get(BulkDb);
-    this.fourEyes = container.config.approvals.fourEyes;
-  }
+  constructor(
+    private readonly bulk: BulkDb,
+    private readonly fourEyes: boolean,
+  ) {}
 
   static readonly LOCK_SQL = `select c.id, c.code, c.status, c.approval_round as round, c.entitlements_changed_by as maker_id, p.approval_policy as policy
       from programme_cycles c join programmes p on p.id = c.programme_id where c.id = $1 for update of c`;

@@ -2,8 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { insertAuditEvent } from '../audit/audit-sql.js';
 import { ConflictError, NotFoundError } from '../common/domain-error.js';
-import type { Container } from '../container.js';
-import { BulkDb } from '../db/bulk-db.js';
+import type { BulkDb } from '../db/bulk-db.js';
 import { approvalDecisions } from '../observability/process-metrics.js';
 import { type ApprovalPolicyValue, type ApprovalStage, stagesFor } from './approval-policy.js';
 import { type ApprovalSubject, checkApprover, chooseStage, type GivenApproval } from './approval-rules.js';
@@ -42,13 +41,10 @@ function subjectOf(row: EnvelopeRow): ApprovalSubject {
  * creates from a cycle were approved as the cycle.
  */
 export class EnvelopeApprovalService {
-  private readonly bulk: BulkDb;
-  private readonly fourEyes: boolean;
-
-  constructor(container: Container) {
-    this.bulk = container.get(BulkDb);
-    this.fourEyes = container.config.approvals.fourEyes;
-  }
+  constructor(
+    private readonly bulk: BulkDb,
+    private readonly fourEyes: boolean,
+  ) {}
 
   /** Whether envelopes created through the API now wait for approval. */
   get required(): boolean {

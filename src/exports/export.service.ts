@@ -4,8 +4,7 @@ import { Role } from '../auth/role.js';
 import type { AuthUser } from '../graphql/context.js';
 import { BadInputError, NotFoundError } from '../common/domain-error.js';
 import { uuidArg } from '../common/uuid.js';
-import type { Container } from '../container.js';
-import { BulkDb } from '../db/bulk-db.js';
+import type { BulkDb } from '../db/bulk-db.js';
 import { csvStream } from './csv-stream.js';
 import { TooManyExportsError } from './export.errors.js';
 import { cyclePaymentsSql, pspCollectionsSql, statementReconciliationSql } from './export.sql.js';
@@ -17,12 +16,9 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** CSV exports straight from the database (see csv-stream.ts); the route decides who may have them. */
 export class ExportService {
-  private readonly bulk: BulkDb;
   private running = 0;
 
-  constructor(container: Container) {
-    this.bulk = container.get(BulkDb);
-  }
+  constructor(private readonly bulk: BulkDb) {}
 
   async cyclePayments(cycleIdText: string): Promise<Readable> {
     const cycleId = uuidArg(cycleIdText, 'cycleId');

@@ -1,6 +1,5 @@
 import { isUuid } from '../common/uuid.js';
-import type { Container } from '../container.js';
-import { BulkDb } from '../db/bulk-db.js';
+import type { BulkDb } from '../db/bulk-db.js';
 import type { SkippedItem } from './g2p-connect/g2p-connect.types.js';
 
 /** A payer sending a thousand unusable items gets a hundred rows, and one more saying how many were left out. */
@@ -26,11 +25,7 @@ export interface ReplySource {
 
 /** Records failed exchanges with payer systems at once (outside any transaction) for the `integrationErrors` query. */
 export class IntegrationErrors {
-  private readonly db: BulkDb;
-
-  constructor(container: Container) {
-    this.db = container.get(BulkDb);
-  }
+  constructor(private readonly db: BulkDb) {}
 
   async record(error: IntegrationErrorInput): Promise<void> {
     await this.db.query(

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { BadInputError, NotFoundError } from '../common/domain-error.js';
 import { isUuid } from '../common/uuid.js';
-import type { Container } from '../container.js';
-import { JobQueue } from '../jobs/job-queue.js';
-import { JobProgressService } from '../jobs/progress/job-progress.service.js';
-import { CycleApprovalService } from '../approvals/cycle-approval.service.js';
-import { BulkDb } from '../db/bulk-db.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+import type { JobProgressService } from '../jobs/progress/job-progress.service.js';
+import type { CycleApprovalService } from '../approvals/cycle-approval.service.js';
+import type { BulkDb } from '../db/bulk-db.js';
 import { transition } from '../db/state-machine.js';
 import { batchFilterSql, parseBatchFilter } from './g2p-connect/batch-filter.js';
-import { type BatchChannelHandle, ChannelDirectory, isBatchChannel } from './channels/channel-directory.js';
+import type { ChannelDirectory} from './channels/channel-directory.js';
+import { type BatchChannelHandle, isBatchChannel } from './channels/channel-directory.js';
 import { ChannelUnavailableError, NothingToSendError } from '../programmes/programme.errors.js';
 import { createBatches } from './batching.js';
 import { routeCycle, routingActive } from './routing/routed-send.js';
@@ -52,21 +52,14 @@ export interface SendReport {
  * bank, into a disbursement envelope there.
  */
 export class SendService {
-  private readonly bulk: BulkDb;
-  private readonly channels: ChannelDirectory;
-  private readonly jobs: JobQueue;
-  private readonly progress: JobProgressService;
-  private readonly approvals: CycleApprovalService;
-  private readonly routing: Config['routing'];
-
-  constructor(container: Container) {
-    this.routing = container.config.routing;
-    this.bulk = container.get(BulkDb);
-    this.channels = container.get(ChannelDirectory);
-    this.jobs = container.get(JobQueue);
-    this.progress = container.get(JobProgressService);
-    this.approvals = container.get(CycleApprovalService);
-  }
+  constructor(
+    private readonly routing: Config['routing'],
+    private readonly bulk: BulkDb,
+    private readonly channels: ChannelDirectory,
+    private readonly jobs: JobQueue,
+    private readonly progress: JobProgressService,
+    private readonly approvals: CycleApprovalService,
+  ) {}
 
   async send(scope: SendScope): Promise<SendReport> {
     const given = [scope.cycleId, scope.channelId, scope.batchIds?.length ? scope.batchIds : undefined].filter((v) => v !== undefined);

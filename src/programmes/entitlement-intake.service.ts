@@ -5,9 +5,8 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { minorUnits } from '../common/currency.js';
 import { NotFoundError } from '../common/domain-error.js';
-import type { Container } from '../container.js';
-import { BulkDb } from '../db/bulk-db.js';
-import { CycleApprovalService } from '../approvals/cycle-approval.service.js';
+import type { BulkDb } from '../db/bulk-db.js';
+import type { CycleApprovalService } from '../approvals/cycle-approval.service.js';
 import { csvRecords } from './csv-records.js';
 import { CsvFormatError, CycleNotDraftError } from './programme.errors.js';
 import { CycleStatus } from './programme.enums.js';
@@ -76,13 +75,10 @@ const AMOUNT = '^\\s*[0-9]{1,16}(\\.[0-9]+)?\\s*$';
  * INSERT … SELECT. A rejected file changes nothing; its report names each bad line and why.
  */
 export class EntitlementIntakeService {
-  private readonly bulk: BulkDb;
-  private readonly approvals: CycleApprovalService;
-
-  constructor(container: Container) {
-    this.bulk = container.get(BulkDb);
-    this.approvals = container.get(CycleApprovalService);
-  }
+  constructor(
+    private readonly bulk: BulkDb,
+    private readonly approvals: CycleApprovalService,
+  ) {}
 
   /** Streams the file into staging with COPY (on PGlite, which has no COPY FROM STDIN, in 5,000-row inserts). */
   async importCsv(cycleId: string, csv: Readable, maker?: Maker): Promise<IntakeReport> {

@@ -1,9 +1,8 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { findPage, type Page } from '../common/paging.js';
-import type { Container } from '../container.js';
-import { JobProgressService } from '../jobs/progress/job-progress.service.js';
+import type { JobProgressService } from '../jobs/progress/job-progress.service.js';
 import { DisbursementBatch } from '../payouts/g2p-connect/batch.entity.js';
-import { BulkDb } from '../db/bulk-db.js';
+import type { BulkDb } from '../db/bulk-db.js';
 import { Cycle } from './cycle.entity.js';
 import type { BatchesArgs, CycleSummary, CyclesArgs, IntegrationErrorsArgs, PaymentsArgs } from './programme.inputs.js';
 import { IntegrationError } from '../payouts/integration-error.entity.js';
@@ -12,13 +11,10 @@ import { Programme } from './programme.entity.js';
 
 /** Read side for programme managers and admins: lists with filters, and status counts per cycle. */
 export class DisbursementQueryService {
-  private readonly db: BulkDb;
-  private readonly progress: JobProgressService;
-
-  constructor(container: Container) {
-    this.db = container.get(BulkDb);
-    this.progress = container.get(JobProgressService);
-  }
+  constructor(
+    private readonly db: BulkDb,
+    private readonly progress: JobProgressService,
+  ) {}
 
   async programmes(em: EntityManager, args: { limit: number; offset: number }): Promise<Page<Programme>> {
     return findPage(em, Programme, {}, args, { orderBy: { mnemonic: 'asc' } });

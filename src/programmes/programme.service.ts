@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../common/domain-error.js';
 import { assertCurrency } from '../common/currency.js';
-import type { Container } from '../container.js';
 import { JobKind } from '../jobs/progress/job.entity.js';
-import { JobProgressService } from '../jobs/progress/job-progress.service.js';
+import type { JobProgressService } from '../jobs/progress/job-progress.service.js';
 import type { ProgressTracker } from '../jobs/progress/progress-tracker.js';
-import { BulkDb } from '../db/bulk-db.js';
-import { type Approver, CycleApprovalService, type StageRequest } from '../approvals/cycle-approval.service.js';
-import { ChannelDirectory } from '../payouts/channels/channel-directory.js';
+import type { BulkDb } from '../db/bulk-db.js';
+import type { CycleApprovalService} from '../approvals/cycle-approval.service.js';
+import { type Approver, type StageRequest } from '../approvals/cycle-approval.service.js';
+import type { ChannelDirectory } from '../payouts/channels/channel-directory.js';
 import { Cycle } from './cycle.entity.js';
 import { CycleStatus } from './programme.enums.js';
 import { ChannelUnavailableError } from './programme.errors.js';
@@ -35,17 +35,12 @@ export interface ApproveResult {
 
 /** Programmes, enrolment and cycles; payment generation happens inside approval. */
 export class ProgrammeService {
-  private readonly bulk: BulkDb;
-  private readonly channels: ChannelDirectory;
-  private readonly progress: JobProgressService;
-  private readonly approvals: CycleApprovalService;
-
-  constructor(container: Container) {
-    this.approvals = container.get(CycleApprovalService);
-    this.bulk = container.get(BulkDb);
-    this.channels = container.get(ChannelDirectory);
-    this.progress = container.get(JobProgressService);
-  }
+  constructor(
+    private readonly approvals: CycleApprovalService,
+    private readonly bulk: BulkDb,
+    private readonly channels: ChannelDirectory,
+    private readonly progress: JobProgressService,
+  ) {}
 
   async createProgramme(em: EntityManager, input: { mnemonic: string; name: string; currency: string; channelId: string; tags?: string[] }): Promise<Programme> {
     const mnemonic = input.mnemonic.trim();

@@ -144,7 +144,7 @@ describe('egress policy: every outbound URL, when saved and at connect time (I9)
       const bank = new ExampleBankSimulator();
       const bankUrl = await bank.start();
       try {
-        const client = new G2pConnectClient(strictContainer());
+        const client = new G2pConnectClient(strictContainer().get(Egress));
         for (const url of [payer.url, payer.url.replace('127.0.0.1', 'localhost')]) {
           const outcome = await client.disburse(g2pRuntime(url), sampleBatch(1));
           expect(outcome, url).to.deep.include({ kind: 'REJECTED', code: 'err.service.unavailable' });

@@ -1,11 +1,11 @@
+import type { Config } from '../../config.js';
 import { type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../../common/domain-error.js';
 import { findPage, type Page } from '../../common/paging.js';
 import { SecretBox } from '../../common/secret-box.js';
-import type { Container } from '../../container.js';
 import { assertCurrency } from '../../common/currency.js';
-import { BankConnectorFactory } from '../sponsor-bank/bank-connector.factory.js';
-import { Egress } from '../../http/egress.js';
+import type { BankConnectorFactory } from '../sponsor-bank/bank-connector.factory.js';
+import type { Egress } from '../../http/egress.js';
 import { buildG2pConfig, type SecretChanges } from '../g2p-connect/g2p-channel-config.js';
 import type { G2pChannelRuntime } from '../g2p-connect/g2p-connect.types.js';
 import { channelSecretContext, PayoutChannel, type ChannelSecretField } from './payout-channel.entity.js';
@@ -18,13 +18,13 @@ import type { SponsorBankChannelConfig } from '../sponsor-bank/sponsor-bank-chan
 /** Admin CRUD of payout channels, and the decrypted runtime view the sender and callbacks use. */
 export class PayoutChannelService {
   private readonly box: SecretBox;
-  private readonly banks: BankConnectorFactory;
-  private readonly egress: Egress;
 
-  constructor(container: Container) {
-    this.box = new SecretBox(container.config.secretKeys);
-    this.banks = container.get(BankConnectorFactory);
-    this.egress = container.get(Egress);
+  constructor(
+    secretKeys: Config['secretKeys'],
+    private readonly banks: BankConnectorFactory,
+    private readonly egress: Egress,
+  ) {
+    this.box = new SecretBox(secretKeys);
   }
 
   async createG2pConnect(em: EntityManager, input: CreateG2pConnectChannelInput): Promise<PayoutChannel> {

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RequestError, type Got } from 'got';
 import { NEVER_CONNECTED } from '../../common/outbound.js';
 import { outboundContext } from '../../observability/outbound-http.js';
-import type { Container } from '../../container.js';
-import { Egress } from '../../http/egress.js';
+import type { Egress } from '../../http/egress.js';
 import { BearerTokenCache, G2pAuthError } from './g2p-auth.js';
 import { buildDisburseRequest, buildTxnStatusRequest, type Envelope, G2pMessageError } from './g2p-messages.js';
 import { type Ack, batchRejection, describeRejection, isAck, isObject, parseAck, parseDisburseResponse, parseTxnStatusResponse } from './g2p-replies.js';
@@ -24,8 +23,8 @@ export class G2pConnectClient {
   readonly tokens: BearerTokenCache;
   private readonly http: Got;
 
-  constructor(container: Container) {
-    this.http = container.get(Egress).http;
+  constructor(egress: Egress) {
+    this.http = egress.http;
     this.tokens = new BearerTokenCache(this.http);
   }
 

@@ -1,12 +1,11 @@
 import { type EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError } from '../../common/domain-error.js';
 import { assertCurrency } from '../../common/currency.js';
-import type { Container } from '../../container.js';
-import { Egress } from '../../http/egress.js';
+import type { Egress } from '../../http/egress.js';
 import { PayoutChannel } from '../channels/payout-channel.entity.js';
 import { flushChannel } from '../channels/flush-channel.js';
 import { PayoutChannelKind } from '../channels/payout-channel.enums.js';
-import { PayoutChannelService } from '../channels/payout-channel.service.js';
+import type { PayoutChannelService } from '../channels/payout-channel.service.js';
 import { BatchFilterError, parseBatchFilter } from '../g2p-connect/batch-filter.js';
 import type { InteropLayerChannelInput } from './interop-layer-channel.inputs.js';
 import type { InteropLayerConfig } from './interop-layer.types.js';
@@ -16,13 +15,10 @@ const REGISTRANT_ID_TYPE = /^[A-Za-z0-9_.-]{1,60}$/;
 
 /** Admin create and update of interop-layer channels; every problem is a BAD_USER_INPUT naming the field, nothing saved. */
 export class InteropLayerChannelService {
-  private readonly egress: Egress;
-  private readonly channels: PayoutChannelService;
-
-  constructor(container: Container) {
-    this.egress = container.get(Egress);
-    this.channels = container.get(PayoutChannelService);
-  }
+  constructor(
+    private readonly egress: Egress,
+    private readonly channels: PayoutChannelService,
+  ) {}
 
   async create(em: EntityManager, input: InteropLayerChannelInput): Promise<PayoutChannel> {
     const name = input.name.trim();

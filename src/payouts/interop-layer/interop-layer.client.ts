@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RequestError, type Got } from 'got';
 import { NEVER_CONNECTED } from '../../common/outbound.js';
-import type { Container } from '../../container.js';
-import { Egress } from '../../http/egress.js';
+import type { Egress } from '../../http/egress.js';
 import { outboundContext } from '../../observability/outbound-http.js';
 import type { DisburseOutcome, PaymentResult, SkippedItem, StatusOutcome } from '../g2p-connect/g2p-connect.types.js';
 import type { InteropLayerConfig, InteropRequest } from './interop-layer.types.js';
@@ -21,8 +20,8 @@ const LAYER_FAILED = new Set(['REJECTED', 'ABORTED', 'ERROR_OCCURRED']);
 export class InteropLayerClient {
   private readonly http: Got;
 
-  constructor(container: Container) {
-    this.http = container.get(Egress).http;
+  constructor(egress: Egress) {
+    this.http = egress.http;
   }
 
   async disburse(channelName: string, config: InteropLayerConfig, request: InteropRequest): Promise<DisburseOutcome> {

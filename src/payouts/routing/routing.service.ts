@@ -4,8 +4,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { BadInputError, ConflictError, NotFoundError } from '../../common/domain-error.js';
 import { normalizeAmount, toMinorUnits } from '../../common/money.js';
 import type { Config } from '../../config.js';
-import type { Container } from '../../container.js';
-import { BulkDb } from '../../db/bulk-db.js';
+import type { BulkDb } from '../../db/bulk-db.js';
 import { PayoutChannel } from '../channels/payout-channel.entity.js';
 import { Cycle } from '../../programmes/cycle.entity.js';
 import { PayoutRoutingRule } from './payout-routing-rule.entity.js';
@@ -21,13 +20,10 @@ export interface RoutedPayment {
 
 /** Admin-defined ordered rules that choose a payout channel per payment; one SQL decision for dry run and send. */
 export class RoutingService {
-  private readonly bulk: BulkDb;
-  private readonly config: Config['routing'];
-
-  constructor(container: Container) {
-    this.bulk = container.get(BulkDb);
-    this.config = container.config.routing;
-  }
+  constructor(
+    private readonly bulk: BulkDb,
+    private readonly config: Config['routing'],
+  ) {}
 
   list(em: EntityManager): Promise<PayoutRoutingRule[]> {
     return em.find(PayoutRoutingRule, {}, { orderBy: { priority: 'asc' }, populate: ['channel'] });

@@ -1,5 +1,5 @@
-import type { Container } from '../../container.js';
-import { Egress } from '../../http/egress.js';
+import type { Egress } from '../../http/egress.js';
+import type { Config } from '../../config.js';
 import type { BankConnector } from './bank-connector.js';
 import { UnknownSponsorBankError } from './sponsor-bank.errors.js';
 import { ExampleBankConnector } from './example-bank/example-bank.connector.js';
@@ -8,9 +8,8 @@ import { ExampleBankConnector } from './example-bank/example-bank.connector.js';
 export class BankConnectorFactory {
   private readonly connectors = new Map<string, BankConnector>();
 
-  constructor(container: Container) {
-    const { exampleBank } = container.config;
-    this.register(new ExampleBankConnector(container.get(Egress).http, exampleBank.url, exampleBank.timeoutMs));
+  constructor(egress: Egress, exampleBank: Config['exampleBank']) {
+    this.register(new ExampleBankConnector(egress.http, exampleBank.url, exampleBank.timeoutMs));
   }
 
   /** Adds or replaces a bank (the demo and tests point EXAMPLE at a simulator they started). */

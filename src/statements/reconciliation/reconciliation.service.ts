@@ -1,11 +1,10 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { JobKind } from '../../jobs/progress/job.entity.js';
-import { JobProgressService } from '../../jobs/progress/job-progress.service.js';
+import type { JobProgressService } from '../../jobs/progress/job-progress.service.js';
 import { findPage } from '../../common/paging.js';
-import type { Container } from '../../container.js';
-import { BulkDb } from '../../db/bulk-db.js';
+import type { BulkDb } from '../../db/bulk-db.js';
 import { SponsorBankAccount } from '../../payouts/sponsor-bank/accounts/sponsor-bank-account.entity.js';
-import { BankConnectorFactory } from '../../payouts/sponsor-bank/bank-connector.factory.js';
+import type { BankConnectorFactory } from '../../payouts/sponsor-bank/bank-connector.factory.js';
 import { readStatements } from '../statement-reader.js';
 import { StatementFormatError } from '../statement.errors.js';
 import { inputSize, type StatementInput } from '../statement-text.js';
@@ -41,17 +40,12 @@ export const MAX_PREVIEW_ENTRIES = 10_000;
  * instead of aborting. A refused statement applies nothing; the others of the file still apply.
  */
 export class ReconciliationService {
-  private readonly orm: MikroORM;
-  private readonly connectors: BankConnectorFactory;
-  private readonly bulk: BulkDb;
-  private readonly progress: JobProgressService;
-
-  constructor(container: Container) {
-    this.orm = container.orm;
-    this.connectors = container.get(BankConnectorFactory);
-    this.bulk = container.get(BulkDb);
-    this.progress = container.get(JobProgressService);
-  }
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly connectors: BankConnectorFactory,
+    private readonly bulk: BulkDb,
+    private readonly progress: JobProgressService,
+  ) {}
 
   /** Reconciles every statement of the file; `dryRun` does the same in a transaction that is rolled back. */
   async reconcileFile(input: StatementInput, source: StatementSource, options: { dryRun?: boolean; entryLimit?: number } = {}): Promise<FileReconciliation> {

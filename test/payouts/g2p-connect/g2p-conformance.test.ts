@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import got from 'got';
 import { buildCallbackAck, callbackAckResponse, G2pCallbackError } from '../../../src/payouts/g2p-connect/g2p-callbacks.js';
 import { G2pConnectClient } from '../../../src/payouts/g2p-connect/g2p-connect.client.js';
+import { Egress } from '../../../src/http/egress.js';
 import { buildDisburseRequest, buildTxnStatusRequest } from '../../../src/payouts/g2p-connect/g2p-messages.js';
 import { signEnvelope } from '../../../src/payouts/g2p-connect/g2p-signing.js';
 import type { G2pChannelRuntime } from '../../../src/payouts/g2p-connect/g2p-connect.types.js';
@@ -51,7 +52,7 @@ describe('G2P Connect conformance against the patched official OpenAPI schemas a
     let recorder: Awaited<ReturnType<typeof startWireRecorder>>;
     let client: G2pConnectClient;
     before(async () => {
-      client = new G2pConnectClient(testApp().container);
+      client = new G2pConnectClient(testApp().container.get(Egress));
       recorder = await startWireRecorder();
     });
     after(() => recorder?.stop());
@@ -123,7 +124,7 @@ describe('G2P Connect conformance against the patched official OpenAPI schemas a
     let client: G2pConnectClient;
 
     before(async () => {
-      client = new G2pConnectClient(testApp().container);
+      client = new G2pConnectClient(testApp().container.get(Egress));
       sim = await startG2pPayerSimulator({ rejectRatio: 0.3, bearerTokens: ['tok'] });
       callbackServer = createServer((req, res) => {
         const chunks: Buffer[] = [];

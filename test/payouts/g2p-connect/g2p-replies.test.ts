@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { callbackAckResponse, verifyAndParseCallback } from '../../../src/payouts/g2p-connect/g2p-callbacks.js';
 import { ECHOED_SIGNATURE, G2pConnectClient } from '../../../src/payouts/g2p-connect/g2p-connect.client.js';
+import { Egress } from '../../../src/http/egress.js';
 import type { G2pConnectConfig } from '../../../src/payouts/g2p-connect/g2p-connect.types.js';
 import { buildCallbackHeader, G2pMessageError, scheduledTimestamp } from '../../../src/payouts/g2p-connect/g2p-messages.js';
 import { batchRejection, parseDisburseResponse, parseTxnStatusResponse } from '../../../src/payouts/g2p-connect/g2p-replies.js';
@@ -109,7 +110,7 @@ for (const profile of G2P_PAYER_PROFILES) {
     let client: G2pConnectClient;
     before(async function () {
       if (profile === 'openg2p-bridge' && !specsPresent()) this.skip();
-      client = new G2pConnectClient(testApp().container);
+      client = new G2pConnectClient(testApp().container.get(Egress));
       sim = await startG2pPayerSimulator({ profile });
     });
     after(() => sim?.stop());

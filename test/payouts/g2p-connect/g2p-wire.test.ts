@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { batchFilterSql, BatchFilterError, parseBatchFilter, type BatchFilter } from '../../../src/payouts/g2p-connect/batch-filter.js';
 import { G2pCallbackError, verifyAndParseCallback } from '../../../src/payouts/g2p-connect/g2p-callbacks.js';
 import { G2pConnectClient } from '../../../src/payouts/g2p-connect/g2p-connect.client.js';
+import { Egress } from '../../../src/http/egress.js';
 import { buildDisburseRequest, buildTxnStatusRequest, G2pMessageError } from '../../../src/payouts/g2p-connect/g2p-messages.js';
 import { parseTxnStatusResponse } from '../../../src/payouts/g2p-connect/g2p-replies.js';
 import { canonicalJson, generateSigningKeyPair, signEnvelope, verifyEnvelope } from '../../../src/payouts/g2p-connect/g2p-signing.js';
@@ -194,7 +195,7 @@ describe('G2P Connect client against the payer simulator over HTTP', function ()
   let sim: G2pPayerSimulator;
   let client: G2pConnectClient;
   before(() => {
-    client = new G2pConnectClient(testApp().container);
+    client = new G2pConnectClient(testApp().container.get(Egress));
   });
   afterEach(async () => {
     await sim?.stop();
@@ -293,7 +294,7 @@ describe('G2P Connect client against the payer simulator over HTTP', function ()
     expect((await client.disburse(channel, sampleBatch(1))).kind).to.equal('ACK');
     expect((await client.disburse(channel, sampleBatch(1))).kind).to.equal('ACK');
     expect(sim.stats.tokensIssued).to.equal(1);
-    const wrong = await new G2pConnectClient(testApp().container).disburse(g2pRuntime(sim.url, { auth: oauth }, { clientSecret: 'nope' }), sampleBatch(1));
+    const wrong = await new G2pConnectClient(testApp().container.get(Egress)).disburse(g2pRuntime(sim.url, { auth: oauth }, { clientSecret: 'nope' }), sampleBatch(1));
     expect(wrong).to.include({ kind: 'REJECTED', code: 'err.request.unauthorized' });
     expect(sim.ledger.entries.size).to.equal(2);
 

@@ -1,17 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError } from '../../../common/domain-error.js';
 import { assertCurrency } from '../../../common/currency.js';
-import type { Container } from '../../../container.js';
-import { BankConnectorFactory } from '../bank-connector.factory.js';
+import type { BankConnectorFactory } from '../bank-connector.factory.js';
 import type { SponsorBankAccountInput } from '../envelopes/envelope.inputs.js';
 import { SponsorBankAccount } from './sponsor-bank-account.entity.js';
 
 export class SponsorBankAccountService {
-  private readonly connectors: BankConnectorFactory;
-
-  constructor(container: Container) {
-    this.connectors = container.get(BankConnectorFactory);
-  }
+  constructor(private readonly connectors: BankConnectorFactory) {}
 
   /** Creates or updates the programme's funding account; the bank code must name a configured connector. */
   async configure(em: EntityManager, input: SponsorBankAccountInput): Promise<SponsorBankAccount> {

@@ -1,14 +1,14 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { AuditService } from '../../../audit/audit.service.js';
+import type { AuditService } from '../../../audit/audit.service.js';
 import { backoffDelay } from '../../../common/backoff.js';
 import { fromMinorUnits, toMinorUnits } from '../../../common/money.js';
 import type { Config } from '../../../config.js';
-import type { Container } from '../../../container.js';
 import type { Logger } from '../../../logger.js';
-import { channelHealthKey, ChannelHealthService } from '../../channels/channel-health.service.js';
+import type { ChannelHealthService } from '../../channels/channel-health.service.js';
+import { channelHealthKey } from '../../channels/channel-health.service.js';
 import type { BankConnector, BankPayment } from '../bank-connector.js';
 import { BankUnavailableError } from '../bank-connector.js';
-import { BankConnectorFactory } from '../bank-connector.factory.js';
+import type { BankConnectorFactory } from '../bank-connector.factory.js';
 import { reportingHealth } from '../health-reporting.connector.js';
 import { utcToday } from '../../../common/utc-date.js';
 import { SponsorBankTransfer } from './sponsor-bank-transfer.entity.js';
@@ -31,20 +31,17 @@ export type PipelineOutcome = 'BUSY' | 'AWAITING_APPROVAL' | 'INCOMPLETE' | 'FUN
  * lease column); failures back off exponentially and, once attempts are exhausted, flag the envelope.
  */
 export class EnvelopePipeline {
-  private readonly orm: MikroORM;
-  private readonly config: Config['sponsorBank'];
-  private readonly connectors: BankConnectorFactory;
   private readonly log: Logger;
-  private readonly audit: AuditService;
-  private readonly health: ChannelHealthService;
 
-  constructor(container: Container) {
-    this.orm = container.orm;
-    this.audit = container.get(AuditService);
-    this.config = container.config.sponsorBank;
-    this.connectors = container.get(BankConnectorFactory);
-    this.health = container.get(ChannelHealthService);
-    this.log = container.log.child({ component: 'sponsor-bank-pipeline' });
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly audit: AuditService,
+    private readonly config: Config['sponsorBank'],
+    private readonly connectors: BankConnectorFactory,
+    private readonly health: ChannelHealthService,
+    log: Logger,
+  ) {
+    this.log = log.child({ component: 'sponsor-bank-pipeline' });
   }
 
   /** Envelopes whose next bank step is due (not cancelled, not finished, not in backoff, not leased). */

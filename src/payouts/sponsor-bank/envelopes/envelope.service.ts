@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuditService } from '../../../audit/audit.service.js';
+import type { AuditService } from '../../../audit/audit.service.js';
 import { BadInputError, ConflictError, NotFoundError } from '../../../common/domain-error.js';
 import { assertCurrency } from '../../../common/currency.js';
 import { amountInCurrency, fromMinorUnits, positiveAmount, positiveAmountIn, toMinorUnits } from '../../../common/money.js';
-import type { Container } from '../../../container.js';
-import { SponsorBankAccountService } from '../accounts/sponsor-bank-account.service.js';
+import type { SponsorBankAccountService } from '../accounts/sponsor-bank-account.service.js';
 import { utcToday, validIsoDate } from '../../../common/utc-date.js';
 import { EnvelopeLimitError, IdempotencyConflictError } from '../sponsor-bank.errors.js';
 import { SponsorBankTransfer } from './sponsor-bank-transfer.entity.js';
@@ -25,16 +24,13 @@ function hashOf(value: unknown): string {
 
 /** Envelopes and their disbursements: idempotent on client ids, never beyond what the envelope declared. */
 export class EnvelopeService {
-  private readonly accounts: SponsorBankAccountService;
-  private readonly audit: AuditService;
   /** FOUR_EYES: an envelope created here waits for its approval stages before any bank step. */
-  private readonly approvalRequired: boolean;
 
-  constructor(container: Container) {
-    this.approvalRequired = container.config.approvals.fourEyes;
-    this.accounts = container.get(SponsorBankAccountService);
-    this.audit = container.get(AuditService);
-  }
+  constructor(
+    private readonly approvalRequired: boolean,
+    private readonly accounts: SponsorBankAccountService,
+    private readonly audit: AuditService,
+  ) {}
 
   async createEnvelope(em: EntityManager, input: CreateDisbursementEnvelopeInput, actorId?: string): Promise<DisbursementEnvelope> {
     const currency = assertCurrency(input.currency);
