@@ -12,14 +12,20 @@ import { MutationLogService } from './core/mutation-log.service.js';
 import { BulkDb } from './db/bulk-db.js';
 import { Notifications } from './db/notifications.js';
 import { PreparedStatements } from './db/prepared.js';
+import { BridgeDisbursementService } from './g2p-bridge-api/bridge-disbursement.service.js';
+import { BridgeEnvelopeService } from './g2p-bridge-api/bridge-envelope.service.js';
+import { BridgeMessages } from './g2p-bridge-api/bridge-messages.service.js';
+import { PbmsClientService } from './g2p-bridge-api/pbms-client.service.js';
 import { ExportService } from './exports/export.service.js';
 import { Egress } from './http/egress.js';
 import { JobProgressService } from './jobs/progress/job-progress.service.js';
 import { JobQueue } from './jobs/job-queue.js';
 import { LiveTopics } from './live/live-topics.js';
+import { Metrics } from './observability/metrics.js';
 import { ChannelDirectory } from './payouts/channels/channel-directory.js';
 import { ChannelHealthService } from './payouts/channels/channel-health.service.js';
 import { PayoutChannelService } from './payouts/channels/payout-channel.service.js';
+import { BatchWorker } from './payouts/g2p-connect/batch-worker.js';
 import { G2pConnectClient } from './payouts/g2p-connect/g2p-connect.client.js';
 import { IntegrationErrors } from './payouts/integration-errors.js';
 import { InteropLayerChannelService } from './payouts/interop-layer/interop-layer-channel.service.js';
@@ -30,6 +36,7 @@ import { SponsorBankAccountService } from './payouts/sponsor-bank/accounts/spons
 import { BankConnectorFactory } from './payouts/sponsor-bank/bank-connector.factory.js';
 import { EnvelopePipeline } from './payouts/sponsor-bank/envelopes/envelope-pipeline.service.js';
 import { EnvelopeService } from './payouts/sponsor-bank/envelopes/envelope.service.js';
+import { SponsorBankWorker } from './payouts/sponsor-bank/envelopes/sponsor-bank.worker.js';
 import { EntitlementIntakeService } from './programmes/entitlement-intake.service.js';
 import { DisbursementQueryService } from './programmes/programme-query.service.js';
 import { ProgrammeService } from './programmes/programme.service.js';
@@ -68,6 +75,8 @@ register(Notifications, (c) => new Notifications(c.orm, c.log));
 register(Egress, (c) => new Egress(c.config.outbound));
 register(AuditService, (c) => new AuditService(c.orm));
 register(MutationLogService, (c) => new MutationLogService(c.orm));
+register(JobQueue, (c) => new JobQueue(c.orm, c.config, c.log));
+register(Metrics, (c) => new Metrics(c.orm, () => c.get(JobQueue)));
 register(JobProgressService, (c) => new JobProgressService(c.orm, c.log));
 register(LiveTopics, (c) => new LiveTopics(c.get(Notifications), c.log));
 
@@ -114,3 +123,16 @@ register(SendService, (c) => new SendService(c.config.routing, c.get(BulkDb), c.
 register(ReconciliationService, (c) => new ReconciliationService(c.orm, c.get(BankConnectorFactory), c.get(BulkDb), c.get(JobProgressService)));
 register(G2pConnectClient, (c) => new G2pConnectClient(c.get(Egress)));
 register(BankConnectorFactory, (c) => new BankConnectorFactory(c.get(Egress), c.config.exampleBank));
+register(SponsorBankWorker, (c) => new SponsorBankWorker(c.get(JobQueue), c.get(EnvelopePipeline), c.config.sponsorBank.pollSeconds, c.log));
+
+// G2P Bridge API (PBMS clients calling in).
+register(BridgeMessages, (c) => new BridgeMessages(c.orm));
+register(PbmsClientService, (c) => new PbmsClientService(c.orm, c.get(SponsorBankAccountService)));
+register(BridgeEnvelopeService, (c) => new BridgeEnvelopeService(c.orm, c.get(EnvelopeService), c.get(SponsorBankAccountService)));
+register(BridgeDisbursementService, (c) => new BridgeDisbursementService(c.orm, c.get(EnvelopeService), c.get(BridgeEnvelopeService)));
+
+// G2P Connect batches: send, callbacks, sweeps.
+register(BatchWorker, (c) => new BatchWorker(
+  c.get(BulkDb), c.get(JobQueue), c.get(ChannelDirectory), c.get(IntegrationErrors), c.get(AuditService),
+  c.get(ChannelHealthService), c.get(JobProgressService), c.config.disbursements, c.log,
+));

@@ -1,15 +1,15 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../common/domain-error.js';
-import type { Container } from '../container.js';
 import type { SponsorBankTransfer } from '../payouts/sponsor-bank/envelopes/sponsor-bank-transfer.entity.js';
 import type { DisbursementInput } from '../payouts/sponsor-bank/envelopes/envelope.inputs.js';
 import { CancellationStatus, SponsorBankTransferStatus } from '../payouts/sponsor-bank/envelopes/envelope.enums.js';
-import { EnvelopeService } from '../payouts/sponsor-bank/envelopes/envelope.service.js';
+import type { EnvelopeService } from '../payouts/sponsor-bank/envelopes/envelope.service.js';
 import { beneficiaryAccount } from './beneficiary-address.js';
 import { BridgeDisbursement } from './bridge-disbursement.entity.js';
 import { BridgeEnvelope } from './bridge-envelope.entity.js';
-import { BridgeEnvelopeService } from './bridge-envelope.service.js';
+import type { BridgeEnvelopeService } from './bridge-envelope.service.js';
 import { BridgeErrorCode as E, BridgeRejection, SyncReasonCode } from './bridge.errors.js';
 import { wireDate, wireNumber, type DisbursementPayload, type DisbursementRequestPayload, type DisbursementStatusPayload, type ReconPayload } from './bridge.wire.js';
 import type { PbmsClient } from './pbms-client.entity.js';
@@ -110,18 +110,16 @@ function rejection(error: unknown, inputs: Array<{ disbursementId: string }> = [
  * the envelope's declared count and total (checked under its row lock), idempotent per item.
  */
 export class BridgeDisbursementService {
-  private readonly envelopes: EnvelopeService;
-  private readonly bridgeEnvelopes: BridgeEnvelopeService;
-
-  constructor(private readonly container: Container) {
-    this.envelopes = container.get(EnvelopeService);
-    this.bridgeEnvelopes = container.get(BridgeEnvelopeService);
-  }
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly envelopes: EnvelopeService,
+    private readonly bridgeEnvelopes: BridgeEnvelopeService,
+  ) {}
 
   async create(client: PbmsClient, items: DisbursementRequestPayload[]): Promise<DisbursementPayload[]> {
     checkCount(items);
     const envelopeId = this.oneEnvelope(items, E.INVALID_DISBURSEMENT_ENVELOPE_ID);
-    const em = this.container.orm.em.fork();
+    const em = this.orm.em.fork();
     const { envelope } = await this.bridgeEnvelopes.owned(em, client, envelopeId);
     if (envelope.cancellationStatus === CancellationStatus.CANCELLED) throw new BridgeRejection(E.DISBURSEMENT_ENVELOPE_ALREADY_CANCELED);
     const inputs = disbursementInputs(client, envelopeId, items);
@@ -140,7 +138,7 @@ export class BridgeDisbursementService {
     const codes: ItemCodes = new Map();
     items.forEach((item, i) => !item.disbursement_id?.trim() && addCode(codes, i, E.INVALID_DISBURSEMENT_ID));
     if (codes.size) throw new BridgeRejection(E.INVALID_DISBURSEMENT_PAYLOAD, codes);
-    const em = this.container.orm.em.fork();
+    const em = this.orm.em.fork();
     const known = await this.ownedDisbursements(em, client, items.map((item) => item.disbursement_id!));
     if (known.size === 0) throw new BridgeRejection(E.INVALID_DISBURSEMENT_ID);
     const envelopeIds = new Set([...known.values()].map((d) => d.envelope.envelopeId));
@@ -162,7 +160,7 @@ export class BridgeDisbursementService {
   /** One entry per id asked, in order; ids this client does not know come back with no records. */
   async status(client: PbmsClient, ids: string[]): Promise<DisbursementStatusPayload[]> {
     if (ids.length > MAX_ITEMS) checkCount(ids);
-    const em = this.container.orm.em.fork();
+    const em = this.orm.em.fork();
     const known = await this.ownedDisbursements(em, client, ids);
     const misReferences = await this.misReferences(em, [...known.values()]);
     return ids.map((id) => {

@@ -1,12 +1,12 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { createHash, randomBytes } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../common/domain-error.js';
-import type { Container } from '../container.js';
-import { SponsorBankAccountService } from '../payouts/sponsor-bank/accounts/sponsor-bank-account.service.js';
+import type { SponsorBankAccountService } from '../payouts/sponsor-bank/accounts/sponsor-bank-account.service.js';
 import { DisbursementEnvelope } from '../payouts/sponsor-bank/envelopes/disbursement-envelope.entity.js';
 import { BlockStatus, CancellationStatus } from '../payouts/sponsor-bank/envelopes/envelope.enums.js';
-import { EnvelopeService } from '../payouts/sponsor-bank/envelopes/envelope.service.js';
+import type { EnvelopeService } from '../payouts/sponsor-bank/envelopes/envelope.service.js';
 import { utcToday, validIsoDate } from '../common/utc-date.js';
 import { BridgeEnvelope } from './bridge-envelope.entity.js';
 import { BridgeErrorCode as E, BridgeRejection } from './bridge.errors.js';
@@ -88,17 +88,15 @@ const sha256 = (value: unknown) => createHash('sha256').update(JSON.stringify(va
  * returns the same envelope (until that one is cancelled), however many arrive at once.
  */
 export class BridgeEnvelopeService {
-  private readonly envelopes: EnvelopeService;
-  private readonly accounts: SponsorBankAccountService;
-
-  constructor(private readonly container: Container) {
-    this.envelopes = container.get(EnvelopeService);
-    this.accounts = container.get(SponsorBankAccountService);
-  }
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly envelopes: EnvelopeService,
+    private readonly accounts: SponsorBankAccountService,
+  ) {}
 
   async create(client: PbmsClient, message: EnvelopeRequestPayload): Promise<EnvelopePayload> {
     const fields = envelopeFields(client, message);
-    const em = this.container.orm.em.fork();
+    const em = this.orm.em.fork();
     const currency = fields.currency ?? (await this.accounts.forProgramme(em, fields.programmeMnemonic).catch(rethrowAsRejection)).currency;
     const liveKey = sha256({ ...fields, currency });
     const existing = await this.live(em, client, liveKey);
@@ -118,7 +116,7 @@ export class BridgeEnvelopeService {
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException)) rethrowAsRejection(error);
       // A concurrent identical create committed first: answer with its envelope.
-      const winner = await this.live(this.container.orm.em.fork(), client, liveKey);
+      const winner = await this.live(this.orm.em.fork(), client, liveKey);
       if (!winner) throw error;
       return envelopePayload(winner, winner.envelope);
     }
@@ -126,7 +124,7 @@ export class BridgeEnvelopeService {
 
   async cancel(client: PbmsClient, envelopeId: string | undefined): Promise<EnvelopePayload> {
     if (!envelopeId?.trim()) throw new BridgeRejection(E.INVALID_DISBURSEMENT_ENVELOPE_ID);
-    const em = this.container.orm.em.fork();
+    const em = this.orm.em.fork();
     const owned = await this.owned(em, client, envelopeId);
     if (owned.envelope.cancellationStatus === CancellationStatus.CANCELLED) throw new BridgeRejection(E.DISBURSEMENT_ENVELOPE_ALREADY_CANCELED);
     const cancelled = await this.envelopes.cancelEnvelope(em, envelopeId, client.id).catch(rethrowAsRejection);
@@ -134,7 +132,7 @@ export class BridgeEnvelopeService {
   }
 
   async status(client: PbmsClient, envelopeId: string): Promise<EnvelopeStatusPayload> {
-    return envelopeStatus((await this.owned(this.container.orm.em.fork(), client, envelopeId)).envelope);
+    return envelopeStatus((await this.owned(this.orm.em.fork(), client, envelopeId)).envelope);
   }
 
   /** The client's envelope of this id; another client's is as unknown as a missing one. */

@@ -1,5 +1,5 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
-import type { Container } from '../container.js';
 import type { PbmsClient } from './pbms-client.entity.js';
 
 /** Header message ids that say nothing: g2p_payment_g2p_connect sends the Swagger placeholder "string" on every call. */
@@ -10,13 +10,13 @@ const PLACEHOLDERS = new Set(['', 'string']);
  * goes through (every call is idempotent); with anything else it is refused, before anything is done.
  */
 export class BridgeMessages {
-  constructor(private readonly container: Container) {}
+  constructor(private readonly orm: MikroORM) {}
 
   /** False when this client used the message id before for a different call or message. */
   async admit(client: PbmsClient, messageId: string, operation: string, message: unknown): Promise<boolean> {
     if (PLACEHOLDERS.has(messageId.trim().toLowerCase())) return true;
     const requestHash = createHash('sha256').update(`${operation}\n${JSON.stringify(message)}`).digest('hex');
-    const connection = this.container.orm.em.getConnection();
+    const connection = this.orm.em.getConnection();
     const inserted = await connection.execute<unknown[]>(
       `insert into g2p_bridge_messages (client_id, message_id, request_hash, received_at) values (?, ?, ?, now())
          on conflict do nothing returning 1`,

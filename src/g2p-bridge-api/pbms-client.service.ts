@@ -1,9 +1,9 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../common/domain-error.js';
-import type { Container } from '../container.js';
-import { SponsorBankAccountService } from '../payouts/sponsor-bank/accounts/sponsor-bank-account.service.js';
+import type { SponsorBankAccountService } from '../payouts/sponsor-bank/accounts/sponsor-bank-account.service.js';
 import type { CreatePbmsClientInput, PbmsProgrammeInput, UpdatePbmsClientInput } from './pbms-client.inputs.js';
 import { PbmsClient, type PbmsProgramme } from './pbms-client.entity.js';
 import { isUuid } from '../common/uuid.js';
@@ -28,11 +28,10 @@ export interface IssuedKey {
 
 /** PBMS clients of the G2P Bridge API: admin configuration and authentication of their calls. */
 export class PbmsClientService {
-  private readonly accounts: SponsorBankAccountService;
-
-  constructor(private readonly container: Container) {
-    this.accounts = container.get(SponsorBankAccountService);
-  }
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly accounts: SponsorBankAccountService,
+  ) {}
 
   async create(em: EntityManager, input: CreatePbmsClientInput): Promise<IssuedKey> {
     const programmes = await this.programmes(em, input.programmes);
@@ -81,7 +80,7 @@ export class PbmsClientService {
   async authenticate(apiKey: string | undefined): Promise<PbmsClient | undefined> {
     const match = API_KEY.exec(apiKey ?? '');
     if (!match) return undefined;
-    const client = await this.container.orm.em.fork().findOne(PbmsClient, { keyId: match[1] });
+    const client = await this.orm.em.fork().findOne(PbmsClient, { keyId: match[1] });
     if (!client?.isActive) return undefined;
     const same = timingSafeEqual(Buffer.from(digest(match[2]), 'hex'), Buffer.from(client.keyHash, 'hex'));
     return same ? client : undefined;

@@ -1,12 +1,13 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from '../config.js';
 import { PgBoss, type Job, type Queue, type SendOptions, type WorkOptions } from 'pg-boss';
 import type { Pool } from 'pg';
-import type { Container } from '../container.js';
 import type { Logger } from '../logger.js';
 
 export type { Job };
 
 /** PGlite says so in version(), also when reached over DATABASE_URL from another process. */
-async function isEmbedded(orm: Container['orm']): Promise<boolean> {
+async function isEmbedded(orm: MikroORM): Promise<boolean> {
   const [{ version }] = await orm.em.getConnection().execute<Array<{ version: string }>>('select version() as version');
   return version.includes('PGlite');
 }
@@ -21,8 +22,12 @@ export class JobQueue {
   private readonly log: Logger;
   private readonly queues = new Map<string, Omit<Queue, 'name'>>();
 
-  constructor(private readonly container: Container) {
-    this.log = container.log.child({ component: 'jobs' });
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly config: Pick<Config, 'jobs' | 'workers'>,
+    log: Logger,
+  ) {
+    this.log = log.child({ component: 'jobs' });
   }
 
   get started(): boolean {
@@ -41,7 +46,7 @@ export class JobQueue {
 
   async start(): Promise<void> {
     if (this.boss) return;
-    const { config, orm } = this.container;
+    const { config, orm } = this;
     const boss = new PgBoss({
       connectionString: orm.config.get('clientUrl'),
       schema: 'pgboss',

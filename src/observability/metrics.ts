@@ -1,7 +1,7 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
 import { Gauge, Registry } from 'prom-client';
-import type { Container } from '../container.js';
-import { JobQueue } from '../jobs/job-queue.js';
+import type { JobQueue } from '../jobs/job-queue.js';
 import { type DbFigures, DbFiguresReader } from './db-figures.js';
 import { processRegistry } from './process-metrics.js';
 
@@ -17,8 +17,12 @@ export class Metrics {
   private readonly reader: DbFiguresReader;
   private readonly up: Gauge;
 
-  constructor(private readonly container: Container) {
-    this.reader = new DbFiguresReader(container.orm);
+  /** `jobs`: asked at each scrape, so a process that never starts the queue never builds it for its metrics. */
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly jobs: () => JobQueue,
+  ) {
+    this.reader = new DbFiguresReader(orm);
     this.up = new Gauge({ name: 'hela_db_figures_up', help: '1 when the last scrape read the database figures, 0 when the database did not answer', registers: [this.registry] });
     this.declareFigures();
     this.declarePools();
@@ -78,7 +82,7 @@ export class Metrics {
   }
 
   private declarePools(): void {
-    const { container } = this;
+    const { orm, jobs } = this;
     new Gauge({
       name: 'hela_db_pool_connections',
       help: 'Database connections of this process by pool (orm, jobs) and state (in_use, idle, waiting = requests queued for a connection)',
@@ -87,8 +91,8 @@ export class Metrics {
       async collect() {
         this.reset();
         const pools: Array<[string, Pick<Pool, 'totalCount' | 'idleCount' | 'waitingCount'> | undefined]> = [
-          ['orm', (await container.orm.em.getConnection().getNativeClient()) as Pool],
-          ['jobs', container.get(JobQueue).pool()],
+          ['orm', (await orm.em.getConnection().getNativeClient()) as Pool],
+          ['jobs', jobs().pool()],
         ];
         for (const [pool, counts] of pools) {
           if (!counts) continue;

@@ -1,23 +1,25 @@
+import type { Config } from '../../config.js';
 import { randomUUID } from 'node:crypto';
 import { AuditResult } from '../../audit/audit-event.entity.js';
-import { AuditService } from '../../audit/audit.service.js';
+import type { AuditService } from '../../audit/audit.service.js';
 import { backoffDelay } from '../../common/backoff.js';
 import { isUuid } from '../../common/uuid.js';
-import type { Container } from '../../container.js';
-import { JobQueue } from '../../jobs/job-queue.js';
+import type { JobQueue } from '../../jobs/job-queue.js';
 import type { BackgroundWorker } from '../../jobs/background-worker.js';
-import { JobProgressService } from '../../jobs/progress/job-progress.service.js';
+import type { JobProgressService } from '../../jobs/progress/job-progress.service.js';
 import type { Logger } from '../../logger.js';
-import { BulkDb } from '../../db/bulk-db.js';
+import type { BulkDb } from '../../db/bulk-db.js';
 import { transition } from '../../db/state-machine.js';
 import { BatchStatus, PaymentStatus } from '../../programmes/programme.enums.js';
 import { PAYMENT_STATES } from '../../programmes/payment-states.js';
 import { BATCH_STATES } from './batch-states.js';
-import { type BatchChannelHandle, ChannelDirectory } from '../channels/channel-directory.js';
-import { type Admission, ChannelHealthService } from '../channels/channel-health.service.js';
+import type { ChannelDirectory } from '../channels/channel-directory.js';
+import { type BatchChannelHandle } from '../channels/channel-directory.js';
+import type { ChannelHealthService } from '../channels/channel-health.service.js';
+import { type Admission } from '../channels/channel-health.service.js';
 import type { DisburseOutcome, ParsedCallback, PaymentResult, SkippedItem, StatusOutcome } from './g2p-connect.types.js';
 import { describeRejection } from './g2p-replies.js';
-import { IntegrationErrors } from '../integration-errors.js';
+import type { IntegrationErrors } from '../integration-errors.js';
 import { applyReplyItems, completeBatches, failBatch } from './payment-results.js';
 import type { RetryPolicy } from '../rail.js';
 import { SEND_QUEUE, STATUS_QUEUE } from '../send.service.js';
@@ -53,26 +55,22 @@ interface ClaimedBatch {
  * no longer matches) and a final payment never changes. No transaction is open during a call out.
  */
 export class BatchWorker implements BackgroundWorker {
-  private readonly db: BulkDb;
-  private readonly jobs: JobQueue;
-  private readonly channels: ChannelDirectory;
-  private readonly errors: IntegrationErrors;
   private readonly log: Logger;
-  private readonly audit: AuditService;
-  private readonly health: ChannelHealthService;
-  private readonly progress: JobProgressService;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
 
-  constructor(private readonly container: Container) {
-    this.db = container.get(BulkDb);
-    this.jobs = container.get(JobQueue);
-    this.channels = container.get(ChannelDirectory);
-    this.errors = container.get(IntegrationErrors);
-    this.log = container.log.child({ component: 'disbursements' });
-    this.audit = container.get(AuditService);
-    this.health = container.get(ChannelHealthService);
-    this.progress = container.get(JobProgressService);
+  constructor(
+    private readonly db: BulkDb,
+    private readonly jobs: JobQueue,
+    private readonly channels: ChannelDirectory,
+    private readonly errors: IntegrationErrors,
+    private readonly audit: AuditService,
+    private readonly health: ChannelHealthService,
+    private readonly progress: JobProgressService,
+    private readonly settings: Config['disbursements'],
+    log: Logger,
+  ) {
+    this.log = log.child({ component: 'disbursements' });
   }
 
   /** One audit event per send outcome (the batch's money changed hands, or may have). */
@@ -93,7 +91,7 @@ export class BatchWorker implements BackgroundWorker {
   }
 
   async start(): Promise<void> {
-    const { sendConcurrency, sweepSeconds } = this.container.config.disbursements;
+    const { sendConcurrency, sweepSeconds } = this.settings;
     await this.jobs.work<BatchJob>(SEND_QUEUE, sendConcurrency, (job) => this.send(job.data.batchId));
     await this.jobs.work<BatchJob>(STATUS_QUEUE, sendConcurrency, (job) => this.checkStatus(job.data.batchId));
     await this.sweep();
@@ -177,7 +175,7 @@ export class BatchWorker implements BackgroundWorker {
 
   /** The only way into SENDING: one conditional UPDATE, so of two workers exactly one gets the batch. */
   private async claim(batchId: string, channel: BatchChannelHandle): Promise<ClaimedBatch | undefined> {
-    const leaseSeconds = Math.ceil(channel.retry.timeoutMs / 1000) + this.container.config.disbursements.leaseGraceSeconds;
+    const leaseSeconds = Math.ceil(channel.retry.timeoutMs / 1000) + this.settings.leaseGraceSeconds;
     const { rows } = await transition<BatchStatus, ClaimedBatch>(this.db, BATCH_STATES, {
       to: SENDING,
       set: 'attempts = attempts + 1, message_id = $2, lease_until = now() + make_interval(secs => $3), last_error = null',
@@ -402,7 +400,7 @@ export class BatchWorker implements BackgroundWorker {
            or (status = ${B(RETRY)} and next_attempt_at <= now())
            or (status = ${B(QUEUED)} and updated_at < now() - make_interval(secs => $1))
         limit 5000`,
-      [this.container.config.disbursements.sweepSeconds * 12], // a queued job that long unclaimed died with its worker
+      [this.settings.sweepSeconds * 12], // a queued job that long unclaimed died with its worker
     );
     const sends = due.rows.filter((r) => r.status === RETRY || r.status === QUEUED);
     const polls = due.rows.filter((r) => r.status === SENT || r.status === UNKNOWN);

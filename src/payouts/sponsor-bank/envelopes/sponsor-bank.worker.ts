@@ -1,8 +1,7 @@
-import type { Container } from '../../../container.js';
-import { JobQueue } from '../../../jobs/job-queue.js';
+import type { JobQueue } from '../../../jobs/job-queue.js';
 import type { BackgroundWorker } from '../../../jobs/background-worker.js';
 import type { Logger } from '../../../logger.js';
-import { EnvelopePipeline } from './envelope-pipeline.service.js';
+import type { EnvelopePipeline } from './envelope-pipeline.service.js';
 
 export const ENVELOPE_QUEUE = 'sponsor-bank-envelope';
 
@@ -21,10 +20,15 @@ export class SponsorBankWorker implements BackgroundWorker {
   private timer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
 
-  constructor(private readonly container: Container) {
-    this.jobs = container.get(JobQueue);
-    this.pipeline = container.get(EnvelopePipeline);
-    this.log = container.log.child({ component: 'sponsor-bank-worker' });
+  constructor(
+    jobs: JobQueue,
+    pipeline: EnvelopePipeline,
+    private readonly pollSeconds: number,
+    log: Logger,
+  ) {
+    this.jobs = jobs;
+    this.pipeline = pipeline;
+    this.log = log.child({ component: 'sponsor-bank-worker' });
   }
 
   declare(): void {
@@ -40,7 +44,7 @@ export class SponsorBankWorker implements BackgroundWorker {
         .then(() => undefined)
         .catch((error) => this.log.error({ err: error }, 'sponsor bank sweep failed'))
         .finally(() => (this.sweeping = undefined));
-    }, this.container.config.sponsorBank.pollSeconds * 1000);
+    }, this.pollSeconds * 1000);
   }
 
   async stop(): Promise<void> {
