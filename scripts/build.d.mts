@@ -2,3 +2,4 @@
 export function build(): void;
 export function buildIfStale(options?: { prepare?: boolean }): void;
 export function startArgs(): string[];
+export function buildUi(): void;

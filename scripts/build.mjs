@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 
@@ -9,6 +9,9 @@ import { fileURLToPath, URL } from 'node:url';
  * The build: src/, migrations/ and the operator scripts compiled by tsc into dist/, which production
  * runs with plain node (no tsc, no tsx). Plain JavaScript, so that it runs before anything is built
  * and where dev dependencies are not installed.
+ *
+ * The browser pages (ui/: the GraphQL IDE and the console) are bundled by Vite into dist/ui, only when
+ * something under ui/ (or the lock file) is newer than their own stamp.
  *
  *   node scripts/build.mjs             `npm run build`: tsc (incremental), then prune dist/
  *   node scripts/build.mjs --if-stale  before `npm start`, `npm run worker` and the CLI scripts, and as
@@ -21,6 +24,10 @@ const DIST = join(ROOT, 'dist');
 const STAMP = join(DIST, '.build-stamp');
 const SOURCE_DIRS = ['src', 'migrations', 'scripts'];
 const SOURCE_FILES = ['tsconfig.json', 'tsconfig.build.json'];
+/** The browser pages (GraphQL IDE, console): ui/ bundled by Vite into dist/ui, with a stamp of their own. */
+const UI_DIR = join(ROOT, 'ui');
+const UI_STAMP = join(DIST, 'ui', '.build-stamp');
+const UI_FILES = ['vite.config.mjs', 'package-lock.json'];
 
 export function build() {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -29,6 +36,26 @@ export function build() {
   // branches) must not keep running from a stale dist/.
   for (const dir of SOURCE_DIRS) pruneStale(join(DIST, dir));
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+  if (uiIsStale()) buildUi();
+}
+
+/** `vite build` of ui/ into dist/ui; skipped (an existing dist/ui kept) where Vite is not installed. */
+export function buildUi() {
+  let vite;
+  try {
+    // Vite's exports map hides its bin/; its package.json is exported.
+    vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  } catch {
+    return;
+  }
+  execFileSync(process.execPath, [vite, 'build', '--config', join(ROOT, 'vite.config.mjs')], { stdio: 'inherit', cwd: ROOT });
+  writeFileSync(UI_STAMP, `${new Date().toISOString()}\n`);
+}
+
+function uiIsStale() {
+  if (!existsSync(UI_STAMP)) return true;
+  const built = statSync(UI_STAMP).mtimeMs;
+  return UI_FILES.some((file) => existsSync(join(ROOT, file)) && statSync(join(ROOT, file)).mtimeMs > built) || newerWithin(UI_DIR, built);
 }
 
 /**
@@ -37,7 +64,10 @@ export function build() {
  * as it is; without one either, there is nothing to run.
  */
 export function buildIfStale({ prepare = false } = {}) {
-  if (!isStale()) return;
+  if (!isStale()) {
+    if (uiIsStale()) buildUi();
+    return;
+  }
   if (!typescriptInstalled()) {
     if (existsSync(join(DIST, 'src', 'main.js'))) return;
     if (prepare) return; // an install without dev dependencies and without a build: `npm start` will say so

@@ -5,6 +5,7 @@ import { SessionRevocations } from './auth/session-revocations.js';
 import type { Config } from './config.js';
 import { Container } from './container.js';
 import { openDatabase } from './db/database.js';
+import { Notifications } from './db/notifications.js';
 import { backgroundWorkers, routeFactories, sealedSecrets, startables } from './features.js';
 import { SecretBox } from './common/secret-box.js';
 import { rewrapSecrets } from './common/secret-rewrap.js';
@@ -16,6 +17,7 @@ import { startBackground } from './jobs/background.js';
 import { CorsPolicy } from './http/cors.js';
 import { listen } from './http/listen.js';
 import { createHttpServer } from './http/server.js';
+import { attachSubscriptions } from './live/live.server.js';
 import { startOpsServer } from './observability/ops-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { describeDemo, seedDemoData } from './registry/demo-data.js';
@@ -23,6 +25,7 @@ import { JobQueue } from './jobs/job-queue.js';
 import { Metrics } from './observability/metrics.js';
 import { metricsRoute } from './observability/metrics.route.js';
 import { probeRoutes, Readiness } from './observability/probes.js';
+import { logApprovalMode } from './approvals/approval-mode.js';
 
 export interface App {
   /** Base URL the server listens on, e.g. http://127.0.0.1:4000 */
@@ -43,6 +46,8 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     for (const startable of started.reverse()) await startable.stop();
   };
   try {
+    const notifications = container.get(Notifications);
+    started.push(notifications); // stopped last: the revocations below rely on it
     const revocations = container.get(SessionRevocations);
     await revocations.start();
     started.push(revocations);
@@ -53,7 +58,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const routes: Route[] = [
       ...probeRoutes(readiness),
       ...(config.metrics.token ? [metricsRoute(metrics, config.metrics.token)] : []),
-      ...graphqlRoutes(apollo, db.orm, container.get(AuthService)),
+      ...graphqlRoutes(apollo, db.orm, container.get(AuthService), config.graphqlIde),
       ...routeFactories.flatMap((factory) => factory(container)),
     ];
     // Before the first-admin check, so a demo start gets the demo admin password rather than a generated one.
@@ -69,9 +74,11 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     const ops = await startOpsServer(container, readiness, metrics);
     if (ops) started.push(ops);
     const server = createHttpServer(routes, config.limits.bodyBytes, log, config.corsOrigins.length ? new CorsPolicy(config.corsOrigins) : undefined);
+    const subscriptions = attachSubscriptions(server, schema, container);
     await listen(server, config.port, config.host, 'PORT');
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}`;
+    logApprovalMode(log, config);
     log.info({ url: `${url}/graphql`, metrics: ops?.url ?? (config.metrics.token ? `${url}/metrics` : undefined) }, 'Hela is serving GraphQL');
     return {
       url,
@@ -82,6 +89,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
         readiness.draining = true;
         if (config.shutdownDelayMs) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
         // Requests in flight finish; idle keep-alive connections would otherwise hold close() open.
+        await subscriptions.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await closed;

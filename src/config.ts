@@ -31,6 +31,10 @@ export interface Config {
   secretKeys: SecretKeys;
   /** `stringBytes`: the largest single string value a GraphQL request may carry (src/graphql/string-size-limit.ts). */
   limits: { bodyBytes: number; stringBytes: number; depth: number; cost: number; aliases: number; tokens: number; directives: number };
+  /** The GraphQL IDE at /ide and GET /graphql for browsers (src/ui): on by default outside production. */
+  graphqlIde: boolean;
+  /** GraphQL subscriptions over WebSocket (src/live/live.server.ts). */
+  subscriptions: { connectionsPerUser: number; perConnection: number; idleSeconds: number; messagesPerSecond: number };
   otp: { ttlSeconds: number; maxAttempts: number };
   workers: { enabled: boolean };
   /** pg-boss: its own connection pool, beside the ORM's. */
@@ -77,6 +81,12 @@ export interface Config {
   routing: { failureWindowSeconds: number; failureThreshold: number };
   /** Load the demo data (users, products, families, idle policies) at start; idempotent. */
   seedDemo: boolean;
+  /**
+   * Four eyes (src/approvals): with `fourEyes`, whoever loaded a cycle's entitlements cannot approve it, no one
+   * approves two stages of one cycle, and changes to settings that decide where money goes wait, as pending
+   * changes, for a second admin (for at most `pendingChangeTtlSeconds`). Off: a single-admin installation.
+   */
+  approvals: { fourEyes: boolean; pendingChangeTtlSeconds: number };
   /** Token buckets per principal and operation class (src/rate-limits); `perMinute` 0 turns a class off. */
   rateLimits: Record<'psp' | 'otp' | 'default' | 'anonymous', RateLimit>;
   /** GET /metrics: on a listener of its own at `port`, and on the main port only behind `token`; off with neither. */
@@ -275,6 +285,13 @@ export function loadConfig(env: Env = process.env): Config {
       tokens: int(env, 'GRAPHQL_MAX_TOKENS', 2000, 1),
       directives: int(env, 'GRAPHQL_MAX_DIRECTIVES', 50, 1),
     },
+    graphqlIde: bool(env, 'GRAPHQL_IDE', !production),
+    subscriptions: {
+      connectionsPerUser: int(env, 'WS_MAX_CONNECTIONS_PER_USER', 10, 1),
+      perConnection: int(env, 'WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', 20, 1),
+      idleSeconds: int(env, 'WS_IDLE_TIMEOUT_SECONDS', 60, 1),
+      messagesPerSecond: int(env, 'WS_MAX_MESSAGES_PER_SECOND', 50, 1),
+    },
     otp: { ttlSeconds: int(env, 'OTP_TTL_SECONDS', 300, 1), maxAttempts: int(env, 'OTP_MAX_ATTEMPTS', 5, 1) },
     workers: { enabled: bool(env, 'WORKERS_ENABLED', true) },
     jobs: { poolMax: int(env, 'JOBS_POOL_MAX', 4, 2) },
@@ -310,6 +327,11 @@ export function loadConfig(env: Env = process.env): Config {
       failureThreshold: int(env, 'ROUTING_FAILURE_THRESHOLD', 5, 1),
     },
     seedDemo: demoSeeding(env, production),
+    // Off by default only where one person plays every role: the demo and a developer's laptop.
+    approvals: {
+      fourEyes: bool(env, 'FOUR_EYES', !(bool(env, 'SEED_DEMO', false) || nodeEnv === 'development')),
+      pendingChangeTtlSeconds: int(env, 'PENDING_CHANGE_TTL_SECONDS', 3 * 86_400, 60),
+    },
     // Why these defaults: .env.example, "Rate limits".
     rateLimits: {
       psp: { perMinute: int(env, 'RATE_LIMIT_PSP_PER_MINUTE', 120), burst: int(env, 'RATE_LIMIT_PSP_BURST', 60, 1) },

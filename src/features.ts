@@ -1,4 +1,9 @@
 import { AuditEvent } from './audit/audit-event.entity.js';
+import { ApprovalPolicyResolver, CycleApprovalResolver, EnvelopeApprovalResolver } from './approvals/approval.resolver.js';
+import { EnvelopeApproval } from './approvals/envelope-approval.entity.js';
+import { PENDING_CHANGE_SEALED_COLUMNS, PendingChange } from './approvals/pending-change.entity.js';
+import { PendingChangeResolver } from './approvals/pending-change.resolver.js';
+import { CycleApproval } from './approvals/cycle-approval.entity.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { AuthResolver } from './auth/auth.resolver.js';
 import { currentUserRoutes } from './auth/current-user.route.js';
@@ -42,6 +47,9 @@ import { BankStatement } from './statements/reconciliation/bank-statement.entity
 import { ReconciliationError } from './statements/reconciliation/reconciliation-error.entity.js';
 import { ReconciliationResolver } from './statements/reconciliation/reconciliation.resolver.js';
 import { statementRoutes } from './statements/reconciliation/statement.route.js';
+import { exportRoutes } from './exports/export.route.js';
+import { LiveResolver } from './live/live.resolver.js';
+import { uiRoutes } from './ui/ui.route.js';
 import { PayoutRoutingRule } from './payouts/routing/payout-routing-rule.entity.js';
 import { RoutingResolver } from './payouts/routing/routing.resolver.js';
 import { SponsorBankWorker } from './payouts/sponsor-bank/envelopes/sponsor-bank.worker.js';
@@ -72,7 +80,7 @@ export const entities = [
   MutationLog, PaymentServiceProvider, PaymentTransaction,
   PayoutChannel, Programme, Beneficiary, Cycle, Entitlement, DisbursementBatch, DisbursementPayment, IntegrationError,
   SponsorBankAccount, DisbursementEnvelope, SponsorBankTransfer, BankStatement, ReconciliationError, PayoutRoutingRule,
-  ChannelBreaker, Job,
+  ChannelBreaker, Job, CycleApproval, EnvelopeApproval, PendingChange,
   PbmsClient, BridgeEnvelope, BridgeDisbursement, BridgeMessage,
 ];
 
@@ -82,12 +90,13 @@ export const resolvers = [
   PayoutChannelResolver, DisbursementResolver,
   MutationLogResolver, PspResolver, CollectionResolver, PspApiResolver, TransactionResolver,
   EnvelopeResolver, ReconciliationResolver, RoutingResolver, PbmsClientResolver, JobResolver,
+  CycleApprovalResolver, ApprovalPolicyResolver, EnvelopeApprovalResolver, PendingChangeResolver, LiveResolver,
 ] as const;
 
 /** openIMIS mutations whose every refusal (but UNAUTHENTICATED) is their payload: graphql/refusal-payloads.ts. */
 export const refusalPayloads: Record<string, RefusalPayloadFactory> = { ...COLLECTION_REFUSALS, ...PSP_REFUSALS, ...PREMIUM_REFUSALS };
 
-export const routeFactories: RouteFactory[] = [currentUserRoutes, entitlementUploadRoutes, g2pCallbackRoutes, statementRoutes, bridgeRoutes];
+export const routeFactories: RouteFactory[] = [currentUserRoutes, entitlementUploadRoutes, g2pCallbackRoutes, statementRoutes, bridgeRoutes, exportRoutes, uiRoutes];
 
 /** Started after the database (and demo data), stopped on close. */
 export const startables: StartableFactory[] = [qmoneySimulatorStartable];
@@ -99,4 +108,4 @@ export const backgroundWorkers: BackgroundWorkerFactory[] = [
 ];
 
 /** Tables with sealed secrets: re-sealed at start when their key or format is old (common/secret-rewrap.ts). */
-export const sealedSecrets: SealedColumns[] = [PSP_SEALED_COLUMNS, CHANNEL_SEALED_COLUMNS];
+export const sealedSecrets: SealedColumns[] = [PSP_SEALED_COLUMNS, CHANNEL_SEALED_COLUMNS, PENDING_CHANGE_SEALED_COLUMNS];

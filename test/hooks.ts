@@ -19,6 +19,8 @@ export const testEnv: Record<string, string> = {
   ADMIN_USERNAME: 'admin',
   ADMIN_PASSWORD: 'admin-password',
   WORKERS_ENABLED: 'true',
+  // One person plays every role in most tests; test/approvals runs its own app with FOUR_EYES=true.
+  FOUR_EYES: 'false',
   // Sponsor-bank tests drive envelopes step by step (processDisbursementEnvelope); the sweep only when asked.
   SPONSOR_BANK_POLL_SECONDS: '3600',
   BANK_STATEMENT_TOKENS: 'EXAMPLE:test-example-bank-token,OTHERBANK:test-other-bank-token',

@@ -1,3 +1,4 @@
+import { BigIntType } from '@mikro-orm/core';
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
@@ -14,7 +15,8 @@ registerEnumType(AuditResult, { name: 'AuditResult' });
 @Index({ properties: ['entityType', 'entityId'] })
 export class AuditEvent {
   @Field(() => ID)
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  // A bigint read as a string: GraphQL's ID cannot carry a JS bigint, and a number could lose digits.
+  @PrimaryKey({ type: new BigIntType('string'), autoincrement: true })
   id!: string;
 
   @Field(() => Date)

@@ -46,3 +46,12 @@ export async function writeAuditEvent(
   const sql = auditInsertSql({ action: event.action, entityType: event.entityType, result: event.result, entityId: '$1', actorId: '$2::uuid', detail: '$3::jsonb' });
   await db.query(sql, [event.entityId, event.actorId ?? null, event.detail ?? null]);
 }
+
+/** One event with who did it (user, request) and what, on the caller's connection: the four-eyes decisions. */
+export async function insertAuditEvent(
+  db: Queryable,
+  event: { action: string; entityType: string; entityId: string; actorId?: string | null; actorUsername?: string | null; requestId?: string | null; detail?: Record<string, unknown> },
+): Promise<void> {
+  const sql = auditInsertSql({ action: event.action, entityType: event.entityType, entityId: '$1', actorId: '$2::uuid', actorUsername: 'left($3, 150)', requestId: '$4', detail: '$5::jsonb' });
+  await db.query(sql, [event.entityId, event.actorId ?? null, event.actorUsername ?? null, event.requestId ?? null, event.detail ?? null]);
+}

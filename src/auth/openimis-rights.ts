@@ -25,6 +25,7 @@ export const OPENIMIS_RIGHTS: Readonly<Record<Role, readonly number[]>> = {
   [Role.ACCOUNTANT]: [...READ_REGISTRY, ...WRITE_REGISTRY, MOBILE_PAYMENT.transactions, MOBILE_PAYMENT.initiate, MOBILE_PAYMENT.process, MOBILE_PAYMENT.listPsps],
   [Role.PROGRAM_MANAGER]: READ_REGISTRY,
   [Role.PSP]: [MOBILE_PAYMENT.verifyInsuree, MOBILE_PAYMENT.processPayment],
+  [Role.FINANCE_APPROVER]: [],
 };
 
 export function openimisRights(roles: readonly Role[]): number[] {

@@ -35,6 +35,8 @@ export interface Context {
   auditEntity?: { type: string; id: string };
   /** Set by a resolver whose service already wrote the audit event (in its own statement): no second one. */
   auditRecorded?: boolean;
+  /** Changes this request left for a second admin (FOUR_EYES): the response's extensions.pendingChanges. */
+  pendingChanges?: Array<{ id: string; operation: string; expiresAt: string }>;
   /** Filled as the request runs (one object, shared by Apollo's copies of the context): operation, outcome code. */
   readonly outcome: GraphqlOutcome;
 }

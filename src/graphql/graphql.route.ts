@@ -1,5 +1,7 @@
+import { pendingChangeNotice } from '../approvals/pending-change.plugin.js';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { pageResponse, wantsIde } from '../ui/ui.route.js';
 import type { GraphQLSchema } from 'graphql';
 import { credentialsOf } from '../auth/auth-cookies.js';
 import type { AuthService } from '../auth/auth.service.js';
@@ -34,10 +36,13 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
     plugins: [
       // Cache hints are unused here, and the plugin adds a hook to every resolved field.
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's landing page loads Sandbox from a CDN (with telemetry): browsers get Hela's own IDE instead (src/ui).
+      ApolloServerPluginLandingPageDisabled(),
       logUnexpectedErrors,
       cookieMutationOrigin(config.corsOrigins),
       rateLimitedStatus,
       graphqlMetrics,
+      pendingChangeNotice,
       stringSizeLimit(config.limits.stringBytes, !production),
       ...(limits.plugins as ApolloServerPlugin<Context>[]), // armor is typed against Apollo's CJS build
       ...(production ? [hideSchemaDetails as ApolloServerPlugin<Context>] : []),
@@ -51,8 +56,9 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
 }
 
 /** `/graphql`, plus `/api/graphql` where openIMIS clients look for it. */
-export function graphqlRoutes(apollo: ApolloServer<Context>, orm: MikroORM, auth: AuthService): Route[] {
+export function graphqlRoutes(apollo: ApolloServer<Context>, orm: MikroORM, auth: AuthService, ide = false): Route[] {
   const handle = async (request: HttpRequest): Promise<HttpResponse> => {
+    if (ide && wantsIde(request)) return pageResponse('ide');
     const prepared = createContext(request, orm, auth);
     const { context } = prepared;
     const response = await inOperationSpan(context.outcome, () => executeGraphql(apollo, request, prepared));

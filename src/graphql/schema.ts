@@ -26,6 +26,8 @@ export async function buildHelaSchema(container?: Container): Promise<GraphQLSch
     container: container && { get: (cls) => container.get(cls) },
     validate: { forbidUnknownValues: false },
     validateFn: validateArgument,
+    // Every subscription brings its own `subscribe` (src/live: PostgreSQL notifications); type-graphql still asks for a PubSub.
+    pubSub: NO_PUBSUB,
   });
   if (container) {
     const refusals = Object.fromEntries(Object.entries(refusalPayloads).map(([name, factory]) => [name, factory(container)]));
@@ -35,6 +37,15 @@ export async function buildHelaSchema(container?: Container): Promise<GraphQLSch
 }
 
 type Resolver = GraphQLFieldResolver<unknown, Context>;
+
+const NO_PUBSUB = {
+  publish: () => {
+    throw new Error('no in-memory bus: live events come from PostgreSQL (src/live)');
+  },
+  subscribe: () => {
+    throw new Error('no in-memory bus: live events come from PostgreSQL (src/live)');
+  },
+};
 
 /**
  * Outermost, for the openIMIS mutations that report refusals in their payload, the conversion of any

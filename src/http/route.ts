@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { Container } from '../container.js';
 import type { Logger } from '../logger.js';
 
@@ -20,7 +21,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers?: Record<string, string | string[]>;
-  body?: string | Buffer | object;
+  /** A Readable is piped as it comes (exports), never buffered. */
+  body?: string | Buffer | Readable | object;
   /** Added to the request's log line (e.g. GraphQL's operation, user id and outcome code); never a secret. */
   logFields?: Record<string, string | undefined>;
 }

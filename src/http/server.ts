@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../logger.js';
 import { httpRequestSeconds } from '../observability/process-metrics.js';
 import type { CorsPolicy } from './cors.js';
@@ -50,7 +52,7 @@ export function createHttpServer(routes: Route[], bodyLimit: number, log: Logger
         return { status: 500, body: { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
       })
       .then((response) => {
-        send(res, cors ? { ...response, headers: { ...cors.headers(origin), ...response.headers } } : response);
+        send(res, cors ? { ...response, headers: { ...cors.headers(origin), ...response.headers } } : response, reqLog);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         // The route's pattern, never the path itself: a path can hold ids.
         httpRequestSeconds.observe({ route: matched.route?.path ?? 'unmatched', method: req.method ?? 'GET', status: response.status }, seconds);
@@ -135,9 +137,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, response: HttpResponse): void {
+function send(res: ServerResponse, response: HttpResponse, log: Logger): void {
   const headers = { ...response.headers };
   let body = response.body;
+  if (body instanceof Readable) {
+    res.writeHead(response.status, headers);
+    // A failure half-way can only cut the response short (the status is gone): the client sees a truncated body.
+    pipeline(body, res).catch((error: Error & { code?: string }) => {
+      if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE') log.error({ err: error }, 'streamed response failed');
+    });
+    return;
+  }
   if (body !== undefined && typeof body === 'object' && !Buffer.isBuffer(body)) {
     body = JSON.stringify(body);
     headers['content-type'] ??= 'application/json; charset=utf-8';

@@ -1,3 +1,7 @@
+import { PendingChangeStatus } from '../approvals/pending-change.entity.js';
+import { CycleStatus } from '../programmes/programme.enums.js';
+import { CancellationStatus } from '../payouts/sponsor-bank/envelopes/envelope.enums.js';
+import { CANCELLATION_STATES } from '../payouts/sponsor-bank/envelopes/envelope-states.js';
 import type { MikroORM } from '@mikro-orm/postgresql';
 
 /**
@@ -14,6 +18,9 @@ export interface DbFigures {
   bankDisbursements: Array<{ status: string; count: number }>;
   statementEntries: { paid: number; reversed: number; error: number; ignored: number };
   queues: Array<{ queue: string; waiting: number; active: number; oldest_seconds: number }>;
+  /** Four eyes: what waits for a second person. */
+  awaitingApproval: Array<{ subject: 'cycle' | 'envelope'; count: number }>;
+  pendingChanges: Array<{ status: string; count: number }>;
 }
 
 const QUERIES = {
@@ -31,6 +38,15 @@ const QUERIES = {
       from disbursement_batches group by 1`,
   envelopes: `select funds_status, block_status, count(*)::int as count from disbursement_envelopes group by 1, 2`,
   bankDisbursements: `select status, count(*)::int as count from sponsor_bank_disbursements group by 1`,
+  // A draft cycle with an approval in its current round is in approval; an API envelope until its last stage.
+  awaitingApproval: `
+    select 'cycle' as subject, count(*)::int as count from programme_cycles c
+     where c.status = '${CycleStatus.DRAFT}' and exists (select 1 from cycle_approvals a where a.cycle_id = c.id and a.round = c.approval_round)
+    union all
+    select 'envelope', count(*)::int from disbursement_envelopes where approval_required and approved_at is null and cancellation_status = ${CANCELLATION_STATES.sql(CancellationStatus.NOT_CANCELLED)}`,
+  pendingChanges: `
+    select case when status = '${PendingChangeStatus.PENDING}' and expires_at <= now() then '${PendingChangeStatus.EXPIRED}' else status end as status, count(*)::int as count
+      from pending_changes group by 1`,
   statementEntries: `
     select coalesce(sum(paid_count), 0)::int as paid, coalesce(sum(reversed_count), 0)::int as reversed,
            coalesce(sum(error_count), 0)::int as error, coalesce(sum(ignored_count), 0)::int as ignored
@@ -65,10 +81,10 @@ export class DbFiguresReader {
   private async query(): Promise<DbFigures> {
     const connection = this.orm.em.getConnection();
     const run = (sql: string) => connection.execute<any[]>(sql);
-    const [transactions, payments, batches, envelopes, bankDisbursements, [statementEntries], queues] = await Promise.all([
+    const [transactions, payments, batches, envelopes, bankDisbursements, [statementEntries], queues, awaitingApproval, pendingChanges] = await Promise.all([
       run(QUERIES.transactions), run(QUERIES.payments), run(QUERIES.batches), run(QUERIES.envelopes),
-      run(QUERIES.bankDisbursements), run(QUERIES.statementEntries), run(QUERIES.queues),
+      run(QUERIES.bankDisbursements), run(QUERIES.statementEntries), run(QUERIES.queues), run(QUERIES.awaitingApproval), run(QUERIES.pendingChanges),
     ]);
-    return { transactions, payments, batches, envelopes, bankDisbursements, statementEntries, queues };
+    return { transactions, payments, batches, envelopes, bankDisbursements, statementEntries, queues, awaitingApproval, pendingChanges };
   }
 }

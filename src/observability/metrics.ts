@@ -46,6 +46,8 @@ export class Metrics {
     this.figure('hela_sponsor_bank_disbursements', 'Sponsor-bank disbursements by status', ['status'], (f) => f.bankDisbursements.map((row) => [{ status: row.status }, row.count]));
     this.figure('hela_statement_entries', 'Bank statement entries by reconciliation outcome (paid = reconciled, reversed, error, ignored)', ['outcome'], (f) =>
       Object.entries(f.statementEntries).map(([outcome, count]) => [{ outcome }, count]));
+    this.figure('hela_awaiting_approval', 'Cycles in approval (a stage approved, not the last) and API-created sponsor-bank envelopes not yet approved', ['subject'], (f) => f.awaitingApproval.map((row) => [{ subject: row.subject }, row.count]));
+    this.figure('hela_pending_changes', 'Changes to settings that redirect money, by status (PENDING ones wait for a second admin)', ['status'], (f) => f.pendingChanges.map((row) => [{ status: row.status }, row.count]));
     this.figure('hela_job_queue_waiting', 'Jobs waiting (created or retry) per pg-boss queue', ['queue'], (f) => f.queues.map((row) => [{ queue: row.queue }, row.waiting]));
     this.figure('hela_job_queue_active', 'Jobs being worked on per pg-boss queue', ['queue'], (f) => f.queues.map((row) => [{ queue: row.queue }, row.active]));
     this.figure('hela_job_queue_oldest_waiting_seconds', 'Age of the oldest job due and not yet started per pg-boss queue', ['queue'], (f) => f.queues.map((row) => [{ queue: row.queue }, row.oldest_seconds]));

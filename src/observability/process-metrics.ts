@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /**
  * Metrics this process measures as it works (requests, outbound calls, Node's own), shared by every app
@@ -33,5 +33,12 @@ export const outboundCallSeconds = new Histogram({
   help: 'Calls to counterparts (PSPs, payer systems, banks) by counterpart, channel and outcome (HTTP status class, timeout or network error code)',
   labelNames: ['counterpart', 'channel', 'outcome'] as const,
   buckets: SECONDS,
+  registers: [processRegistry],
+});
+
+export const approvalDecisions = new Counter({
+  name: 'hela_approval_decisions_total',
+  help: 'Four-eyes decisions by subject (cycle, envelope, change) and outcome (approved, rejected, refused, reset, proposed, applied, expired, stale)',
+  labelNames: ['subject', 'outcome'] as const,
   registers: [processRegistry],
 });

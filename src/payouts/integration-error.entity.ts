@@ -1,3 +1,4 @@
+import { BigIntType } from '@mikro-orm/core';
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 
@@ -7,7 +8,8 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 @Index({ properties: ['occurredAt'] })
 export class IntegrationError {
   @Field(() => ID)
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  // A bigint read as a string: GraphQL's ID cannot carry a JS bigint, and a number could lose digits.
+  @PrimaryKey({ type: new BigIntType('string'), autoincrement: true })
   id!: string;
 
   @Field(() => ID)

@@ -4,6 +4,7 @@ import { isUuid } from '../common/uuid.js';
 import type { Container } from '../container.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import { JobProgressService } from '../jobs/progress/job-progress.service.js';
+import { CycleApprovalService } from '../approvals/cycle-approval.service.js';
 import { BulkDb } from '../db/bulk-db.js';
 import { transition } from '../db/state-machine.js';
 import { batchFilterSql, parseBatchFilter } from './g2p-connect/batch-filter.js';
@@ -55,6 +56,7 @@ export class SendService {
   private readonly channels: ChannelDirectory;
   private readonly jobs: JobQueue;
   private readonly progress: JobProgressService;
+  private readonly approvals: CycleApprovalService;
   private readonly routing: Config['routing'];
 
   constructor(container: Container) {
@@ -63,6 +65,7 @@ export class SendService {
     this.channels = container.get(ChannelDirectory);
     this.jobs = container.get(JobQueue);
     this.progress = container.get(JobProgressService);
+    this.approvals = container.get(CycleApprovalService);
   }
 
   async send(scope: SendScope): Promise<SendReport> {
@@ -70,6 +73,8 @@ export class SendService {
     if (given.length !== 1) throw new BadInputError('give exactly one of cycleId, channelId or batchIds');
     const ids = [scope.cycleId, scope.channelId, ...(scope.batchIds ?? [])].filter((id): id is string => !!id);
     if (ids.some((id) => !isUuid(id))) throw new BadInputError('ids must be uuids');
+    // A cycle still in approval has no payments yet: say which stage it waits for, rather than "nothing to send".
+    if (scope.cycleId) await this.approvals.assertApproved(scope.cycleId);
     // With routing rules, batches follow the rules' decision (the dry run's); explicit batch ids are sent as they are.
     const routed = !scope.batchIds && (await this.bulk.transaction(routingActive));
     const report: SendReport = { batchesCreated: 0, batchesQueued: 0, batchesFiltered: 0, envelopeIds: [] };

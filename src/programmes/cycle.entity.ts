@@ -9,7 +9,7 @@ import { Programme } from './programme.entity.js';
 @Entity({ tableName: 'programme_cycles' })
 @Unique({ properties: ['programme', 'code'] })
 export class Cycle {
-  [OptionalProps]?: 'status' | 'createdAt';
+  [OptionalProps]?: 'status' | 'createdAt' | 'approvalRound';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -37,6 +37,18 @@ export class Cycle {
 
   @Property({ type: 'uuid', nullable: true })
   approvedBy?: string;
+
+  /** Bumped when the approvals are reset (entitlements changed, cycle rejected): only this round's approvals count. */
+  @Property({ type: 'integer', default: 0 })
+  approvalRound: number = 0;
+
+  /** Who loaded or last changed the entitlements: with FOUR_EYES, they approve no stage. */
+  @Property({ type: 'uuid', nullable: true })
+  entitlementsChangedBy?: string;
+
+  @Field(() => Date, { nullable: true, description: 'When entitlements were last loaded.' })
+  @Property({ type: 'datetime', nullable: true })
+  entitlementsChangedAt?: Date;
 
   @Field(() => Date)
   @Property({ type: 'datetime' })

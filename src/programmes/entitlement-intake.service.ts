@@ -7,6 +7,7 @@ import { minorUnits } from '../common/currency.js';
 import { NotFoundError } from '../common/domain-error.js';
 import type { Container } from '../container.js';
 import { BulkDb } from '../db/bulk-db.js';
+import { CycleApprovalService } from '../approvals/cycle-approval.service.js';
 import { csvRecords } from './csv-records.js';
 import { EntitlementCsvProbe } from './entitlement-csv-probe.js';
 import { CsvFormatError, CycleNotDraftError } from './programme.errors.js';
@@ -18,6 +19,13 @@ export interface EntitlementRow {
   beneficiary: string;
   amount: string;
   currency?: string;
+}
+
+/** Who loads entitlements; the CLI import has no user (its maker is unknown). */
+export interface Maker {
+  id: string;
+  username: string;
+  requestId?: string;
 }
 
 export interface Rejection {
@@ -97,18 +105,20 @@ const AMOUNT = '^\\s*[0-9]{1,16}(\\.[0-9]+)?\\s*$';
  */
 export class EntitlementIntakeService {
   private readonly bulk: BulkDb;
+  private readonly approvals: CycleApprovalService;
 
   constructor(container: Container) {
     this.bulk = container.get(BulkDb);
+    this.approvals = container.get(CycleApprovalService);
   }
 
   /**
    * Streams the file into staging with COPY (on PGlite, which has no COPY FROM STDIN, in 5,000-row inserts).
    * On the way it is probed: a file whose every line is certainly well formed goes straight to the insert.
    */
-  async importCsv(cycleId: string, csv: Readable): Promise<IntakeReport> {
+  async importCsv(cycleId: string, csv: Readable, maker?: Maker): Promise<IntakeReport> {
     const copy = !(await this.bulk.isEmbedded());
-    return this.intake(cycleId, async (client, table, currency) => {
+    return this.intake(cycleId, maker, async (client, table, currency) => {
       try {
         if (!copy) {
           await insertCsv(client, table, csv);
@@ -123,14 +133,14 @@ export class EntitlementIntakeService {
     });
   }
 
-  importRows(cycleId: string, rows: EntitlementRow[]): Promise<IntakeReport> {
-    return this.intake(cycleId, async (client, table) => {
+  importRows(cycleId: string, rows: EntitlementRow[], maker?: Maker): Promise<IntakeReport> {
+    return this.intake(cycleId, maker, async (client, table) => {
       await insertRows(client, table, rows.map((r) => [r.beneficiary, r.amount, r.currency ?? '']));
       return { lineOffset: 0, wellFormed: false };
     });
   }
 
-  private async intake(cycleId: string, load: (client: pg.PoolClient, table: string, currency: string) => Promise<Staged>): Promise<IntakeReport> {
+  private async intake(cycleId: string, maker: Maker | undefined, load: (client: pg.PoolClient, table: string, currency: string) => Promise<Staged>): Promise<IntakeReport> {
     const report = await this.bulk.transaction(async (client) => {
       // The cycle row lock serialises intake with approval: no entitlement lands after payments are generated.
       const { rows } = await client.query(
@@ -147,10 +157,19 @@ export class EntitlementIntakeService {
       await client.query(`set local work_mem = '64MB'`);
       const { lineOffset, wellFormed } = await load(client, table, currency);
       const p = { cycleId, programmeId, currency, lineOffset };
-      return (wellFormed && (await this.insertIfAllAccepted(client, table, p))) || this.checkAndInsert(client, table, p);
+      const checked = (wellFormed && (await this.insertIfAllAccepted(client, table, p))) || (await this.checkAndInsert(client, table, p));
+      if (checked.accepted) await this.recordMaker(client, cycleId, maker);
+      return checked;
     });
     if (report.accepted > 10_000) await this.bulk.query('analyze entitlements');
     return report;
+  }
+
+  /** Whoever changed the entitlements approves no stage; approvals given before the change no longer count. */
+  private async recordMaker(client: pg.PoolClient, cycleId: string, maker: Maker | undefined): Promise<void> {
+    await client.query('update programme_cycles set entitlements_changed_by = $2, entitlements_changed_at = now() where id = $1', [cycleId, maker?.id ?? null]);
+    const cycle = await this.approvals.lock(client, cycleId);
+    await this.approvals.reset(client, cycle, { action: 'cycleApprovalsReset', reason: 'entitlements changed after approval', actor: maker });
   }
 
   /**

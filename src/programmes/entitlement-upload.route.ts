@@ -23,7 +23,7 @@ async function uploadEntitlements(container: Container, request: HttpRequest): P
     if (!user.roles.some((role) => role === Role.PROGRAM_MANAGER || role === Role.ADMIN)) {
       return error(403, 'FORBIDDEN', 'You are not authorized to perform this operation');
     }
-    const report = await container.get(EntitlementIntakeService).importCsv(request.params.cycleId, Readable.from([request.body]));
+    const report = await container.get(EntitlementIntakeService).importCsv(request.params.cycleId, Readable.from([request.body]), { id: user.id, username: user.username });
     return { status: report.rejected ? 422 : 200, body: report };
   } catch (failure) {
     if (failure instanceof DomainError) return error(STATUS_FOR_CODE[failure.code] ?? 400, failure.code, failure.message);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OptionalProps } from '@mikro-orm/core';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType } from 'type-graphql';
+import type { ApprovalPolicyValue } from '../approvals/approval-policy.js';
 
 /** A social-protection programme: what it pays, in which currency, through which payout channel. */
 @ObjectType()
@@ -28,6 +29,10 @@ export class Programme {
   @Field(() => ID, { description: 'The payout channel every payment of this programme goes through.' })
   @Property({ type: 'uuid', index: true })
   channelId!: string;
+
+  /** Null: the default policy (one stage, a programme manager); shown as `approvalPolicy`. */
+  @Property({ type: 'json', nullable: true })
+  approvalPolicy?: ApprovalPolicyValue | null;
 
   @Field(() => Date)
   @Property({ type: 'datetime' })

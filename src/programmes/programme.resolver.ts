@@ -24,6 +24,8 @@ import { SendService } from '../payouts/send.service.js';
 @ObjectType() class IntegrationErrorPage extends Paginated(IntegrationError) {}
 
 const MANAGERS = [Role.PROGRAM_MANAGER, Role.ADMIN];
+/** A finance approver sees the cycles it is asked to approve. */
+const READERS = [...MANAGERS, Role.FINANCE_APPROVER];
 
 /** Programme managers: programmes → enrolment → cycles → entitlements → approval → sending → tracking. */
 @Resolver()
@@ -67,15 +69,18 @@ export class DisbursementResolver {
   @Mutation(() => IntakeReport, { description: 'Small sets; a million rows go through POST /disbursements/cycles/:id/entitlements.csv or npm run import:entitlements.' })
   addEntitlements(@Arg('input', () => AddEntitlementsInput) input: AddEntitlementsInput, @Ctx() ctx: Context): Promise<IntakeReport> {
     ctx.auditEntity = { type: 'Cycle', id: input.cycleId };
-    return this.intake.importRows(input.cycleId, input.rows);
+    return this.intake.importRows(input.cycleId, input.rows, { id: ctx.user!.id, username: ctx.user!.username, requestId: ctx.requestId });
   }
 
   @Authorized(...MANAGERS)
-  @Mutation(() => ApproveCycleResult, { description: 'Freezes the entitlements and generates the payments (payee FA from the channel rule).' })
+  @Mutation(() => ApproveCycleResult, {
+    description: 'Freezes the entitlements and generates the payments (payee FA from the channel rule): approveCycleStage(stage: 1) of a one-stage policy. A policy of more stages is a CONFLICT naming the next one.',
+  })
   async approveCycle(@Arg('cycleId', () => ID) cycleId: string, @Ctx() ctx: Context): Promise<ApproveCycleResult> {
     ctx.auditEntity = { type: 'Cycle', id: cycleId };
-    const result = await this.programmeService.approve(ctx.em, cycleId, ctx.user!.id);
-    return { cycleId, status: result.cycle.status, pendingPayments: result.pendingPayments, failedPayments: result.failedPayments, jobId: result.jobId };
+    const result = await this.programmeService.approve(ctx.em, cycleId, { ...ctx.user!, requestId: ctx.requestId }, 'only');
+    ctx.auditRecorded = true;
+    return { cycleId, status: result.cycle.status, pendingPayments: result.pendingPayments, failedPayments: result.failedPayments, jobId: result.jobId! };
   }
 
   @Authorized(...MANAGERS)
@@ -86,19 +91,19 @@ export class DisbursementResolver {
     return this.sender.send(input);
   }
 
-  @Authorized(...MANAGERS)
+  @Authorized(...READERS)
   @Query(() => ProgrammePage)
   programmes(@Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context): Promise<ProgrammePage> {
     return this.queries.programmes(ctx.em, args);
   }
 
-  @Authorized(...MANAGERS)
+  @Authorized(...READERS)
   @Query(() => CyclePage)
   cycles(@Args(() => CyclesArgs) args: CyclesArgs, @Ctx() ctx: Context): Promise<CyclePage> {
     return this.queries.cycles(ctx.em, args);
   }
 
-  @Authorized(...MANAGERS)
+  @Authorized(...READERS)
   @Query(() => CycleSummary, { description: 'Payment and batch counts (and amounts) by status, and the progress of its approval and sends.' })
   cycleSummary(@Arg('cycleId', () => ID) cycleId: string, @Ctx() ctx: Context): Promise<CycleSummary> {
     return this.queries.summary(ctx.em, cycleId);

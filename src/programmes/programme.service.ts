@@ -6,6 +6,7 @@ import { JobKind } from '../jobs/progress/job.entity.js';
 import { JobProgressService } from '../jobs/progress/job-progress.service.js';
 import type { ProgressTracker } from '../jobs/progress/progress-tracker.js';
 import { BulkDb } from '../db/bulk-db.js';
+import { type Approver, CycleApprovalService, type StageRequest } from '../approvals/cycle-approval.service.js';
 import { ChannelDirectory, isG2pConnect } from '../payouts/channels/channel-directory.js';
 import { Cycle } from './cycle.entity.js';
 import { CycleStatus } from './programme.enums.js';
@@ -23,9 +24,12 @@ export interface EnrolResult {
 
 export interface ApproveResult {
   cycle: Cycle;
+  /** The stage this call approved. */
+  stage: number;
   pendingPayments: number;
   failedPayments: number;
-  jobId: string;
+  /** Only when the last stage was approved (payments generated). */
+  jobId?: string;
 }
 
 /** Programmes, enrolment and cycles; payment generation happens inside approval. */
@@ -33,8 +37,10 @@ export class ProgrammeService {
   private readonly bulk: BulkDb;
   private readonly channels: ChannelDirectory;
   private readonly progress: JobProgressService;
+  private readonly approvals: CycleApprovalService;
 
   constructor(container: Container) {
+    this.approvals = container.get(CycleApprovalService);
     this.bulk = container.get(BulkDb);
     this.channels = container.get(ChannelDirectory);
     this.progress = container.get(JobProgressService);
@@ -112,10 +118,11 @@ export class ProgrammeService {
   }
 
   /**
-   * Freezes the entitlements and generates one payment per entitlement, in one transaction under the
-   * cycle's row lock: approving twice is a CONFLICT, and a crash leaves the cycle DRAFT with no payments.
+   * Approves one stage of the cycle's policy (src/approvals); the last one freezes the entitlements and
+   * generates one payment per entitlement, in the same transaction under the cycle's row lock: approving
+   * twice is a CONFLICT, and a crash leaves the cycle DRAFT with no payments and no approval recorded.
    */
-  async approve(em: EntityManager, cycleId: string, userId: string): Promise<ApproveResult> {
+  async approve(em: EntityManager, cycleId: string, approver: Approver, request: StageRequest = 'only', comment?: string): Promise<ApproveResult> {
     const cycle = await this.cycle(em, cycleId);
     const channel = await this.channels.lookup(cycle.programme.channelId);
     if (!channel) throw new ChannelUnavailableError(cycle.programme.channelId, 'no longer exists');
@@ -126,26 +133,29 @@ export class ProgrammeService {
     let job: ProgressTracker | undefined;
     let total = 0;
     try {
-      const counts = await this.bulk.transaction(async (client) => {
-        const locked = await client.query('select status from programme_cycles where id = $1 for update', [cycleId]);
-        if (locked.rows[0]?.status !== CycleStatus.DRAFT) throw new ConflictError(`cycle ${cycle.code} is already approved`, { cycleId });
-        const entitlements = await client.query<{ n: number }>('select count(*)::int as n from entitlements where cycle_id = $1', [cycleId]);
-        total = entitlements.rows[0].n;
+      const outcome = await this.bulk.transaction(async (client) => {
+        const locked = await this.approvals.lock(client, cycleId);
+        if (locked.status !== CycleStatus.DRAFT) throw new ConflictError(`cycle ${cycle.code} is already approved`, { cycleId });
+        const totals = await this.approvals.totals(client, cycleId);
+        total = totals.count;
         if (!total) throw new BadInputError(`cycle ${cycle.code} has no entitlements to approve`);
+        const decision = await this.approvals.recordStage(client, locked, totals, request, approver, comment);
+        if (!decision.last) return { decision, counts: { pending: 0, failed: 0 } };
         // One statement generates them all: its progress is its phase, and the time it has taken.
         job = this.progress.begin({ kind: JobKind.APPROVE_CYCLE, label: `approveCycle ${cycle.code} of ${cycle.programme.mnemonic}`, unit: 'payments', phase: 'generating payments', cycleId, total });
         const generated = await generatePayments(client, cycleId, generation);
-        await client.query(`update programme_cycles set status = '${CycleStatus.APPROVED}', approved_at = now(), approved_by = $2 where id = $1`, [cycleId, userId]);
-        return generated;
+        await client.query(`update programme_cycles set status = '${CycleStatus.APPROVED}', approved_at = now(), approved_by = $2 where id = $1`, [cycleId, approver.id]);
+        return { decision, counts: generated };
       });
-      job!.set({ done: total, phase: 'analyzing' });
+      await em.refresh(cycle);
+      if (!job) return { cycle, stage: outcome.decision.stage.stage, pendingPayments: 0, failedPayments: 0 };
+      job.set({ done: total, phase: 'analyzing' });
       // Fresh statistics, or the planner takes the new million rows for an empty table (seq scans per batch).
       await this.bulk.query('analyze disbursement_payments, disbursement_batches');
-      await em.refresh(cycle);
-      await job!.finish({ phase: 'approved' });
-      return { cycle, pendingPayments: counts.pending, failedPayments: counts.failed, jobId: job!.id };
+      await job.finish({ phase: 'approved' });
+      return { cycle, stage: outcome.decision.stage.stage, pendingPayments: outcome.counts.pending, failedPayments: outcome.counts.failed, jobId: job.id };
     } catch (error) {
-      await job?.fail(error);
+      await (job as ProgressTracker | undefined)?.fail(error);
       throw error;
     }
   }

@@ -1,4 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { HELD } from '../approvals/held-operations.js';
+import { PendingChangeService } from '../approvals/pending-change.service.js';
 import { Role } from '../auth/role.js';
 import type { Container } from '../container.js';
 import { OpenImisMutationPayload } from '../core/mutation-log.types.js';
@@ -34,7 +36,10 @@ export class PspResolver {
   private readonly logs: MutationLogService;
   private readonly breakers: ChannelHealthService;
 
+  private readonly held: PendingChangeService;
+
   constructor(container: Container) {
+    this.held = container.get(PendingChangeService);
     this.psps = container.get(PspService);
     this.logs = container.get(MutationLogService);
     this.breakers = container.get(ChannelHealthService);
@@ -66,7 +71,7 @@ export class PspResolver {
   updatePaymentServiceProvider(@Arg('input', () => UpdatePspInput) input: UpdatePspInput, @Ctx() ctx: Context): Promise<UpdatePspPayload> {
     ctx.auditEntity = { type: 'PaymentServiceProvider', id: input.uuid ?? '' };
     return this.logs.run({ name: 'updatePaymentServiceProvider', failureMessage: FAILURE_MESSAGES.updatePaymentServiceProvider, input, user: ctx.user! }, async () => {
-      return (await this.psps.update(ctx.em, input)).uuid;
+      return (await this.held.hold(ctx, HELD.updatePaymentServiceProvider, { input })).uuid;
     });
   }
 

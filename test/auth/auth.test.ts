@@ -123,7 +123,7 @@ describe('auth: tokenAuth, refresh, revoke, verify @smoke', () => {
     const admin = await tokenFor(Role.ADMIN);
     const user = await createUser([Role.ACCOUNTANT]);
     await gql('mutation { tokenAuth(username: "' + user.username + '", password: "bad password") { token } }');
-    const events = expectData(await gql('query($u: String) { auditEvents(entityId: $u, action: "tokenAuth") { items { action result errorCode } } }', { u: user.username }, admin));
+    const events = expectData(await gql('query($u: String) { auditEvents(entityId: $u, action: "tokenAuth") { items { id action result errorCode } } }', { u: user.username }, admin));
     expect(events.auditEvents.items[0]).to.deep.include({ action: 'tokenAuth', result: 'FAILURE', errorCode: 'UNAUTHENTICATED' });
     const em = testApp().container.orm.em.fork();
     let refused = false;

@@ -19,6 +19,17 @@ describe('configuration (src/config.ts) @smoke', () => {
     expect(Object.isFrozen(config)).to.equal(true);
   });
 
+  it('FOUR_EYES: on by default, off by default only in development or with SEED_DEMO; PENDING_CHANGE_TTL_SECONDS', () => {
+    expect(loadConfig(PRODUCTION).approvals).to.deep.equal({ fourEyes: true, pendingChangeTtlSeconds: 259_200 });
+    expect(loadConfig({ NODE_ENV: 'test' }).approvals.fourEyes).to.equal(true);
+    expect(loadConfig({}).approvals.fourEyes, 'development').to.equal(false);
+    expect(loadConfig({ NODE_ENV: 'test', SEED_DEMO: 'true' }).approvals.fourEyes).to.equal(false);
+    expect(loadConfig({ ...PRODUCTION, FOUR_EYES: 'false' }).approvals.fourEyes).to.equal(false);
+    expect(loadConfig({ FOUR_EYES: 'true', PENDING_CHANGE_TTL_SECONDS: '600' }).approvals).to.deep.equal({ fourEyes: true, pendingChangeTtlSeconds: 600 });
+    expect(() => loadConfig({ FOUR_EYES: 'perhaps' })).to.throw(ConfigError, /FOUR_EYES/);
+    expect(() => loadConfig({ PENDING_CHANGE_TTL_SECONDS: '5' })).to.throw(ConfigError, /PENDING_CHANGE_TTL_SECONDS/);
+  });
+
   it('refuses invalid values with a message naming the variable', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ PORT: 'eighty' }, /PORT/],

@@ -165,7 +165,7 @@ export interface IntegrationErrorRow {
 /** The admin's `integrationErrors` view, of one batch or one channel. */
 export async function integrationErrors(filter: { batchId?: string; channelId?: string }): Promise<IntegrationErrorRow[]> {
   const response = await gql(
-    'query($b: ID, $c: ID) { integrationErrors(batchId: $b, channelId: $c) { items { batchId operation httpStatus code message occurredAt } } }',
+    'query($b: ID, $c: ID) { integrationErrors(batchId: $b, channelId: $c) { items { id batchId operation httpStatus code message occurredAt } } }',
     { b: filter.batchId, c: filter.channelId },
     await admin(),
   );

@@ -11,7 +11,7 @@ import {
 } from '../helpers/sponsor-bank.js';
 
 const UPLOAD = `mutation($s: String!) { uploadMt940(statement: $s) { duplicate statement { id statementNumber sequenceNumber entryCount paidCount reversedCount errorCount ignoredCount } } }`;
-const ERRORS = `query($id: String) { reconciliationErrors(statementId: $id) { totalCount items { entrySequence mark code disbursementId amount expectedAmount statementId } } }`;
+const ERRORS = `query($id: String) { reconciliationErrors(statementId: $id) { totalCount items { id entrySequence mark code disbursementId amount expectedAmount statementId } } }`;
 
 function statement(p: Programme, lines: Line[], options: { number?: number; closingDelta?: bigint; account?: string } = {}): string {
   return statementFor(p, lines, options);

@@ -1,4 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { HELD } from '../../approvals/held-operations.js';
+import { PendingChangeService } from '../../approvals/pending-change.service.js';
 import { Role } from '../../auth/role.js';
 import { Paginated } from '../../common/paging.js';
 import type { Container } from '../../container.js';
@@ -20,7 +22,10 @@ export class PayoutChannelResolver {
   private readonly channels: PayoutChannelService;
   private readonly breakers: ChannelHealthService;
 
+  private readonly held: PendingChangeService;
+
   constructor(container: Container) {
+    this.held = container.get(PendingChangeService);
     this.channels = container.get(PayoutChannelService);
     this.breakers = container.get(ChannelHealthService);
   }
@@ -49,7 +54,7 @@ export class PayoutChannelResolver {
   @Mutation(() => PayoutChannel)
   updateG2pConnectChannel(@Arg('input', () => UpdateG2pConnectChannelInput) input: UpdateG2pConnectChannelInput, @Ctx() ctx: Context): Promise<PayoutChannel> {
     ctx.auditEntity = { type: 'PayoutChannel', id: input.id };
-    return this.channels.updateG2pConnect(ctx.em, input);
+    return this.held.hold(ctx, HELD.updateG2pConnectChannel, { input });
   }
 
   @Authorized(Role.ADMIN)
@@ -64,7 +69,7 @@ export class PayoutChannelResolver {
   @Mutation(() => PayoutChannel)
   updateSponsorBankChannel(@Arg('id', () => ID) id: string, @Arg('input', () => SponsorBankChannelInput) input: SponsorBankChannelInput, @Ctx() ctx: Context): Promise<PayoutChannel> {
     ctx.auditEntity = { type: 'PayoutChannel', id };
-    return this.channels.updateSponsorBank(ctx.em, id, input);
+    return this.held.hold(ctx, HELD.updateSponsorBankChannel, { id, input });
   }
 
   @Authorized(Role.ADMIN)

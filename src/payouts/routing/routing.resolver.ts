@@ -1,4 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { HELD } from '../../approvals/held-operations.js';
+import { PendingChangeService } from '../../approvals/pending-change.service.js';
 import { Role } from '../../auth/role.js';
 import type { Container } from '../../container.js';
 import type { Context } from '../../graphql/context.js';
@@ -11,7 +13,10 @@ import { CycleRoutingPlan } from './routing.types.js';
 export class RoutingResolver {
   private readonly routing: RoutingService;
 
+  private readonly held: PendingChangeService;
+
   constructor(container: Container) {
+    this.held = container.get(PendingChangeService);
     this.routing = container.get(RoutingService);
   }
 
@@ -24,7 +29,7 @@ export class RoutingResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => PayoutRoutingRule)
   async createPayoutRoutingRule(@Arg('input', () => PayoutRoutingRuleInput) input: PayoutRoutingRuleInput, @Ctx() ctx: Context): Promise<PayoutRoutingRule> {
-    const rule = await this.routing.create(ctx.em, input);
+    const rule = await this.held.hold(ctx, HELD.createPayoutRoutingRule, { input });
     ctx.auditEntity = { type: 'PayoutRoutingRule', id: rule.id };
     return rule;
   }
@@ -37,14 +42,14 @@ export class RoutingResolver {
     @Ctx() ctx: Context,
   ): Promise<PayoutRoutingRule> {
     ctx.auditEntity = { type: 'PayoutRoutingRule', id };
-    return this.routing.update(ctx.em, id, input);
+    return this.held.hold(ctx, HELD.updatePayoutRoutingRule, { id, input });
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => Boolean)
   deletePayoutRoutingRule(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     ctx.auditEntity = { type: 'PayoutRoutingRule', id };
-    return this.routing.delete(ctx.em, id);
+    return this.held.hold(ctx, HELD.deletePayoutRoutingRule, { id });
   }
 
   @Authorized(Role.ADMIN, Role.PROGRAM_MANAGER)

@@ -1,4 +1,4 @@
-import { OptionalProps } from '@mikro-orm/core';
+import { BigIntType, OptionalProps } from '@mikro-orm/core';
 import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DecimalScalar } from '../../common/decimal.scalar.js';
@@ -21,7 +21,8 @@ export class ReconciliationError {
   [OptionalProps]?: 'createdAt';
 
   @Field(() => ID)
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  // A bigint read as a string: GraphQL's ID cannot carry a JS bigint, and a number could lose digits.
+  @PrimaryKey({ type: new BigIntType('string'), autoincrement: true })
   id!: string;
 
   @ManyToOne(() => BankStatement, { index: true })

@@ -17,7 +17,8 @@ import { Timestamped } from '../../../db/timestamped.entity.js';
 export class DisbursementEnvelope extends Timestamped {
   [OptionalProps]?:
     | 'createdAt' | 'updatedAt' | 'receivedCount' | 'receivedAmount' | 'fundsStatus' | 'fundsAttempts' | 'blockStatus'
-    | 'blockAttempts' | 'cancellationStatus' | 'shippedCount' | 'paidCount' | 'reversedCount' | 'stepAttempts' | 'cancelledCount' | 'cancelledAmount';
+    | 'blockAttempts' | 'cancellationStatus' | 'shippedCount' | 'paidCount' | 'reversedCount' | 'stepAttempts' | 'cancelledCount' | 'cancelledAmount'
+    | 'approvalRequired';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -150,6 +151,18 @@ export class DisbursementEnvelope extends Timestamped {
 
   @Property({ type: 'datetime', nullable: true })
   leaseUntil?: Date;
+
+  /** Who created it through the API: with FOUR_EYES, someone else approves it. */
+  @Property({ type: 'uuid', nullable: true })
+  createdBy?: string;
+
+  @Field(() => Boolean, { description: 'Created through the API with FOUR_EYES on: no bank step until its approval stages are approved.' })
+  @Property({ type: 'boolean', default: false })
+  approvalRequired: boolean = false;
+
+  @Field(() => Date, { nullable: true, description: 'When its last approval stage was approved.' })
+  @Property({ type: 'datetime', nullable: true })
+  approvedAt?: Date;
 
   @Field(() => String, { nullable: true, description: 'Why the envelope needs a person: schedule date passed while incomplete, attempts exhausted, …' })
   @Property({ type: 'string', length: 300, nullable: true })

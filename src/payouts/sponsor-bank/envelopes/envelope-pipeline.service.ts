@@ -23,7 +23,7 @@ const UNRESOLVED = [SponsorBankTransferStatus.SENDING, SponsorBankTransferStatus
 /** How long a half-open probe of a bank holds its breaker: longer than any bank call of one step. */
 const PROBE_SECONDS = 60;
 
-export type PipelineOutcome = 'BUSY' | 'INCOMPLETE' | 'FUNDS_PENDING' | 'BLOCK_PENDING' | 'WAITING_FOR_SCHEDULE_DATE' | 'SHIPPING_PENDING' | 'SHIPPED' | 'CANCELLED' | 'NEEDS_ATTENTION' | 'BANK_CIRCUIT_OPEN';
+export type PipelineOutcome = 'BUSY' | 'AWAITING_APPROVAL' | 'INCOMPLETE' | 'FUNDS_PENDING' | 'BLOCK_PENDING' | 'WAITING_FOR_SCHEDULE_DATE' | 'SHIPPING_PENDING' | 'SHIPPED' | 'CANCELLED' | 'NEEDS_ATTENTION' | 'BANK_CIRCUIT_OPEN';
 
 /**
  * Moves an envelope through funds check → funds block → payment initiation. Each bank call happens outside
@@ -53,6 +53,7 @@ export class EnvelopePipeline {
       `select envelope_id from disbursement_envelopes
         where cancellation_status = ${CANCELLATION_STATES.sql(CancellationStatus.NOT_CANCELLED)} and dispatch_completed_at is null
           and funds_status <> ${FUNDS_STATES.sql(FundsStatus.ERROR)} and block_status <> ${BLOCK_STATES.sql(BlockStatus.ERROR)}
+          and (not approval_required or approved_at is not null)
           and (next_attempt_at is null or next_attempt_at <= now())
           and (lease_until is null or lease_until < now())
         order by schedule_date limit ?`,
@@ -91,6 +92,8 @@ export class EnvelopePipeline {
     const em = this.orm.em.fork();
     const envelope = await em.findOneOrFail(DisbursementEnvelope, { envelopeId }, { populate: ['sponsorAccount'] });
     if (envelope.cancellationStatus === CancellationStatus.CANCELLED) return 'CANCELLED';
+    // Four eyes: no bank call for an envelope whose approval stages are not all approved.
+    if (envelope.approvalRequired && !envelope.approvedAt) return 'AWAITING_APPROVAL';
     if (envelope.fundsStatus === FundsStatus.ERROR || envelope.blockStatus === BlockStatus.ERROR) return 'NEEDS_ATTENTION';
     const today = utcToday();
     if (!isComplete(envelope)) {

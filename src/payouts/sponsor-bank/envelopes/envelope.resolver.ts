@@ -1,4 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { HELD } from '../../../approvals/held-operations.js';
+import { PendingChangeService } from '../../../approvals/pending-change.service.js';
 import { Role } from '../../../auth/role.js';
 import { BadInputError } from '../../../common/domain-error.js';
 import type { Container } from '../../../container.js';
@@ -10,6 +12,7 @@ import { DisbursementEnvelope } from './disbursement-envelope.entity.js';
 import { EnvelopePipeline } from './envelope-pipeline.service.js';
 import { CancelDisbursementsInput, CreateDisbursementEnvelopeInput, CreateDisbursementsInput, SponsorBankAccountInput } from './envelope.inputs.js';
 import { EnvelopeService } from './envelope.service.js';
+import { EnvelopeApprovalService } from '../../../approvals/envelope-approval.service.js';
 
 const MANAGERS = [Role.ADMIN, Role.PROGRAM_MANAGER];
 
@@ -18,17 +21,22 @@ export class EnvelopeResolver {
   private readonly envelopes: EnvelopeService;
   private readonly accounts: SponsorBankAccountService;
   private readonly pipeline: EnvelopePipeline;
+  private readonly approvals: EnvelopeApprovalService;
+
+  private readonly held: PendingChangeService;
 
   constructor(container: Container) {
+    this.held = container.get(PendingChangeService);
     this.envelopes = container.get(EnvelopeService);
     this.accounts = container.get(SponsorBankAccountService);
     this.pipeline = container.get(EnvelopePipeline);
+    this.approvals = container.get(EnvelopeApprovalService);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => SponsorBankAccount, { description: "Sets a programme's sponsor bank (connector code) and funding account." })
   async configureSponsorBankAccount(@Arg('input', () => SponsorBankAccountInput) input: SponsorBankAccountInput, @Ctx() ctx: Context): Promise<SponsorBankAccount> {
-    const account = await this.accounts.configure(ctx.em, input);
+    const account = await this.held.hold(ctx, HELD.configureSponsorBankAccount, { input });
     ctx.auditEntity = { type: 'SponsorBankAccount', id: account.id };
     return account;
   }
@@ -74,6 +82,7 @@ export class EnvelopeResolver {
   async processDisbursementEnvelope(@Arg('envelopeId', () => String) envelopeId: string, @Ctx() ctx: Context): Promise<DisbursementEnvelope> {
     await this.envelopes.envelope(ctx.em, envelopeId);
     ctx.auditEntity = { type: 'DisbursementEnvelope', id: envelopeId };
+    await this.approvals.assertApproved(envelopeId);
     // A worker may be on it right now: wait for its lease rather than report a half-done state.
     await this.pipeline.process(envelopeId, 30_000);
     return this.envelopes.envelope(ctx.em.fork(), envelopeId);

@@ -27,8 +27,11 @@ function hashOf(value: unknown): string {
 export class EnvelopeService {
   private readonly accounts: SponsorBankAccountService;
   private readonly audit: AuditService;
+  /** FOUR_EYES: an envelope created here waits for its approval stages before any bank step. */
+  private readonly approvalRequired: boolean;
 
   constructor(container: Container) {
+    this.approvalRequired = container.config.approvals.fourEyes;
     this.accounts = container.get(SponsorBankAccountService);
     this.audit = container.get(AuditService);
   }
@@ -55,7 +58,7 @@ export class EnvelopeService {
     }
     try {
       return await em.transactional(async (tx) => {
-        const envelope = tx.create(DisbursementEnvelope, { ...fields, requestHash, sponsorAccount: account.id });
+        const envelope = tx.create(DisbursementEnvelope, { ...fields, requestHash, sponsorAccount: account.id, createdBy: actorId, approvalRequired: this.approvalRequired });
         await this.audit.record({ action: 'disbursementEnvelope.created', entityType: 'DisbursementEnvelope', entityId: envelope.envelopeId, actorId, detail: fields }, tx);
         return envelope;
       });
