@@ -153,8 +153,9 @@ export class EntitlementIntakeService {
       // Unique per intake: PGlite shares temporary tables across connections.
       const table = `entitlement_staging_${randomBytes(6).toString('hex')}`;
       await client.query(`create temporary table ${table} (line bigint generated always as identity, beneficiary text, amount text, currency text) on commit drop`);
-      // Room for the beneficiary hash and the sort by beneficiary of a million rows, for this transaction only.
-      await client.query(`set local work_mem = '64MB'`);
+      // A million rows' beneficiary hash (~70 MB) and sort by beneficiary (~90 MB) in memory, not spilled
+      // to disk: for this transaction only, each node its own.
+      await client.query(`set local work_mem = '128MB'`);
       const { lineOffset, wellFormed } = await load(client, table, currency);
       const p = { cycleId, programmeId, currency, lineOffset };
       const checked = (wellFormed && (await this.insertIfAllAccepted(client, table, p))) || (await this.checkAndInsert(client, table, p));
