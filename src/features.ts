@@ -30,6 +30,7 @@ import { Programme } from './programmes/programme.entity.js';
 import { ChannelBreaker } from './payouts/channels/channel-health.entity.js';
 import { CHANNEL_SEALED_COLUMNS, PayoutChannel } from './payouts/channels/payout-channel.entity.js';
 import { PayoutChannelResolver } from './payouts/channels/payout-channel.resolver.js';
+import { InteropLayerChannelResolver } from './payouts/interop-layer/interop-layer-channel.resolver.js';
 import type { RouteFactory } from './http/route.js';
 import type { RefusalPayloadFactory } from './graphql/refusal-payloads.js';
 import { MutationLog } from './core/mutation-log.entity.js';
@@ -87,7 +88,7 @@ export const entities = [
 export const resolvers = [
   AuthResolver, UserResolver, AuditResolver,
   FamilyResolver, InsureeResolver, ProductResolver, PolicyResolver, PremiumResolver,
-  PayoutChannelResolver, DisbursementResolver,
+  PayoutChannelResolver, InteropLayerChannelResolver, DisbursementResolver,
   MutationLogResolver, PspResolver, CollectionResolver, PspApiResolver, TransactionResolver,
   EnvelopeResolver, ReconciliationResolver, RoutingResolver, PbmsClientResolver, JobResolver,
   CycleApprovalResolver, ApprovalPolicyResolver, EnvelopeApprovalResolver, PendingChangeResolver, LiveResolver,

@@ -10,7 +10,8 @@ import { CycleStatus } from '../programmes/programme.enums.js';
 import { type ApprovalPolicyValue, type ApprovalStage, mayApprove, stagesFor } from './approval-policy.js';
 import { AwaitingApprovalError, FourEyesError } from './approval.errors.js';
 import { type ApprovalSubject, checkApprover, chooseStage, type GivenApproval } from './approval-rules.js';
-import { CycleApproval, type ApprovalTotals } from './cycle-approval.entity.js';
+import { CycleApproval } from './cycle-approval.entity.js';
+import type { ApprovalTotals } from './stage-approval.entity.js';
 
 export interface Approver {
   id: string;

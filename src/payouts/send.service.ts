@@ -8,13 +8,12 @@ import { CycleApprovalService } from '../approvals/cycle-approval.service.js';
 import { BulkDb } from '../db/bulk-db.js';
 import { transition } from '../db/state-machine.js';
 import { batchFilterSql, parseBatchFilter } from './g2p-connect/batch-filter.js';
-import { ChannelDirectory, isG2pConnect, type ChannelHandle } from './channels/channel-directory.js';
+import { type BatchChannelHandle, ChannelDirectory, isBatchChannel } from './channels/channel-directory.js';
 import { ChannelUnavailableError, NothingToSendError } from '../programmes/programme.errors.js';
-import { createBatches } from './g2p-connect/batching.js';
+import { createBatches } from './batching.js';
 import { routeCycle, routingActive } from './routing/routed-send.js';
-import { handOffToSponsorBanks } from './sponsor-bank/envelopes/cycle-handoff.js';
 import { programmeChannel } from './routing/routing-decision.js';
-import { ENVELOPE_QUEUE } from './sponsor-bank/envelopes/sponsor-bank.worker.js';
+import type { EnvelopeRail } from './rail.js';
 import type { Config } from '../config.js';
 import { BatchStatus, CycleStatus } from '../programmes/programme.enums.js';
 import { BATCH_STATES } from './g2p-connect/batch-states.js';
@@ -45,8 +44,9 @@ export interface SendReport {
 /**
  * sendDisbursements: groups the approved cycles' unbatched PENDING payments into batches (the
  * channel's size, never mixing regions), selects the batches the channel's filter admits, marks them
- * QUEUED and enqueues one send job per batch. Sending itself is the workers' (g2p-connect/batch-worker.ts).
- * A programme whose channel is a sponsor bank gets envelopes instead (sponsor-bank/envelopes/cycle-handoff.ts).
+ * QUEUED and enqueues one send job per batch. Sending itself is the workers' (g2p-connect/batch-worker.ts), through
+ * the channel's rail (rails.ts). A programme whose channel's rail groups payments in envelopes (a sponsor bank)
+ * gets envelopes instead (EnvelopeRail.handOver).
  * With enabled payout routing rules, a cycle send first applies the routing decision (the dry run's SQL,
  * routing/routed-send.ts): payments move to batches of the channel their rule picks, or, routed to a sponsor
  * bank, into a disbursement envelope there.
@@ -79,12 +79,13 @@ export class SendService {
     const routed = !scope.batchIds && (await this.bulk.transaction(routingActive));
     const report: SendReport = { batchesCreated: 0, batchesQueued: 0, batchesFiltered: 0, envelopeIds: [] };
     let channelIds: string[];
+    let routedEnvelopes: HandedOver[] = [];
     if (routed) {
       // Routing decides per cycle (as the dry run shows it); a channel-wide send would route every cycle at once.
       if (!scope.cycleId) throw new BadInputError('payout routing rules are active: send by cycleId, or by batchIds', { field: 'channelId' });
       const routing = await this.route(scope.cycleId);
       report.batchesCreated = routing.batchesCreated;
-      report.envelopeIds = routing.envelopeIds;
+      routedEnvelopes = routing.handedOver;
       channelIds = routing.channelIds;
     } else {
       channelIds = await this.channelIdsOf(scope);
@@ -92,15 +93,17 @@ export class SendService {
     const queued: string[] = [];
     const jobId = randomUUID();
     let queuedPayments = 0;
+    const handedOver: HandedOver[] = [];
+    if (routed) handedOver.push(...routedEnvelopes);
     for (const channelId of channelIds) {
       const found = await this.channels.lookup(channelId);
-      if (found && !isG2pConnect(found) && !routed) {
-        // A sponsor bank: the programme's payments go over in envelopes, not batches.
+      if (found && !isBatchChannel(found) && !routed) {
+        // An envelope rail (a sponsor bank): the programme's payments go over in envelopes, not batches.
         if (!found.enabled) throw new ChannelUnavailableError(channelId, 'is disabled');
-        report.envelopeIds.push(...(await this.handOver(found.id, scope.cycleId)));
+        handedOver.push({ rail: found.rail, envelopeIds: await this.handOver(found.rail, found.id, scope.cycleId) });
         continue;
       }
-      const channel = isG2pConnect(found) ? found : null;
+      const channel = isBatchChannel(found) ? found : null;
       if (!channel?.enabled && routed) {
         // Routing never picks an unavailable channel; these are batches it may no longer move (already attempted).
         report.batchesFiltered += await this.readyBatches(scope.cycleId!, channelId);
@@ -114,6 +117,7 @@ export class SendService {
       queued.push(...result.queued);
       queuedPayments += result.payments;
     }
+    report.envelopeIds = handedOver.flatMap((h) => h.envelopeIds);
     report.batchesQueued = queued.length;
     if (report.batchesCreated === 0 && queued.length === 0 && report.envelopeIds.length === 0) throw new NothingToSendError(describe(scope));
     if (queued.length) {
@@ -121,25 +125,27 @@ export class SendService {
       report.jobId = jobId;
     }
     await this.jobs.sendMany(SEND_QUEUE, queued.map((batchId) => ({ data: { batchId }, singletonKey: batchId })));
-    // The sponsor-bank worker's sweep would find them too; this starts their funds check now.
-    await this.jobs.sendMany(ENVELOPE_QUEUE, report.envelopeIds.map((envelopeId) => ({ data: { envelopeId }, singletonKey: envelopeId })));
+    // The envelope workers' sweep would find them too; this starts their funds check now.
+    for (const { rail, envelopeIds } of handedOver) {
+      await this.jobs.sendMany(rail.envelopeQueue, envelopeIds.map((envelopeId) => ({ data: { envelopeId }, singletonKey: envelopeId })));
+    }
     return report;
   }
 
   /** Routes the cycle under its row lock; returns the channels whose READY batches to queue. */
-  private route(cycleId: string): Promise<{ batchesCreated: number; envelopeIds: string[]; channelIds: string[] }> {
+  private route(cycleId: string): Promise<{ batchesCreated: number; handedOver: HandedOver[]; channelIds: string[] }> {
     return this.bulk.transaction(async (client) => {
       const cycle = await client.query<{ status: string }>('select status from programme_cycles where id = $1 for update', [cycleId]);
       if (!cycle.rowCount) throw new NotFoundError('Cycle', cycleId);
-      if (cycle.rows[0].status !== CycleStatus.APPROVED) return { batchesCreated: 0, envelopeIds: [], channelIds: [] };
+      if (cycle.rows[0].status !== CycleStatus.APPROVED) return { batchesCreated: 0, handedOver: [], channelIds: [] };
       const routed = await routeCycle(client, cycleId, this.routing);
       const channels = await client.query<{ channel_id: string }>(`select distinct channel_id from disbursement_batches where cycle_id = $1 and status = ${READY}`, [cycleId]);
       return { ...routed, channelIds: channels.rows.map((r) => r.channel_id) };
     });
   }
 
-  /** Programmes whose own channel is a sponsor bank: their approved cycles' pending payments go over in envelopes. */
-  private handOver(channelId: string, cycleId: string | undefined): Promise<string[]> {
+  /** Programmes whose own channel is an envelope rail's: their approved cycles' pending payments go over in envelopes. */
+  private handOver(rail: EnvelopeRail, channelId: string, cycleId: string | undefined): Promise<string[]> {
     return this.bulk.transaction(async (client) => {
       const cycles = await client.query<{ id: string }>(
         `select c.id from programme_cycles c join programmes p on p.id = c.programme_id
@@ -148,7 +154,7 @@ export class SendService {
         [channelId, cycleId ?? null],
       );
       const envelopeIds: string[] = [];
-      for (const { id } of cycles.rows) envelopeIds.push(...(await handOffToSponsorBanks(client, id, programmeChannel(channelId))));
+      for (const { id } of cycles.rows) envelopeIds.push(...(await rail.handOver(client, id, programmeChannel(channelId))));
       return envelopeIds;
     });
   }
@@ -168,9 +174,9 @@ export class SendService {
   }
 
   /** `routed`: batches already follow the routing rules, so cycles are not tied to their programme's channel and none are cut here. */
-  private batchAndQueue(channel: ChannelHandle, scope: SendScope, routed: boolean, jobId: string): Promise<{ created: number; queued: string[]; filtered: number; payments: number }> {
-    const { batchSize, batchFilter } = channel.runtime.config;
-    const filterSql = batchFilterSql(parseBatchFilter(batchFilter), { tags: `'{}'::text[]`, region: 'b.region', totalAmount: 'b.total_amount', paymentCount: 'b.payment_count' });
+  private batchAndQueue(channel: BatchChannelHandle, scope: SendScope, routed: boolean, jobId: string): Promise<{ created: number; queued: string[]; filtered: number; payments: number }> {
+    const { batchSize, batchFilter } = channel.settings;
+    const filterSql = batchFilterSql(parseBatchFilter(batchFilter), { tags: 'b.tags', region: 'b.region', totalAmount: 'b.total_amount', paymentCount: 'b.payment_count' });
     return this.bulk.transaction(async (client) => {
       // Cycles in scope, locked so two concurrent calls cannot batch the same payments.
       const cycles = await client.query<{ id: string }>(
@@ -202,6 +208,12 @@ export class SendService {
       return { created, queued: queued.rows.map((r) => r.id), filtered: left.rows[0].n, payments };
     });
   }
+}
+
+/** Envelopes a send handed over, with the rail whose workers take them on. */
+interface HandedOver {
+  rail: EnvelopeRail;
+  envelopeIds: string[];
 }
 
 function describe(scope: SendScope): string {

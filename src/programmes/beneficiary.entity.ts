@@ -10,7 +10,7 @@ import { Programme } from './programme.entity.js';
 @Entity({ tableName: 'programme_beneficiaries' })
 @Unique({ properties: ['programme', 'registrantId'] })
 export class Beneficiary {
-  [OptionalProps]?: 'enrolledAt';
+  [OptionalProps]?: 'enrolledAt' | 'tags';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -26,6 +26,10 @@ export class Beneficiary {
   @Field(() => ID, { description: 'The insuree uuid or the family uuid, by `kind`.' })
   @Property({ type: 'uuid' })
   registrantId!: string;
+
+  @Field(() => [String], { description: 'Batches never mix beneficiaries with different tags; a batch carries its beneficiaries\' and its programme\'s.' })
+  @Property({ type: 'text[]', defaultRaw: `'{}'` })
+  tags: string[] = [];
 
   @Field(() => Date)
   @Property({ type: 'datetime' })

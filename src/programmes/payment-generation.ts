@@ -1,9 +1,13 @@
 import type pg from 'pg';
-import { payeeFaSql, type PayeeColumns } from '../payouts/g2p-connect/payee-fa.js';
-import type { PayeeFaRule } from '../payouts/g2p-connect/g2p-connect.types.js';
+import type { PayeeColumns } from '../payouts/g2p-connect/payee-fa.js';
+import type { PayeeAddressSql } from '../payouts/rail.js';
+import { tagUnionSql } from './tags.js';
 import { BatchStatus, PaymentStatus } from './programme.enums.js';
 import { PAYMENT_STATES } from './payment-states.js';
 import { BATCH_STATES } from '../payouts/g2p-connect/batch-states.js';
+
+/** SQL: the tags of the programme of cycle $1. */
+export const PROGRAMME_TAGS = `(select pr.tags from programme_cycles cy join programmes pr on pr.id = cy.programme_id where cy.id = $1)`;
 
 /** Reason code stored on payments that fail before sending because no payee address could be built. */
 export const PAYEE_UNRESOLVED = 'hela.payee.unresolved';
@@ -29,21 +33,28 @@ export function payeeJoin(beneficiaryId: string): string {
 
 /**
  * One statement turns a cycle's entitlements into payments, already cut into READY batches of the
- * channel's size (never mixing regions). The payee is the insuree, or the family's head; the payee FA
- * is built by the channel's rule in SQL, and a payment without one is FAILED with the reason at once
- * (never silently dropped, never batched). The unique entitlement_id makes a second generation impossible.
- * Without a rule (a sponsor-bank channel) payments are all PENDING and unbatched: a send hands them over.
+ * channel's size (never mixing regions, nor beneficiaries with different tags). The payee is the insuree, or the family's head; the payee address
+ * is built in SQL as the channel's rail says (PaymentGeneration), and a payment without one is FAILED with the
+ * reason at once (never silently dropped, never batched). The unique entitlement_id makes a second generation
+ * impossible. Without an address (an envelope rail) payments are all PENDING and unbatched: a send hands them over.
  */
 export async function generatePayments(
   client: pg.ClientBase,
   cycleId: string,
-  channel: { id: string; rule: PayeeFaRule | null; batchSize: number },
+  channel: { id: string; address: PayeeAddressSql | null; batchSize: number },
 ): Promise<{ pending: number; failed: number }> {
-  const { fa, reason } = channel.rule ? payeeFaSql(channel.rule, PAYEE_COLUMNS) : { fa: 'null::text', reason: 'null::text' };
-  const failed = channel.rule ? 'n.fa is null' : 'false';
+  const { fa, reason } = channel.address ?? { fa: 'null::text', reason: 'null::text' };
+  const failed = channel.address ? 'n.fa is null' : 'false';
+  // Most cycles have no tagged beneficiary: then batches are cut by region alone, as fast as before tags.
+  const tagged = await client.query(
+    `select 1 from entitlements e join programme_beneficiaries b on b.id = e.beneficiary_id where e.cycle_id = $1 and b.tags <> '{}' limit 1`,
+    [cycleId],
+  );
+  const byTags = tagged.rowCount !== 0;
+  const key = (alias: string) => (byTags ? `, ${alias}tags` : '');
   const result = await client.query<{ status: string; count: number }>(
     `with src as materialized (
-       select gen_random_uuid() as id, e.id as entitlement_id, e.beneficiary_id, e.amount, e.currency, x.fa, x.reason,
+       select gen_random_uuid() as id, e.id as entitlement_id, e.beneficiary_id, e.amount, e.currency, x.fa, x.reason, ${byTags ? 'b.tags' : `'{}'::text[]`} as tags,
               left(nullif(trim(concat_ws(' ', i.other_names, i.last_name)), ''), 255) as payee_name,
               left(coalesce(f.region, fi.region), 100) as region
          from entitlements e
@@ -51,14 +62,14 @@ export async function generatePayments(
          cross join lateral (select ${fa} as fa, ${reason} as reason) x
         where e.cycle_id = $1),
      numbered as (
-       select s.*, case when s.fa is not null then (row_number() over (partition by s.fa is null, s.region) - 1) / $3 end as bucket from src s),
+       select s.*, case when s.fa is not null then (row_number() over (partition by s.fa is null, s.region${key('s.')}) - 1) / $3 end as bucket from src s),
      buckets as materialized (
-       select gen_random_uuid() as batch_id, region, bucket, count(*)::int as payment_count, sum(amount) as total_amount,
-              row_number() over (order by region nulls first, bucket) as seq
-         from numbered where bucket is not null group by region, bucket),
+       select gen_random_uuid() as batch_id, region, ${byTags ? 'tags' : `'{}'::text[] as tags`}, bucket, count(*)::int as payment_count, sum(amount) as total_amount,
+              row_number() over (order by region nulls first${key('')}, bucket) as seq
+         from numbered where bucket is not null group by region${key('')}, bucket),
      batches as (
-       insert into disbursement_batches (id, cycle_id, channel_id, seq, status, payment_count, total_amount, region, attempts, created_at, updated_at)
-       select batch_id, $1, $2, seq, ${BATCH_STATES.sql(BatchStatus.READY)}, payment_count, total_amount, region, 0, now(), now() from buckets
+       insert into disbursement_batches (id, cycle_id, channel_id, seq, status, payment_count, total_amount, region, tags, attempts, created_at, updated_at)
+       select batch_id, $1, $2, seq, ${BATCH_STATES.sql(BatchStatus.READY)}, payment_count, total_amount, region, ${tagUnionSql(PROGRAMME_TAGS, 'tags')}, 0, now(), now() from buckets
        returning 1),
      inserted as (
        insert into disbursement_payments
@@ -66,7 +77,7 @@ export async function generatePayments(
        select n.id, $1, n.entitlement_id, n.beneficiary_id, k.batch_id, n.amount, n.currency, n.fa, n.payee_name, n.region,
               case when ${failed} then ${PAYMENT_STATES.sql(PaymentStatus.FAILED)} else ${PAYMENT_STATES.sql(PaymentStatus.PENDING)} end,
               case when ${failed} then '${PAYEE_UNRESOLVED}' end, n.reason, now(), now()
-         from numbered n left join buckets k on k.region is not distinct from n.region and k.bucket = n.bucket
+         from numbered n left join buckets k on k.region is not distinct from n.region${byTags ? ' and k.tags = n.tags' : ''} and k.bucket = n.bucket
        returning status)
      select status, count(*)::int as count from inserted group by status`,
     [cycleId, channel.id, channel.batchSize],

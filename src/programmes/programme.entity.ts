@@ -8,7 +8,7 @@ import type { ApprovalPolicyValue } from '../approvals/approval-policy.js';
 @ObjectType()
 @Entity({ tableName: 'programmes' })
 export class Programme {
-  [OptionalProps]?: 'createdAt';
+  [OptionalProps]?: 'createdAt' | 'tags';
 
   @Field(() => ID)
   @PrimaryKey({ type: 'uuid' })
@@ -29,6 +29,10 @@ export class Programme {
   @Field(() => ID, { description: 'The payout channel every payment of this programme goes through.' })
   @Property({ type: 'uuid', index: true })
   channelId!: string;
+
+  @Field(() => [String], { description: 'Every batch of the programme carries these tags (channel batch filters: `tags contains "…"`).' })
+  @Property({ type: 'text[]', defaultRaw: `'{}'` })
+  tags: string[] = [];
 
   /** Null: the default policy (one stage, a programme manager); shown as `approvalPolicy`. */
   @Property({ type: 'json', nullable: true })

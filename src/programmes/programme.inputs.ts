@@ -11,6 +11,7 @@ export class CreateProgrammeInput {
   @Field(() => String) @Length(1, 200) name!: string;
   @Field(() => String, { description: 'ISO 4217; must match the channel.' }) currency!: string;
   @Field(() => ID) channelId!: string;
+  @Field(() => [String], { nullable: true, description: 'Carried by every batch of the programme; channel batch filters match them (`tags contains "…"`).' }) @ArrayMaxSize(20) tags?: string[];
 }
 
 @InputType()
@@ -18,6 +19,15 @@ export class EnrolBeneficiariesInput {
   @Field(() => ID) programmeId!: string;
   @Field(() => [ID], { nullable: true }) @ArrayMaxSize(10_000) insureeIds?: string[];
   @Field(() => [ID], { nullable: true, description: 'Families are paid through their head.' }) @ArrayMaxSize(10_000) familyIds?: string[];
+  @Field(() => [String], { nullable: true, description: 'Tags of the beneficiaries enrolled now (already enrolled ones keep theirs: tagBeneficiaries).' }) @ArrayMaxSize(20) tags?: string[];
+}
+
+@InputType()
+export class TagBeneficiariesInput {
+  @Field(() => ID) programmeId!: string;
+  @Field(() => [ID], { nullable: true }) @ArrayMaxSize(10_000) insureeIds?: string[];
+  @Field(() => [ID], { nullable: true }) @ArrayMaxSize(10_000) familyIds?: string[];
+  @Field(() => [String], { description: 'Added to the tags these enrolled beneficiaries have; batches cut from now on carry them.' }) @ArrayMaxSize(20) tags!: string[];
 }
 
 @ObjectType()

@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { Role } from '../auth/role.js';
 import { PageArgs, Paginated } from '../common/paging.js';
 import type { Container } from '../container.js';
@@ -8,7 +8,7 @@ import { Cycle } from './cycle.entity.js';
 import { DisbursementQueryService } from './programme-query.service.js';
 import {
   AddEntitlementsInput, ApproveCycleResult, BatchesArgs, CreateCycleInput, CreateProgrammeInput, CycleSummary, CyclesArgs,
-  EnrolBeneficiariesInput, EnrolResult, IntakeReport, IntegrationErrorsArgs, PaymentsArgs, SendDisbursementsInput, SendReport,
+  EnrolBeneficiariesInput, EnrolResult, IntakeReport, IntegrationErrorsArgs, PaymentsArgs, SendDisbursementsInput, SendReport, TagBeneficiariesInput,
 } from './programme.inputs.js';
 import { EntitlementIntakeService } from './entitlement-intake.service.js';
 import { IntegrationError } from '../payouts/integration-error.entity.js';
@@ -54,7 +54,21 @@ export class DisbursementResolver {
   @Mutation(() => EnrolResult, { description: 'Enrols insurees and families (paid through their head); already enrolled ones are skipped.' })
   enrolBeneficiaries(@Arg('input', () => EnrolBeneficiariesInput) input: EnrolBeneficiariesInput, @Ctx() ctx: Context): Promise<EnrolResult> {
     ctx.auditEntity = { type: 'Programme', id: input.programmeId };
-    return this.programmeService.enrol(input.programmeId, { insureeIds: input.insureeIds ?? [], familyIds: input.familyIds ?? [] });
+    return this.programmeService.enrol(input.programmeId, { insureeIds: input.insureeIds ?? [], familyIds: input.familyIds ?? [], tags: input.tags });
+  }
+
+  @Authorized(...MANAGERS)
+  @Mutation(() => Programme, { description: 'Replaces the programme tags; batches cut from now on carry them.' })
+  setProgrammeTags(@Arg('programmeId', () => ID) programmeId: string, @Arg('tags', () => [String]) tags: string[], @Ctx() ctx: Context): Promise<Programme> {
+    ctx.auditEntity = { type: 'Programme', id: programmeId };
+    return this.programmeService.setProgrammeTags(ctx.em, programmeId, tags);
+  }
+
+  @Authorized(...MANAGERS)
+  @Mutation(() => Int, { description: 'Adds tags to enrolled beneficiaries; returns how many were tagged. Batches cut from now on never mix beneficiaries with different tags.' })
+  tagBeneficiaries(@Arg('input', () => TagBeneficiariesInput) input: TagBeneficiariesInput, @Ctx() ctx: Context): Promise<number> {
+    ctx.auditEntity = { type: 'Programme', id: input.programmeId };
+    return this.programmeService.tagBeneficiaries(input.programmeId, { insureeIds: input.insureeIds ?? [], familyIds: input.familyIds ?? [], tags: input.tags });
   }
 
   @Authorized(...MANAGERS)

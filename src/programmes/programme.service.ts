@@ -7,12 +7,13 @@ import { JobProgressService } from '../jobs/progress/job-progress.service.js';
 import type { ProgressTracker } from '../jobs/progress/progress-tracker.js';
 import { BulkDb } from '../db/bulk-db.js';
 import { type Approver, CycleApprovalService, type StageRequest } from '../approvals/cycle-approval.service.js';
-import { ChannelDirectory, isG2pConnect } from '../payouts/channels/channel-directory.js';
+import { ChannelDirectory } from '../payouts/channels/channel-directory.js';
 import { Cycle } from './cycle.entity.js';
 import { CycleStatus } from './programme.enums.js';
 import { ChannelUnavailableError } from './programme.errors.js';
 import { generatePayments } from './payment-generation.js';
 import { Programme } from './programme.entity.js';
+import { normalizeTags, tagUnionSql } from './tags.js';
 
 const MNEMONIC = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,49}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -46,10 +47,11 @@ export class ProgrammeService {
     this.progress = container.get(JobProgressService);
   }
 
-  async createProgramme(em: EntityManager, input: { mnemonic: string; name: string; currency: string; channelId: string }): Promise<Programme> {
+  async createProgramme(em: EntityManager, input: { mnemonic: string; name: string; currency: string; channelId: string; tags?: string[] }): Promise<Programme> {
     const mnemonic = input.mnemonic.trim();
     if (!MNEMONIC.test(mnemonic)) throw new BadInputError('mnemonic must be 1-50 letters, digits, _ . or -', { field: 'mnemonic' });
     if (!input.name.trim()) throw new BadInputError('name is required', { field: 'name' });
+    const tags = normalizeTags(input.tags);
     const currency = assertCurrency(input.currency);
     const channel = await this.channels.lookup(input.channelId);
     if (!channel) throw new NotFoundError('PayoutChannel', input.channelId);
@@ -57,7 +59,7 @@ export class ProgrammeService {
       throw new BadInputError(`the channel pays in ${channel.currency}, not ${currency}`, { field: 'currency' });
     }
     if (await em.count(Programme, { mnemonic })) throw new ConflictError(`a programme with mnemonic ${mnemonic} exists`);
-    const programme = em.create(Programme, { mnemonic, name: input.name.trim(), currency, channelId: channel.id });
+    const programme = em.create(Programme, { mnemonic, name: input.name.trim(), currency, channelId: channel.id, tags });
     await em.flush();
     return programme;
   }
@@ -69,9 +71,10 @@ export class ProgrammeService {
   }
 
   /** Set-based: one INSERT … SELECT from the registry; unknown ids are refused before anything is written. */
-  async enrol(programmeId: string, input: { insureeIds: string[]; familyIds: string[] }): Promise<EnrolResult> {
+  async enrol(programmeId: string, input: { insureeIds: string[]; familyIds: string[]; tags?: string[] }): Promise<EnrolResult> {
     const total = input.insureeIds.length + input.familyIds.length;
     if (total === 0) throw new BadInputError('give at least one insuree or family id');
+    const tags = normalizeTags(input.tags);
     return this.bulk.transaction(async (client) => {
       const exists = await client.query('select 1 from programmes where id = $1', [programmeId]);
       if (!exists.rowCount) throw new NotFoundError('Programme', programmeId);
@@ -86,15 +89,42 @@ export class ProgrammeService {
         throw new BadInputError(`unknown insuree or family ids: ${ids.slice(0, 20).join(', ')}`, { ids: ids.slice(0, 100) });
       }
       const inserted = await client.query(
-        `insert into programme_beneficiaries (id, programme_id, kind, registrant_id, enrolled_at)
-         select gen_random_uuid(), $1, kind, registrant_id, now()
+        `insert into programme_beneficiaries (id, programme_id, kind, registrant_id, tags, enrolled_at)
+         select gen_random_uuid(), $1, kind, registrant_id, $4::text[], now()
            from (select distinct 'INSUREE' as kind, id as registrant_id from unnest($2::uuid[]) id
                  union select distinct 'FAMILY', id from unnest($3::uuid[]) id) r
          on conflict (programme_id, registrant_id) do nothing`,
-        [programmeId, input.insureeIds, input.familyIds],
+        [programmeId, input.insureeIds, input.familyIds, tags],
       );
       const enrolled = inserted.rowCount ?? 0;
       return { enrolled, alreadyEnrolled: new Set([...input.insureeIds, ...input.familyIds]).size - enrolled };
+    });
+  }
+
+  /** Replaces the programme's tags; batches cut from now on carry them. */
+  async setProgrammeTags(em: EntityManager, programmeId: string, tags: string[]): Promise<Programme> {
+    const programme = await this.programme(em, programmeId);
+    programme.tags = normalizeTags(tags);
+    await em.flush();
+    return programme;
+  }
+
+  /** Adds tags to enrolled beneficiaries (set-based); ids not enrolled in the programme are refused, nothing is written. */
+  async tagBeneficiaries(programmeId: string, input: { insureeIds: string[]; familyIds: string[]; tags: string[] }): Promise<number> {
+    const tags = normalizeTags(input.tags);
+    const ids = [...new Set([...input.insureeIds, ...input.familyIds])];
+    if (!ids.length) throw new BadInputError('give at least one insuree or family id');
+    if (!tags.length) throw new BadInputError('give at least one tag', { field: 'tags' });
+    return this.bulk.transaction(async (client) => {
+      const exists = await client.query('select 1 from programmes where id = $1', [programmeId]);
+      if (!exists.rowCount) throw new NotFoundError('Programme', programmeId);
+      const tagged = await client.query(
+        `update programme_beneficiaries set tags = ${tagUnionSql('tags', '$3::text[]')}
+          where programme_id = $1 and registrant_id = any($2::uuid[]) and cardinality(${tagUnionSql('tags', '$3::text[]')}) <= 20`,
+        [programmeId, ids, tags],
+      );
+      if ((tagged.rowCount ?? 0) !== ids.length) throw new BadInputError('every id must be an enrolled insuree or family of the programme, and keep at most 20 tags');
+      return ids.length;
     });
   }
 
@@ -126,10 +156,8 @@ export class ProgrammeService {
     const cycle = await this.cycle(em, cycleId);
     const channel = await this.channels.lookup(cycle.programme.channelId);
     if (!channel) throw new ChannelUnavailableError(cycle.programme.channelId, 'no longer exists');
-    // A sponsor bank needs no payee FA and no batches: a send hands the payments over in an envelope.
-    const generation = isG2pConnect(channel)
-      ? { id: channel.id, rule: channel.runtime.config.payee, batchSize: channel.runtime.config.batchSize }
-      : { id: channel.id, rule: null, batchSize: 1 };
+    // The rail says how payments are addressed and batched (an envelope rail: neither, a send hands them over).
+    const generation = { id: channel.id, ...channel.rail.paymentGeneration(channel.channel) };
     let job: ProgressTracker | undefined;
     let total = 0;
     try {

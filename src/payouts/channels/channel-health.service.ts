@@ -5,15 +5,15 @@ import type { Logger } from '../../logger.js';
 import { CircuitState } from './channel-health.entity.js';
 import { ChannelHealth } from './channel-health.types.js';
 import type { PayoutChannel } from './payout-channel.entity.js';
+import { railOf } from '../rails.js';
 
 /** The breaker key of each kind of counterpart: one breaker per G2P channel, per bank, per collecting PSP. */
 export const channelHealthKey = {
   g2pChannel: (channelId: string) => `g2p:${channelId}`,
   sponsorBank: (bankCode: string) => `bank:${bankCode}`,
   psp: (pspUuid: string) => `psp:${pspUuid}`,
-  /** A sponsor-bank channel shares its bank's breaker: the bank connector is one per bank code. */
-  payoutChannel: (channel: PayoutChannel) =>
-    channel.sponsorBankConfig ? channelHealthKey.sponsorBank(channel.sponsorBankConfig.bankCode) : channelHealthKey.g2pChannel(channel.id),
+  /** A payout channel's, as its rail keys it (a sponsor-bank channel shares its bank's breaker: one connector per bank code). */
+  payoutChannel: (channel: PayoutChannel) => railOf(channel.kind).healthKey(channel),
 };
 
 /** Whether a call may go out now; a refused one should be tried again at `retryAt`, without counting as an attempt. */

@@ -10,7 +10,7 @@ import { Timestamped } from '../../db/timestamped.entity.js';
 
 /**
  * Where disbursements are sent. G2P Connect settings live in the typed jsonb `g2pConfig`, a sponsor bank's
- * in `sponsorBankConfig`; secrets sit in separate AES-256-GCM sealed columns and are never exposed.
+ * in `sponsorBankConfig`, a later rail's in `railConfig`; secrets sit in separate AES-256-GCM sealed columns and are never exposed.
  */
 @ObjectType({ description: 'A payout channel: a G2P Connect payer system or a sponsor bank.' })
 @Entity({ tableName: 'payout_channels' })
@@ -42,6 +42,10 @@ export class PayoutChannel extends Timestamped {
 
   @Property({ type: 'json', nullable: true })
   sponsorBankConfig?: SponsorBankChannelConfig;
+
+  /** Settings of the rails added since (src/payouts/rails.ts), each read and checked by its rail. */
+  @Property({ type: 'json', nullable: true })
+  railConfig?: Record<string, unknown>;
 
   @Property({ type: 'text', nullable: true, hidden: true })
   g2pBearerTokenSealed?: string | null;

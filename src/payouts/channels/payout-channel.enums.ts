@@ -4,6 +4,7 @@ import { registerEnumType } from 'type-graphql';
 export enum PayoutChannelKind {
   G2P_CONNECT = 'G2P_CONNECT',
   SPONSOR_BANK = 'SPONSOR_BANK',
+  INTEROP_LAYER = 'INTEROP_LAYER',
 }
 
 export enum G2pModeEnum {

@@ -1,4 +1,4 @@
-import { UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../../common/domain-error.js';
 import { findPage, type Page } from '../../common/paging.js';
 import { SecretBox } from '../../common/secret-box.js';
@@ -9,6 +9,7 @@ import { Egress } from '../../http/egress.js';
 import { buildG2pConfig, type SecretChanges } from '../g2p-connect/g2p-channel-config.js';
 import type { G2pChannelRuntime } from '../g2p-connect/g2p-connect.types.js';
 import { channelSecretContext, PayoutChannel, type ChannelSecretField } from './payout-channel.entity.js';
+import { flushChannel } from './flush-channel.js';
 import { PayoutChannelKind } from './payout-channel.enums.js';
 import type { CreateG2pConnectChannelInput, PayoutChannelsArgs, UpdateG2pConnectChannelInput } from './payout-channel.inputs.js';
 import type { SponsorBankChannelInput } from '../sponsor-bank/sponsor-bank-channel.inputs.js';
@@ -32,7 +33,7 @@ export class PayoutChannelService {
     if (await em.count(PayoutChannel, { name })) throw new ConflictError(`A payout channel named ${name} already exists`, { field: 'name' });
     const channel = em.create(PayoutChannel, { name, kind: PayoutChannelKind.G2P_CONNECT, currency, g2pConfig: config });
     this.applySecrets(channel, secrets);
-    await this.flush(em, name);
+    await flushChannel(em, name);
     return channel;
   }
 
@@ -54,7 +55,7 @@ export class PayoutChannelService {
     channel.g2pConfig = config;
     channel.currency = currency;
     this.applySecrets(channel, secrets);
-    await this.flush(em, channel.name);
+    await flushChannel(em, channel.name);
     return channel;
   }
 
@@ -63,7 +64,7 @@ export class PayoutChannelService {
     const { config, currency } = this.sponsorBankConfig(input);
     if (await em.count(PayoutChannel, { name })) throw new ConflictError(`A payout channel named ${name} already exists`, { field: 'name' });
     const channel = em.create(PayoutChannel, { name, kind: PayoutChannelKind.SPONSOR_BANK, currency, sponsorBankConfig: config });
-    await this.flush(em, name);
+    await flushChannel(em, name);
     return channel;
   }
 
@@ -74,7 +75,7 @@ export class PayoutChannelService {
     if (name !== channel.name && (await em.count(PayoutChannel, { name }))) throw new ConflictError(`A payout channel named ${name} already exists`, { field: 'name' });
     const { config, currency } = this.sponsorBankConfig(input);
     Object.assign(channel, { name, currency, sponsorBankConfig: config });
-    await this.flush(em, name);
+    await flushChannel(em, name);
     return channel;
   }
 
@@ -131,16 +132,6 @@ export class PayoutChannelService {
     channel.g2pBearerTokenSealed = seal(secrets.bearerToken, channel.g2pBearerTokenSealed, 'g2pBearerToken');
     channel.g2pClientSecretSealed = seal(secrets.clientSecret, channel.g2pClientSecretSealed, 'g2pClientSecret');
     channel.g2pSigningKeySealed = seal(secrets.signingPrivateKey, channel.g2pSigningKeySealed, 'g2pSigningKey');
-  }
-
-  /** Two admins racing on the same name: the unique index decides, reported as CONFLICT. */
-  private async flush(em: EntityManager, name: string): Promise<void> {
-    try {
-      await em.flush();
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw new ConflictError(`A payout channel named ${name} already exists`, { field: 'name' });
-      throw error;
-    }
   }
 }
 

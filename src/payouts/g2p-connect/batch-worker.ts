@@ -13,13 +13,13 @@ import { transition } from '../../db/state-machine.js';
 import { BatchStatus, PaymentStatus } from '../../programmes/programme.enums.js';
 import { PAYMENT_STATES } from '../../programmes/payment-states.js';
 import { BATCH_STATES } from './batch-states.js';
-import { ChannelDirectory, type ChannelHandle } from '../channels/channel-directory.js';
-import { type Admission, channelHealthKey, ChannelHealthService } from '../channels/channel-health.service.js';
+import { type BatchChannelHandle, ChannelDirectory } from '../channels/channel-directory.js';
+import { type Admission, ChannelHealthService } from '../channels/channel-health.service.js';
 import type { DisburseOutcome, ParsedCallback, PaymentResult, SkippedItem, StatusOutcome } from './g2p-connect.types.js';
-import { G2pConnectClient } from './g2p-connect.client.js';
 import { describeRejection } from './g2p-replies.js';
 import { IntegrationErrors } from '../integration-errors.js';
 import { applyReplyItems, completeBatches, failBatch } from './payment-results.js';
+import type { RetryPolicy } from '../rail.js';
 import { SEND_QUEUE, STATUS_QUEUE } from '../send.service.js';
 
 /** Longest wait between status queries that keep failing. */
@@ -56,7 +56,6 @@ export class BatchWorker implements BackgroundWorker {
   private readonly db: BulkDb;
   private readonly jobs: JobQueue;
   private readonly channels: ChannelDirectory;
-  private readonly client: G2pConnectClient;
   private readonly errors: IntegrationErrors;
   private readonly log: Logger;
   private readonly audit: AuditService;
@@ -69,7 +68,6 @@ export class BatchWorker implements BackgroundWorker {
     this.db = container.get(BulkDb);
     this.jobs = container.get(JobQueue);
     this.channels = container.get(ChannelDirectory);
-    this.client = container.get(G2pConnectClient);
     this.errors = container.get(IntegrationErrors);
     this.log = container.log.child({ component: 'disbursements' });
     this.audit = container.get(AuditService);
@@ -128,7 +126,7 @@ export class BatchWorker implements BackgroundWorker {
   }
 
   private async sendBatch(batchId: string, head: BatchHead): Promise<void> {
-    const channel = await this.channels.find(head.channel_id);
+    const channel = await this.channels.batchChannel(head.channel_id);
     if (!channel) return;
     if (!channel.enabled) {
       // Disabled mid-send: batches not yet sent go back to READY; re-enable and send again to resume.
@@ -142,7 +140,7 @@ export class BatchWorker implements BackgroundWorker {
       return;
     }
     // A channel whose breaker is open is not called: the batch waits, its attempts untouched, and the worker moves on.
-    const breaker = channelHealthKey.g2pChannel(channel.id);
+    const breaker = channel.healthKey;
     const admission = await this.health.admit(breaker, probeSeconds(channel));
     if (!admission.admitted) return this.deferSend(batchId, admission);
     const batch = await this.claim(batchId, channel);
@@ -157,7 +155,7 @@ export class BatchWorker implements BackgroundWorker {
       await completeBatches(this.db, [batchId]);
       return;
     }
-    const outcome = await this.client.disburse(channel.runtime, {
+    const outcome = await channel.connection.disburse({
       transactionId: batchId,
       scheduledDate: head.scheduled_date,
       items: items.rows.map((r) => ({ ...r, payeeName: r.payeeName ?? undefined })),
@@ -178,8 +176,8 @@ export class BatchWorker implements BackgroundWorker {
   }
 
   /** The only way into SENDING: one conditional UPDATE, so of two workers exactly one gets the batch. */
-  private async claim(batchId: string, channel: ChannelHandle): Promise<ClaimedBatch | undefined> {
-    const leaseSeconds = Math.ceil(channel.runtime.config.apiTimeoutMs / 1000) + this.container.config.disbursements.leaseGraceSeconds;
+  private async claim(batchId: string, channel: BatchChannelHandle): Promise<ClaimedBatch | undefined> {
+    const leaseSeconds = Math.ceil(channel.retry.timeoutMs / 1000) + this.container.config.disbursements.leaseGraceSeconds;
     const { rows } = await transition<BatchStatus, ClaimedBatch>(this.db, BATCH_STATES, {
       to: SENDING,
       set: 'attempts = attempts + 1, message_id = $2, lease_until = now() + make_interval(secs => $3), last_error = null',
@@ -190,8 +188,8 @@ export class BatchWorker implements BackgroundWorker {
     return rows[0];
   }
 
-  private async record(channel: ChannelHandle, batch: ClaimedBatch, outcome: DisburseOutcome): Promise<void> {
-    const poll = channel.runtime.config.statusPollIntervalSeconds;
+  private async record(channel: BatchChannelHandle, batch: ClaimedBatch, outcome: DisburseOutcome): Promise<void> {
+    const poll = channel.settings.statusPollIntervalSeconds;
     const mine = 'id = $1 and message_id = $2';
     switch (outcome.kind) {
       case 'ACK':
@@ -222,7 +220,7 @@ export class BatchWorker implements BackgroundWorker {
       }
       case 'REJECTED': {
         await this.errors.record({ channelId: channel.id, batchId: batch.id, operation: 'disburse', httpStatus: outcome.httpStatus, code: outcome.code, message: outcome.message });
-        await this.resend(batch, SENDING, outcome);
+        await this.resend(batch, SENDING, outcome, channel.retry);
         return;
       }
       case 'BATCH_FAILED': {
@@ -261,10 +259,9 @@ export class BatchWorker implements BackgroundWorker {
    * callback (`from` SENT) may overtake the recording of its send's ack, so it also finds the batch SENDING;
    * the late ack then finds the batch moved on and changes nothing.
    */
-  private async resend(batch: ClaimedBatch, from: typeof SENDING | typeof SENT, refusal: { code: string; message: string; httpStatus?: number }): Promise<void> {
-    const { maxSendAttempts, retryBaseSeconds } = this.container.config.disbursements;
-    const giveUp = batch.attempts >= maxSendAttempts;
-    const delay = backoffDelay(batch.attempts, retryBaseSeconds);
+  private async resend(batch: ClaimedBatch, from: typeof SENDING | typeof SENT, refusal: { code: string; message: string; httpStatus?: number }, retry: RetryPolicy): Promise<void> {
+    const giveUp = batch.attempts >= retry.maxAttempts;
+    const delay = backoffDelay(batch.attempts, retry.backoffBaseSeconds);
     const moved = await transition(this.db, BATCH_STATES, {
       to: giveUp ? ERROR : RETRY,
       from: from === SENDING ? [SENDING] : [SENDING, SENT, UNKNOWN],
@@ -296,7 +293,11 @@ export class BatchWorker implements BackgroundWorker {
     const named = `transaction_id ${callback.transactionId ?? '(none)'}, header.message_id ${callback.messageId}`;
     await this.errors.record({ channelId, batchId: batch?.id, operation: 'callback', code: reason.code, message: batch ? reason.message : `${reason.message}; the rejection names no batch of this channel (${named})` });
     if (!batch) return;
-    if (!rejection.final) return this.resend(batch, SENT, reason);
+    if (!rejection.final) {
+      const channel = await this.channels.batchChannel(channelId);
+      if (channel) await this.resend(batch, SENT, reason, channel.retry);
+      return;
+    }
     if (await failBatch(this.db, batch.id, reason)) await this.audited(batch, 'failed', { code: reason.code });
   }
 
@@ -314,13 +315,13 @@ export class BatchWorker implements BackgroundWorker {
     );
     if (!claimed.rowCount) return;
     const channelId = claimed.rows[0].channel_id;
-    const channel = await this.channels.find(channelId);
+    const channel = await this.channels.batchChannel(channelId);
     if (!channel) return;
-    const breaker = channelHealthKey.g2pChannel(channelId);
+    const breaker = channel.healthKey;
     const admission = await this.health.admit(breaker, probeSeconds(channel));
     if (!admission.admitted) return this.pollAgainIn(batchId, secondsUntil(admission.retryAt));
-    const poll = channel.runtime.config.statusPollIntervalSeconds;
-    const outcome = await this.client.status(channel.runtime, { transactionId: batchId });
+    const poll = channel.settings.statusPollIntervalSeconds;
+    const outcome = await channel.connection.status({ transactionId: batchId });
     await this.health.record(breaker, statusFailure(outcome));
     if (outcome.kind === 'ERROR') {
       await this.errors.record({ channelId, batchId, operation: 'status', httpStatus: outcome.httpStatus, code: 'STATUS_FAILED', message: outcome.message });
@@ -411,8 +412,8 @@ export class BatchWorker implements BackgroundWorker {
 }
 
 /** How long a half-open probe holds a channel's breaker: a token request and the call, each within the channel's timeout. */
-function probeSeconds(channel: ChannelHandle): number {
-  return 2 * Math.ceil(channel.runtime.config.apiTimeoutMs / 1000) + 1;
+function probeSeconds(channel: BatchChannelHandle): number {
+  return 2 * Math.ceil(channel.retry.timeoutMs / 1000) + 1;
 }
 
 function secondsUntil(date: Date): number {

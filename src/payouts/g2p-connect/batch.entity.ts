@@ -13,7 +13,7 @@ import { Timestamped } from '../../db/timestamped.entity.js';
 @Unique({ properties: ['cycle', 'seq'] })
 @Index({ properties: ['status'] })
 export class DisbursementBatch extends Timestamped {
-  [OptionalProps]?: 'status' | 'attempts' | 'statusFailures' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'status' | 'tags' | 'attempts' | 'statusFailures' | 'createdAt' | 'updatedAt';
 
   @Field(() => ID, { description: 'Also the G2P Connect transaction_id.' })
   @PrimaryKey({ type: 'uuid' })
@@ -45,6 +45,10 @@ export class DisbursementBatch extends Timestamped {
   @Field(() => String, { nullable: true, description: 'Batches never mix regions, so channel batch filters can route by region.' })
   @Property({ type: 'string', length: 100, nullable: true })
   region?: string;
+
+  @Field(() => [String], { description: 'Its programme\'s tags and its beneficiaries\' (batches never mix beneficiaries with different tags), for `tags contains "…"` filters.' })
+  @Property({ type: 'text[]', defaultRaw: `'{}'` })
+  tags: string[] = [];
 
   @Field(() => Int, { description: 'Disburse calls made (or started) so far.' })
   @Property({ type: 'integer' })

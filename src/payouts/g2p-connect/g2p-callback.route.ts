@@ -25,10 +25,10 @@ export function g2pCallbackRoutes(container: Container): Route[] {
  */
 async function callback(container: Container, request: HttpRequest, kind: 'on-disburse' | 'on-status'): Promise<HttpResponse> {
   const channelId = request.params.channelId;
-  const channel = /^[0-9a-f-]{36}$/i.test(channelId) ? await container.get(ChannelDirectory).find(channelId) : null;
+  const channel = /^[0-9a-f-]{36}$/i.test(channelId) ? await container.get(ChannelDirectory).g2pRuntime(channelId) : null;
   if (!channel) return { status: 404, body: { error: 'unknown payout channel' } };
   try {
-    const parsed = verifyAndParseCallback(channel.runtime, request.headers, request.body, kind);
+    const parsed = verifyAndParseCallback(channel, request.headers, request.body, kind);
     await applyCallback(container, channel.id, parsed);
     const answer = callbackAckResponse(parsed);
     return { status: answer.status, body: answer.body };

@@ -3,7 +3,7 @@
  * disbursement flow (programmes, batches, payments). The flow speaks only these types.
  *
  * How the flow uses it:
- * - channel: `container.get(ChannelDirectory).find(channelId)` → its `runtime`, a G2pChannelRuntime
+ * - channel: `container.get(ChannelDirectory).g2pRuntime(channelId)`, a G2pChannelRuntime
  *   (config.batchSize; config.batchFilter, checked by `parseBatchFilter` on save and applied on send as
  *   `batchFilterSql`; config.payee, applied at payment generation as `payeeFaSql`; config.statusPollIntervalSeconds);
  * - send: `container.get(G2pConnectClient).disburse(runtime, batch)` → DisburseOutcome (persist intent first);

@@ -1,10 +1,9 @@
 import type pg from 'pg';
 import type { Config } from '../../config.js';
-import { createRoutedBatches } from '../g2p-connect/batching.js';
-import { payeeFaSql } from '../g2p-connect/payee-fa.js';
-import type { G2pConnectConfig } from '../g2p-connect/g2p-connect.types.js';
-import { PAYEE_COLUMNS, PAYEE_UNRESOLVED, payeeJoin } from '../../programmes/payment-generation.js';
-import { handOffToSponsorBanks } from '../sponsor-bank/envelopes/cycle-handoff.js';
+import { createRoutedBatches } from '../batching.js';
+import { PAYEE_UNRESOLVED, payeeJoin } from '../../programmes/payment-generation.js';
+import type { ChannelSettings, EnvelopeRail } from '../rail.js';
+import { envelopeRails, isBatchChannelSql, railOf } from '../rails.js';
 import { decideRouting, type RoutingDecision } from './routing-decision.js';
 import { BatchStatus, PaymentStatus } from '../../programmes/programme.enums.js';
 import { PAYMENT_STATES } from '../../programmes/payment-states.js';
@@ -23,11 +22,11 @@ export async function routingActive(client: pg.ClientBase): Promise<boolean> {
  * Applies the routing decision (the dry run's SQL) to one cycle, inside the caller's transaction and
  * under its cycle lock; set-based whatever the cycle's size. Payments whose routed channel differs from
  * their batch's leave that batch (only never-attempted READY batches are touched; emptied ones are
- * deleted, the others recounted); those routed to a G2P Connect channel get that channel's payee FA
- * (FAILED with the reason when it cannot be built) and new batches per channel and region; those routed to a
- * sponsor bank go into a disbursement envelope at that bank; the rest stay PENDING and unbatched with a reason code.
+ * deleted, the others recounted); those routed to a batch rail's channel (rails.ts) get that channel's payee
+ * address (FAILED with the reason when it cannot be built) and new batches per channel and region; those routed to
+ * an envelope rail's channel (a sponsor bank) are handed over in envelopes there; the rest stay PENDING and unbatched with a reason code.
  */
-export async function routeCycle(client: pg.ClientBase, cycleId: string, config: Config['routing']): Promise<{ batchesCreated: number; envelopeIds: string[] }> {
+export async function routeCycle(client: pg.ClientBase, cycleId: string, config: Config['routing']): Promise<{ batchesCreated: number; handedOver: Array<{ rail: EnvelopeRail; envelopeIds: string[] }> }> {
   const open = await client.query<{ id: string }>(
     `select id from disbursement_batches where cycle_id = $1 and status = ${BATCH_STATES.sql(BatchStatus.READY)} and attempts = 0 order by id for update`,
     [cycleId],
@@ -40,7 +39,7 @@ export async function routeCycle(client: pg.ClientBase, cycleId: string, config:
             reason_message = case when c.id is null then '${NO_CHANNEL_MESSAGE}' end
        from (${decision.sql}) r left join payout_channels c on c.id = r.channel_id
       where p.id = r.payment_id
-        and (p.batch_id is null or c.kind is distinct from 'G2P_CONNECT'
+        and (p.batch_id is null or c.id is null or not ${isBatchChannelSql('c')}
              or r.channel_id <> (select b.channel_id from disbursement_batches b where b.id = p.batch_id))`,
   );
   await client.query(
@@ -53,26 +52,29 @@ export async function routeCycle(client: pg.ClientBase, cycleId: string, config:
        from counts c where b.id = c.id and c.n > 0 and b.payment_count <> c.n`,
     [open.rows.map((r) => r.id)],
   );
-  await rebuildPayeeFas(client, decision);
-  const envelopeIds = await handOffToSponsorBanks(client, cycleId, decision);
-  return { batchesCreated: await createRoutedBatches(client, decision), envelopeIds };
+  await readdress(client, decision);
+  const handedOver: Array<{ rail: EnvelopeRail; envelopeIds: string[] }> = [];
+  for (const rail of envelopeRails()) handedOver.push({ rail, envelopeIds: await rail.handOver(client, cycleId, decision) });
+  return { batchesCreated: await createRoutedBatches(client, decision), handedOver };
 }
 
 /**
- * The payee FA depends on the channel's rule: unbatched payments routed to a G2P Connect channel get it
- * rebuilt by that channel's rule (one statement per channel), or are FAILED with the reason.
+ * The payee address depends on the channel's rail and settings: unbatched payments routed to a batch rail's
+ * channel get it rebuilt by that channel's rule (one statement per channel), or are FAILED with the reason.
  */
-async function rebuildPayeeFas(client: pg.ClientBase, decision: RoutingDecision): Promise<void> {
-  const targets = await client.query<{ id: string; g2p_config: G2pConnectConfig }>(
-    `select c.id, c.g2p_config from payout_channels c
-      where c.kind = 'G2P_CONNECT' and c.id in (
+async function readdress(client: pg.ClientBase, decision: RoutingDecision): Promise<void> {
+  const targets = await client.query<ChannelSettings>(
+    `select c.id, c.kind, c.g2p_config as "g2pConfig", c.sponsor_bank_config as "sponsorBankConfig", c.rail_config as "railConfig"
+       from payout_channels c
+      where ${isBatchChannelSql('c')} and c.id in (
         select r.channel_id from (${decision.sql}) r join disbursement_payments p on p.id = r.payment_id where p.batch_id is null)`,
   );
   for (const channel of targets.rows) {
-    const { fa, reason } = payeeFaSql(channel.g2p_config.payee, PAYEE_COLUMNS);
+    const address = railOf(channel.kind).paymentGeneration(channel).address;
+    if (!address) continue;
     await client.query(
       `with src as (
-         select p.id, ${fa} as fa, ${reason} as reason
+         select p.id, ${address.fa} as fa, ${address.reason} as reason
            from (${decision.sql}) r
            join disbursement_payments p on p.id = r.payment_id
            ${payeeJoin('p.beneficiary_id')}

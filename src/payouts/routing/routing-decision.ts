@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Config } from '../../config.js';
-import { ROUTED_PAYMENTS } from './routing.sql.js';
+import { routedPaymentsSql } from './routing.sql.js';
 
 /**
  * Which channel each payment of a cycle goes to: a query with columns payment_id and channel_id (null when
@@ -29,7 +29,7 @@ const TABLE = 'routed_now';
 /** Takes the routing decision (the dry run's SQL) for one cycle, inside the caller's transaction. */
 export async function decideRouting(client: pg.ClientBase, cycleId: string, config: Config['routing']): Promise<RoutingDecision> {
   await client.query(`create temp table ${TABLE} (payment_id uuid primary key, channel_id uuid) on commit drop`);
-  await client.query(`insert into ${TABLE} select payment_id, channel_id from (${ROUTED_PAYMENTS}) r`, [cycleId, config.failureWindowSeconds, config.failureThreshold]);
+  await client.query(`insert into ${TABLE} select payment_id, channel_id from (${routedPaymentsSql()}) r`, [cycleId, config.failureWindowSeconds, config.failureThreshold]);
   return { cycleId, sql: `select payment_id, channel_id from ${TABLE}`, params: [] };
 }
 

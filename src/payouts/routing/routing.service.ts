@@ -10,7 +10,7 @@ import { PayoutChannel } from '../channels/payout-channel.entity.js';
 import { Cycle } from '../../programmes/cycle.entity.js';
 import { PayoutRoutingRule } from './payout-routing-rule.entity.js';
 import type { PayoutRoutingRuleInput } from './routing.inputs.js';
-import { ROUTED_PAYMENTS, ROUTING_SUMMARY } from './routing.sql.js';
+import { routedPaymentsSql, routingSummarySql } from './routing.sql.js';
 import type { CycleRoutingPlan } from './routing.types.js';
 
 export interface RoutedPayment {
@@ -87,7 +87,7 @@ export class RoutingService {
   /** What sending the cycle now would do, without sending. */
   async dryRun(em: EntityManager, cycleId: string): Promise<CycleRoutingPlan> {
     if (!(await em.findOne(Cycle, { id: cycleId }))) throw new NotFoundError('Cycle', cycleId);
-    const { rows } = await this.decide<{ rule_id: string | null; channel_id: string | null; payments: number; total_amount: string }>(ROUTING_SUMMARY, cycleId);
+    const { rows } = await this.decide<{ rule_id: string | null; channel_id: string | null; payments: number; total_amount: string }>(routingSummarySql(), cycleId);
     const rules = new Map((await em.find(PayoutRoutingRule, { id: rows.map((r) => r.rule_id).filter((id) => id !== null) }, { populate: ['channel'] })).map((r) => [r.id, r]));
     const routes = rows.map((row) => {
       const rule = row.rule_id ? rules.get(row.rule_id) : undefined;
@@ -105,7 +105,7 @@ export class RoutingService {
 
   /** Per-payment decisions, for the send path (same SQL as the dry run). */
   async route(cycleId: string): Promise<RoutedPayment[]> {
-    const { rows } = await this.decide<{ payment_id: string; rule_id: string | null; channel_id: string | null }>(ROUTED_PAYMENTS, cycleId);
+    const { rows } = await this.decide<{ payment_id: string; rule_id: string | null; channel_id: string | null }>(routedPaymentsSql(), cycleId);
     return rows.map((r) => ({ paymentId: r.payment_id, ruleId: r.rule_id, channelId: r.channel_id }));
   }
 

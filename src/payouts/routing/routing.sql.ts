@@ -1,3 +1,4 @@
+import { healthKeySql } from '../rails.js';
 import { BatchStatus, PaymentStatus } from '../../programmes/programme.enums.js';
 import { PAYMENT_STATES } from '../../programmes/payment-states.js';
 import { BATCH_STATES } from '../g2p-connect/batch-states.js';
@@ -9,17 +10,18 @@ import { BATCH_STATES } from '../g2p-connect/batch-states.js';
  * $1 cycle id, $2 failure window (seconds), $3 failures that make a channel unavailable.
  * A channel is available when enabled, with fewer than $3 integration errors in the last $2 seconds, and
  * its circuit breaker not holding calls back (OPEN before `opened_until`, or a half-open probe under way;
- * keys as channelHealthKey: `g2p:<channel id>`, `bank:<bank code>`).
+ * keys as each channel's rail gives them, e.g. `g2p:<channel id>`, `bank:<bank code>`).
+ * A function, not a constant: it reads the rail registry, which may still be loading when this module is.
  * Columns: payment_id, amount, rule_id, channel_id (null = no rule matched an available channel).
  */
-export const ROUTED_PAYMENTS = `
+export const routedPaymentsSql = (): string => `
 with available as (
   select c.id from payout_channels c
    where c.enabled
      and (select count(*) from integration_errors e where e.channel_id = c.id and e.occurred_at > now() - make_interval(secs => $2)) < $3
      and not exists (
        select 1 from channel_breakers h
-        where h.channel = case when c.kind = 'SPONSOR_BANK' then 'bank:' || (c.sponsor_bank_config->>'bankCode') else 'g2p:' || c.id end
+        where h.channel = ${healthKeySql('c')}
           and ((h.state = 'OPEN' and h.opened_until > now()) or (h.state = 'HALF_OPEN' and h.probe_until > now()))))
 select p.id as payment_id, p.amount, r.id as rule_id, r.channel_id
   from disbursement_payments p
@@ -36,8 +38,8 @@ select p.id as payment_id, p.amount, r.id as rule_id, r.channel_id
         or exists (select 1 from disbursement_batches b where b.id = p.batch_id and b.status = ${BATCH_STATES.sql(BatchStatus.READY)} and b.attempts = 0))`;
 
 /** The same decision summed per rule and channel. */
-export const ROUTING_SUMMARY = `
+export const routingSummarySql = (): string => `
 select rule_id, channel_id, count(*)::int as payments, coalesce(sum(amount), 0)::text as total_amount
-  from (${ROUTED_PAYMENTS}) routed
+  from (${routedPaymentsSql()}) routed
  group by rule_id, channel_id
  order by count(*) desc`;

@@ -50,7 +50,7 @@ describe('payout channels: admin GraphQL for G2P Connect @smoke', () => {
     const [row] = await testApp().container.orm.em.getConnection().execute(`select * from payout_channels where id = ?`, [channel.id]);
     expect(JSON.stringify(row)).not.to.include(secret);
     expect(row.g2p_signing_key_sealed).to.match(/^v2\.[0-9a-f]{8}\./);
-    const { runtime } = (await testApp().container.get(ChannelDirectory).find(channel.id))!;
+    const runtime = (await testApp().container.get(ChannelDirectory).g2pRuntime(channel.id))!;
     expect(runtime.secrets.bearerToken).to.equal(secret);
     expect(runtime.secrets.signingPrivateKey).to.include('BEGIN PRIVATE KEY');
   });

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { PayoutChannelKind } from '../../channels/payout-channel.enums.js';
 import { PAYEE_UNRESOLVED, payeeJoin } from '../../../programmes/payment-generation.js';
 import type { PaymentChannels } from '../../routing/routing-decision.js';
 import { PaymentStatus } from '../../../programmes/programme.enums.js';
@@ -57,7 +58,7 @@ export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: stri
             coalesce(i.insuree_wallet, i.phone) as phone, i.email,
             ${ACCOUNT_TYPE} as account_type
        from (${to.sql}) r
-       join payout_channels c on c.id = r.channel_id and c.kind = 'SPONSOR_BANK'
+       join payout_channels c on c.id = r.channel_id and c.kind = '${PayoutChannelKind.SPONSOR_BANK}'
        join disbursement_payments p on p.id = r.payment_id and p.status = ${PAYMENT_STATES.sql(PaymentStatus.PENDING)} and p.batch_id is null
        join programme_cycles cy on cy.id = p.cycle_id
        join programmes pr on pr.id = cy.programme_id

@@ -17,9 +17,9 @@ const SOURCES: Array<[table: string, key: string, prefix: string, events: Array<
  * a statement touches, not per row, so a million-row UPDATE costs one DISTINCT over the rows it changed.
  * A payment INSERT (generation) is left out: the approval's job_progress rows say how far it is.
  */
-export class Migration20261204210000_i16_live_events extends Migration {
+export class Migration20261204210000_live_events extends Migration {
 
-  override name = 'Migration20261204210000_i16_live_events';
+  override name = 'Migration20261204210000_live_events';
 
   override up(): void | Promise<void> {
     for (const [table, key, prefix, events] of SOURCES) {
