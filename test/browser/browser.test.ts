@@ -127,6 +127,12 @@ describe('browser pages in headless Chromium @browser', function () {
       await page.keyboard.press('Enter');
       await page.waitForSelector('main h2:text("Batches")');
 
+      // The approvals view: the cycle's one stage, approved by the manager who approved it.
+      await page.click('nav button:text("Approvals")');
+      await page.waitForSelector('.pending-stage:text("Every stage is approved.")');
+      await page.waitForSelector('main td:text("PROGRAM_MANAGER")');
+      expect(await axeViolations(page), 'approvals view').to.deep.equal([]);
+
       // Another language, with Intl's money.
       await page.selectOption('.language select', 'fr');
       await page.click('nav button:text("Programmes et cycles")');

@@ -1,4 +1,3 @@
-/** ReconciliationError and IntegrationError ids are not selected: their bigint ids fail GraphQL's ID serialization (reported). */
 /** Every GraphQL document the console sends: checked against the schema by test/ui/documents.test.ts. */
 export const PROGRAMMES = 'query ConsoleProgrammes { programmes(limit: 200) { items { id mnemonic name currency } } }';
 export const CYCLES = 'query ConsoleCycles($p: ID!) { cycles(programmeId: $p, limit: 200) { items { id code status scheduledDate } } }';
@@ -20,3 +19,8 @@ export const STATEMENT_ERRORS = 'query ConsoleStatementErrors($s: String!) { rec
 export const COLLECTIONS = `query ConsoleCollections {
   transactions(first: 200, orderBy: ["-datetime"]) { edges { node { uuid datetime state amount currency pspCode pspMessage } } }
 }`;
+export const CYCLE_APPROVALS = `query ConsoleCycleApprovals($p: ID!) {
+  cycles(programmeId: $p, limit: 200) { items { id pendingStage { stage role } approvals { stage role approvedBy approvedAt comment totals { count amount } } } }
+}`;
+/** Admins only (pendingChanges). */
+export const PENDING_CHANGES = 'query ConsolePendingChanges { pendingChanges(status: PENDING) { id operation entityType author createdAt expiresAt changes { field from to } } }';

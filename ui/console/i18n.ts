@@ -13,6 +13,7 @@ const en = {
   entries: 'Entries', paid: 'Paid', reversed: 'Reversed', errors: 'Errors', reconciliationErrors: 'Reconciliation errors', exportReconciliation: 'Download reconciliation (CSV)',
   state: 'State', started: 'Started', psp: 'PSP answer', none: 'Nothing to show.', chooseCycle: 'Choose a cycle first.', noRole: 'Your roles give you no view here.',
   disbursement: 'Disbursement', barLabel: 'Payments by status',
+  approvals: 'Approvals', stage: 'Stage', role: 'Role', approvedBy: 'Approved by', comment: 'Comment', waitingFor: 'Waiting for stage', approvalsDone: 'Every stage is approved.', pendingChanges: 'Settings changes waiting for a second admin', author: 'Proposed by', expires: 'Expires', change: 'Change',
 };
 type Messages = typeof en;
 
@@ -29,6 +30,7 @@ const MESSAGES: Record<Language, Messages> = {
     entries: 'Écritures', paid: 'Payés', reversed: 'Annulés', errors: 'Erreurs', reconciliationErrors: 'Erreurs de rapprochement', exportReconciliation: 'Télécharger le rapprochement (CSV)',
     state: 'État', started: 'Début', psp: 'Réponse du PSP', none: 'Rien à afficher.', chooseCycle: "Choisissez d'abord un cycle.", noRole: 'Vos rôles ne donnent accès à aucune vue.',
     disbursement: 'Décaissement', barLabel: 'Paiements par statut',
+    approvals: 'Approbations', stage: 'Étape', role: 'Rôle', approvedBy: 'Approuvé par', comment: 'Commentaire', waitingFor: "En attente de l'étape", approvalsDone: 'Toutes les étapes sont approuvées.', pendingChanges: "Modifications de paramètres en attente d'un second administrateur", author: 'Proposé par', expires: 'Expire', change: 'Modification',
   },
   pt: {
     title: 'Consola Hela', signIn: 'Entrar', username: 'Utilizador', password: 'Palavra-passe', signOut: 'Sair', language: 'Idioma',
@@ -41,6 +43,7 @@ const MESSAGES: Record<Language, Messages> = {
     entries: 'Lançamentos', paid: 'Pagos', reversed: 'Revertidos', errors: 'Erros', reconciliationErrors: 'Erros de reconciliação', exportReconciliation: 'Descarregar reconciliação (CSV)',
     state: 'Estado', started: 'Início', psp: 'Resposta do PSP', none: 'Nada a mostrar.', chooseCycle: 'Escolha primeiro um ciclo.', noRole: 'Os seus papéis não dão acesso a nenhuma vista.',
     disbursement: 'Desembolso', barLabel: 'Pagamentos por estado',
+    approvals: 'Aprovações', stage: 'Etapa', role: 'Função', approvedBy: 'Aprovado por', comment: 'Comentário', waitingFor: 'À espera da etapa', approvalsDone: 'Todas as etapas estão aprovadas.', pendingChanges: 'Alterações de configuração à espera de um segundo administrador', author: 'Proposto por', expires: 'Expira', change: 'Alteração',
   },
   es: {
     title: 'Consola Hela', signIn: 'Iniciar sesión', username: 'Usuario', password: 'Contraseña', signOut: 'Cerrar sesión', language: 'Idioma',
@@ -53,6 +56,7 @@ const MESSAGES: Record<Language, Messages> = {
     entries: 'Asientos', paid: 'Pagados', reversed: 'Revertidos', errors: 'Errores', reconciliationErrors: 'Errores de conciliación', exportReconciliation: 'Descargar conciliación (CSV)',
     state: 'Estado', started: 'Inicio', psp: 'Respuesta del PSP', none: 'Nada que mostrar.', chooseCycle: 'Elija primero un ciclo.', noRole: 'Sus roles no dan acceso a ninguna vista.',
     disbursement: 'Desembolso', barLabel: 'Pagos por estado',
+    approvals: 'Aprobaciones', stage: 'Etapa', role: 'Rol', approvedBy: 'Aprobado por', comment: 'Comentario', waitingFor: 'En espera de la etapa', approvalsDone: 'Todas las etapas están aprobadas.', pendingChanges: 'Cambios de configuración en espera de un segundo administrador', author: 'Propuesto por', expires: 'Vence', change: 'Cambio',
   },
 };
 

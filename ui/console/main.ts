@@ -5,10 +5,10 @@ import * as Q from './documents.js';
 import { count, dateTime, LANGUAGES, messages, money, preferredLanguage, type Language, type MessageKey } from './i18n.js';
 import './console.css';
 
-type View = 'cycles' | 'batches' | 'channels' | 'problems' | 'statements' | 'collections';
+type View = 'cycles' | 'batches' | 'channels' | 'problems' | 'statements' | 'approvals' | 'collections';
 type Row = Record<string, any>;
 
-const MANAGER_VIEWS: View[] = ['cycles', 'batches', 'problems', 'channels', 'statements'];
+const MANAGER_VIEWS: View[] = ['cycles', 'batches', 'problems', 'channels', 'statements', 'approvals'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** One colour per payment status; the bar's meaning is also in its label and the table below it. */
 const STATUS_CLASSES: Record<string, string> = { PENDING: 's-pending', SENT: 's-sent', PAID: 's-paid', FAILED: 's-failed', REVERSED: 's-reversed' };
@@ -101,6 +101,10 @@ class HelaConsole extends LitElement {
       case 'statements':
         await this.query('statements', Q.STATEMENTS);
         if (this.statementId && isAdmin) await this.query('statementErrors', Q.STATEMENT_ERRORS, { s: this.statementId });
+        break;
+      case 'approvals':
+        if (this.programmeId) await this.query('approvals', Q.CYCLE_APPROVALS, { p: this.programmeId });
+        if (isAdmin) await this.query('pendingChanges', Q.PENDING_CHANGES);
         break;
       case 'collections':
         await this.query('collections', Q.COLLECTIONS);
@@ -218,6 +222,7 @@ class HelaConsole extends LitElement {
           ['when', (r) => dateTime(this.language, r.occurredAt)], ['operation', (r) => r.operation], ['code', (r) => [r.httpStatus, r.code].filter(Boolean).join(' ')], ['message', (r) => r.message],
         ])}`;
       case 'statements': return this.statementsView();
+      case 'approvals': return this.approvalsView();
       case 'collections': {
         // UNKNOWN first: those are the ones an accountant must chase with the PSP.
         const rows = (this.data.collections?.transactions?.edges ?? []).map((e: Row) => e.node).sort((a: Row, b: Row) => Number(b.state === 'UNKNOWN') - Number(a.state === 'UNKNOWN'));
@@ -277,6 +282,25 @@ class HelaConsole extends LitElement {
         ${this.table(summary.batches, [['status', (r) => r.status], ['count', (r) => count(this.language, r.count)], ['amount', (r) => money(this.language, r.amount, currency)]])}
         <button type="button" @click=${() => this.download(`/exports/cycles/${summary.cycleId}/payments.csv`, `cycle-${summary.cycleId}-payments.csv`)}>${t.exportCsv}</button>
       </section>`;
+  }
+
+  /** The chosen cycle's approved stages and the one it waits for; to admins, the settings changes awaiting a second admin. */
+  private approvalsView(): TemplateResult {
+    const t = this.t;
+    const cycle: Row | undefined = (this.data.approvals?.cycles?.items ?? []).find((c: Row) => c.id === this.cycleId);
+    const currency = (this.data.programmes?.programmes?.items ?? []).find((p: Row) => p.id === this.programmeId)?.currency ?? 'XXX';
+    const changes: Row[] | undefined = this.data.pendingChanges?.pendingChanges;
+    return html`
+      ${this.needsCycle(() => html`
+        <p class="pending-stage">${cycle?.pendingStage ? `${t.waitingFor} ${cycle.pendingStage.stage} (${cycle.pendingStage.role})` : t.approvalsDone}</p>
+        ${this.table(cycle?.approvals, [
+          ['stage', (r) => String(r.stage)], ['role', (r) => r.role], ['approvedBy', (r) => r.approvedBy], ['when', (r) => dateTime(this.language, r.approvedAt)],
+          ['count', (r) => count(this.language, r.totals.count)], ['amount', (r) => money(this.language, r.totals.amount, currency)], ['comment', (r) => r.comment ?? ''],
+        ])}`)}
+      ${changes ? html`<h3>${t.pendingChanges}</h3>${this.table(changes, [
+        ['operation', (r) => r.operation], ['author', (r) => r.author], ['when', (r) => dateTime(this.language, r.createdAt)], ['expires', (r) => dateTime(this.language, r.expiresAt)],
+        ['change', (r) => r.changes.map((c: Row) => `${c.field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`).join('; ')],
+      ])}` : nothing}`;
   }
 
   private statementsView(): TemplateResult {

@@ -207,6 +207,11 @@ describe('disbursements: entitlement intake', () => {
         [7, 'amount must be greater than zero'],
         [8, 'currency must be the programme currency GMD'],
       ]);
+      // Well formed, so tried with one insert first: the refusal still names the line, and undoes the rows before it.
+      const unenrolled = await upload(`beneficiary,amount,currency\n${families[0]},10.00,\n${families[2]},5.00,GMD\n`, await manager());
+      expect([unenrolled.status, unenrolled.body.rejections]).to.deep.equal([422, [{ line: 3, beneficiary: families[2], reason: 'beneficiary is not enrolled in this programme' }]]);
+      const twice = await upload(`beneficiary,amount,currency\r\n${families[1]},10.00,\r\n${families[0]},3,\r\n${families[1]},10.00,`, await manager());
+      expect(twice.body.rejections.map((r: any) => [r.line, r.reason])).to.deep.equal([[2, 'beneficiary appears more than once'], [4, 'beneficiary appears more than once']]);
       expect((await upload('name,amount\nx,1', await manager())).body.errors[0].extensions.code).to.equal('BAD_USER_INPUT');
       const good = await upload(`beneficiary,amount,currency\n${families[0]},10.00,\n${families[1]},12.5,GMD\n`, await manager());
       expect(good).to.deep.equal({ status: 200, body: { accepted: 2, rejected: 0, rejections: [] } });
