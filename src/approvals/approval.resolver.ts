@@ -23,6 +23,12 @@ function approver(ctx: Context): Approver {
   return { ...ctx.user!, requestId: ctx.requestId };
 }
 
+/** An approval's comment fits its column (500 characters); null and absent are both "no comment". */
+function checkedComment(comment: string | null | undefined): string | undefined {
+  if (comment && comment.length > 500) throw new BadInputError('comment is at most 500 characters', { field: 'comment' });
+  return comment ?? undefined;
+}
+
 /** The approval stages of cycles: who approved what, what is next, approve and reject. */
 @Resolver(() => Cycle)
 export class CycleApprovalResolver {
@@ -55,8 +61,7 @@ export class CycleApprovalResolver {
     @Ctx() ctx: Context,
   ): Promise<ApproveCycleStageResult> {
     ctx.auditEntity = { type: 'Cycle', id: cycleId };
-    if (comment !== undefined && comment !== null && comment.length > 500) throw new BadInputError('comment is at most 500 characters', { field: 'comment' });
-    const result = await this.programmes.approve(ctx.em, cycleId, approver(ctx), stage, comment ?? undefined);
+    const result = await this.programmes.approve(ctx.em, cycleId, approver(ctx), stage, checkedComment(comment));
     ctx.auditRecorded = true;
     return {
       cycle: result.cycle,
@@ -134,8 +139,7 @@ export class EnvelopeApprovalResolver {
     @Ctx() ctx: Context,
   ): Promise<DisbursementEnvelope> {
     ctx.auditEntity = { type: 'DisbursementEnvelope', id: envelopeId };
-    if (comment !== undefined && comment !== null && comment.length > 500) throw new BadInputError('comment is at most 500 characters', { field: 'comment' });
-    await this.service.approve(envelopeId, stage, approver(ctx), comment ?? undefined);
+    await this.service.approve(envelopeId, stage, approver(ctx), checkedComment(comment));
     ctx.auditRecorded = true;
     return this.envelopes.envelope(ctx.em.fork(), envelopeId);
   }
