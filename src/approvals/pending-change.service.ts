@@ -113,7 +113,7 @@ export class PendingChangeService {
       return created;
     });
     approvalDecisions.inc({ subject: 'change', outcome: 'proposed' });
-    ctx.pendingChanges = [...(ctx.pendingChanges ?? []), { id: change.id, operation: change.operation, expiresAt: change.expiresAt.toISOString() }];
+    (ctx.pendingChanges ??= []).push({ id: change.id, operation: change.operation, expiresAt: change.expiresAt.toISOString() });
     return preview.result;
   }
 

@@ -1,4 +1,3 @@
-import { pendingChangeNotice } from '../approvals/pending-change.plugin.js';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { pageResponse, wantsIde } from '../ui/ui.route.js';
@@ -42,7 +41,6 @@ export async function createApollo(schema: GraphQLSchema, config: Config, log: L
       cookieMutationOrigin(config.corsOrigins),
       rateLimitedStatus,
       graphqlMetrics,
-      pendingChangeNotice,
       stringSizeLimit(config.limits.stringBytes, !production),
       ...(limits.plugins as ApolloServerPlugin<Context>[]), // armor is typed against Apollo's CJS build
       ...(production ? [hideSchemaDetails as ApolloServerPlugin<Context>] : []),
@@ -82,6 +80,8 @@ class RequestContext implements Context {
   user?: Context['user'];
   authError?: Context['authError'];
   retryAfterSeconds?: number;
+  // One array shared with Apollo's copies of the context: a service pushes into it, the response reads it.
+  readonly pendingChanges: NonNullable<Context['pendingChanges']> = [];
   readonly outcome: Context['outcome'] = {};
 
   constructor(private readonly orm: MikroORM, readonly requestId: string, readonly log: Logger, readonly http: Context['http'], readonly clientAddress?: string) {}
@@ -142,5 +142,16 @@ async function executeGraphql(apollo: ApolloServer<Context>, request: HttpReques
   } else {
     for await (const chunk of response.body.asyncIterator) text += chunk;
   }
+  if (context.pendingChanges?.length) text = withPendingChanges(text, context.pendingChanges);
   return { status: response.status ?? 200, headers: responseHeaders, body: text };
+}
+
+/**
+ * A mutation held for a second admin answers as usual, and says so in `extensions.pendingChanges`. Added
+ * here, to the rare response that has some, rather than by an Apollo plugin hooked into every request.
+ */
+function withPendingChanges(text: string, pendingChanges: NonNullable<Context['pendingChanges']>): string {
+  const body = JSON.parse(text) as { extensions?: Record<string, unknown> };
+  body.extensions = { ...body.extensions, pendingChanges };
+  return JSON.stringify(body);
 }
