@@ -99,6 +99,32 @@ describe('MT940 reconciliation', () => {
     expectCode(await gql(ERRORS, { id: result.statement.id }, p.manager), 'FORBIDDEN');
   });
 
+  it('applies only the first line of an id named twice: a later line never pays what the first could not', async () => {
+    const text = statement(p, [
+      ['D', ids[1], '250.49'],
+      ['D', ids[1], '250.50'],
+      ['D', ids[2], '75.25'],
+      ['RD', ids[2], '75.25'],
+      ['RD', ids[2], '75.25'],
+      ['D', ids[2], '75.25'],
+    ]);
+    const result = expectData(await gql(UPLOAD, { s: text }, p.manager)).uploadMt940;
+    expect(result.statement).to.include({ paidCount: 1, reversedCount: 1, errorCount: 4 });
+    const errors = expectData(await gql(ERRORS, { id: result.statement.id }, p.admin)).reconciliationErrors;
+    const byLine = errors.items.map((e: any) => [e.entrySequence, e.mark, e.code, e.expectedAmount]).sort((a: any, b: any) => a[0] - b[0]);
+    expect(byLine).to.deep.equal([
+      [1, 'D', 'AMOUNT_MISMATCH', '250.50'],
+      [2, 'D', 'DUPLICATE_DISBURSEMENT', null],
+      [5, 'RD', 'DUPLICATE_REVERSAL', null],
+      [6, 'D', 'DUPLICATE_DISBURSEMENT', null],
+    ]);
+    const status = await disbursementStatus(p, ids);
+    expect(status.get(ids[1])!.status).to.equal('SHIPPED');
+    expect(status.get(ids[2])).to.include({ status: 'REVERSED', entrySequence: 3 });
+    const envelope = expectData(await gql(ENVELOPE_STATUS, { e: envelopeId }, p.manager)).disbursementEnvelopeStatus;
+    expect(envelope).to.include({ paidCount: 1, reversedCount: 1 });
+  });
+
   it('rejects the whole file when the balances do not add up, the account is unknown, or the text is malformed', async () => {
     const unbalanced = await gql(UPLOAD, { s: statement(p, [['D', ids[0], '100.00']], { closingDelta: 1n }) }, p.manager);
     expect(expectCode(unbalanced, 'BAD_USER_INPUT').extensions?.reason).to.equal('UNBALANCED_STATEMENT');
