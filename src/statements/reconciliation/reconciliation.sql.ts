@@ -8,10 +8,10 @@ const { PAID, REVERSED, CANCELLED } = SponsorBankTransferStatus;
 
 /**
  * Set-based reconciliation of the entries staged in `statement_lines` against one sponsor account's disbursements.
- * Per mark, the ids the statement names more than once are found first (usually none), then one UPDATE joins
- * the lines to the disbursements and applies every line without error, moving the cycle payments and the
- * envelope counters from what it returned, in the same statement. Lines that were not applied (rare) are
- * classified afterwards, only when the applied count says there are some. Debits run before reversals, so a D
+ * Per mark, one UPDATE joins the lines to the disbursements and applies every line without error, moving the
+ * cycle payments and the envelope counters from what it returned, in the same statement. Only when not every
+ * line applied (rare) is more asked: whether an id is named twice (then the UPDATE is redone under a savepoint
+ * with only each id's first line), and what each line that did not apply failed on. Debits run before reversals, so a D
  * and its RD in the same file both apply.
  */
 export const STAGE_COLUMNS = ['entry_sequence', 'mark', 'amount', 'disbursement_id', 'bank_reference', 'value_date', 'entry_date', 'beneficiary_name', 'reversal_reason'] as const;
@@ -95,9 +95,12 @@ function outcomes(r: MarkRules): string {
 function statements(r: MarkRules) {
   return {
     mark: r.mark,
-    /** The ids this statement names in more than one line of the mark: only the first of those lines can apply. */
-    duplicates: `create temp table recon_dups_${r.mark} on commit drop as
-      select disbursement_id, min(entry_sequence) as first_sequence from statement_lines where mark = '${r.mark}' group by disbursement_id having count(*) > 1`,
+    /** Where the ids this statement names in more than one line of the mark go: only the first of those lines can apply. */
+    duplicatesTable: `create temp table recon_dups_${r.mark} (disbursement_id text not null, first_sequence int not null) on commit drop`,
+    /** Whether any id is named twice (asked only when not every line applied: if all did, no two lines share an id). */
+    anyDuplicate: `select exists (select from statement_lines where mark = '${r.mark}' group by disbursement_id having count(*) > 1) as found`,
+    duplicates: `insert into recon_dups_${r.mark}
+      select disbursement_id, min(entry_sequence) from statement_lines where mark = '${r.mark}' group by disbursement_id having count(*) > 1`,
     /** The parts of a multi-part statement are applied one after the other in one transaction. */
     drop: `drop table recon_dups_${r.mark}`,
     /**

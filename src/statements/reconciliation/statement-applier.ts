@@ -343,16 +343,28 @@ export class StatementApplier implements AsyncStatementSink {
     });
   }
 
-  /** Applies the lines of one mark; classifies the others only when some were not applied (or for a preview). */
+  /**
+   * Applies the lines of one mark, first as if no id were named twice (the common case, which then needs no
+   * grouping of a million ids). When not all applied, an id named twice may have been paid by a line that is not
+   * its first: then the UPDATE is undone and redone with only the first lines. Then the rest are classified.
+   */
   private async applyMark(client: pg.ClientBase, sql: typeof RECONCILE_DEBITS, lines: number, accountId: string, statementId: string, extra: string[], preview: EntryResult[]) {
     if (!lines) return { applied: 0, errors: 0 };
-    await client.query(sql.duplicates);
     const params = [statementId, accountId];
-    const applied = (await client.query<{ n: number }>(sql.apply, [...params, ...extra])).rows[0].n;
+    const apply = async () => (await client.query<{ n: number }>(sql.apply, [...params, ...extra])).rows[0].n;
+    await client.query(sql.duplicatesTable);
+    await client.query('savepoint apply_mark');
+    let applied = await apply();
     let errors = 0;
     if (applied < lines) {
+      if ((await client.query<{ found: boolean }>(sql.anyDuplicate)).rows[0].found) {
+        await client.query('rollback to savepoint apply_mark');
+        await client.query(sql.duplicates);
+        applied = await apply();
+      }
       errors = this.options.dryRun ? (await client.query<{ n: number }>(sql.countErrors, params)).rows[0].n : ((await client.query(sql.errors, params)).rowCount ?? 0);
     }
+    await client.query('release savepoint apply_mark');
     if (this.options.dryRun && preview.length) await this.previewOutcomes(client, sql, params, preview);
     await client.query(sql.drop);
     return { applied, errors };
