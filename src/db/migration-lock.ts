@@ -11,9 +11,9 @@ import { isEmbedded } from './server-kind.js';
  * migrator uses), so the database releases it if the process dies mid-way; whoever waited then finds
  * the migrations applied, or applies what was rolled back.
  *
- * The embedded database needs none: it has one session, so a session lock would exclude nobody (and
- * it refuses them), and the process that starts it has applied the migrations before any other
- * process can know its URL.
+ * Not on the embedded database: it has one session, so a session lock would exclude nobody (it refuses
+ * them). There the process that starts it applies the migrations as it starts; a worker pointed at its
+ * URL is started after that, and finds nothing pending.
  */
 export async function applyMigrations(orm: MikroORM): Promise<number> {
   if (await isEmbedded(orm)) return migrate(orm);
