@@ -17,6 +17,12 @@ function statement(p: Programme, lines: Line[], options: { number?: number; clos
   return statementFor(p, lines, options);
 }
 
+/** A statement's reconciliation errors as [entry, mark, code, expected amount], in entry order. */
+async function errorsByLine(statementId: string, p: Programme) {
+  const errors = expectData(await gql(ERRORS, { id: statementId }, p.admin)).reconciliationErrors;
+  return errors.items.map((e: any) => [e.entrySequence, e.mark, e.code, e.expectedAmount]).sort((a: any, b: any) => a[0] - b[0]);
+}
+
 async function postStatement(text: string, bankCode = 'EXAMPLE', token = EXAMPLE_TOKEN) {
   return post(text, { bankCode, token });
 }
@@ -82,9 +88,7 @@ describe('MT940 reconciliation', () => {
     ]);
     const result = expectData(await gql(UPLOAD, { s: text }, p.manager)).uploadMt940;
     expect(result.statement).to.include({ paidCount: 2, reversedCount: 0, errorCount: 5 });
-    const errors = expectData(await gql(ERRORS, { id: result.statement.id }, p.admin)).reconciliationErrors;
-    const byLine = errors.items.map((e: any) => [e.entrySequence, e.mark, e.code, e.expectedAmount]).sort((a: any, b: any) => a[0] - b[0]);
-    expect(byLine).to.deep.equal([
+    expect(await errorsByLine(result.statement.id, p)).to.deep.equal([
       [2, 'D', 'INVALID_DISBURSEMENT_ID', null],
       [3, 'D', 'DUPLICATE_DISBURSEMENT', null],
       [4, 'D', 'AMOUNT_MISMATCH', '250.50'],
@@ -110,9 +114,7 @@ describe('MT940 reconciliation', () => {
     ]);
     const result = expectData(await gql(UPLOAD, { s: text }, p.manager)).uploadMt940;
     expect(result.statement).to.include({ paidCount: 1, reversedCount: 1, errorCount: 4 });
-    const errors = expectData(await gql(ERRORS, { id: result.statement.id }, p.admin)).reconciliationErrors;
-    const byLine = errors.items.map((e: any) => [e.entrySequence, e.mark, e.code, e.expectedAmount]).sort((a: any, b: any) => a[0] - b[0]);
-    expect(byLine).to.deep.equal([
+    expect(await errorsByLine(result.statement.id, p)).to.deep.equal([
       [1, 'D', 'AMOUNT_MISMATCH', '250.50'],
       [2, 'D', 'DUPLICATE_DISBURSEMENT', null],
       [5, 'RD', 'DUPLICATE_REVERSAL', null],
