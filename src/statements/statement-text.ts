@@ -18,9 +18,21 @@ export class StatementDecoder {
   private charset?: Charset;
   private decoder?: TextDecoder;
   private asciiSoFar = true;
+  /** The text began with ASCII chunks that bypassed the decoder; `decoding` once it has been given bytes. */
+  private skipped = false;
+  private decoding = false;
 
   decode(bytes: Uint8Array, final = false): string {
     if (!this.charset) this.choose(bytes);
+    // Plain ASCII after plain ASCII (no character left half-read) is the same text in UTF-8 and Windows-1252:
+    // latin1 decoding is a copy, several times cheaper than the validating decoder on a 500 MB camt.053.
+    if (this.asciiSoFar && !this.charset!.startsWith('utf-16') && isAscii(bytes)) {
+      this.skipped = true;
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    }
+    // A decoder that has not seen the start of the text must not take a U+FEFF further on for a byte-order mark.
+    if (this.skipped && !this.decoding) this.use(this.charset!, true);
+    this.decoding = true;
     let text: string;
     try {
       text = this.decoder!.decode(bytes, { stream: !final });
@@ -28,7 +40,7 @@ export class StatementDecoder {
       if (this.charset !== 'utf-8' || !this.asciiSoFar || utf8CharacterBeforeInvalid(bytes)) {
         throw new StatementEncodingError(`the text is not valid ${this.charset === 'utf-8' ? 'UTF-8 (nor Windows-1252: it has UTF-8 characters earlier on)' : this.charset}; send it in one encoding`);
       }
-      this.use('windows-1252');
+      this.use('windows-1252', this.skipped);
       text = this.decoder!.decode(bytes, { stream: !final });
     }
     if (this.asciiSoFar && !isAscii(bytes)) this.asciiSoFar = false;
@@ -48,10 +60,10 @@ export class StatementDecoder {
     this.use('utf-8');
   }
 
-  private use(charset: Charset): void {
+  private use(charset: Charset, ignoreBOM = false): void {
     this.charset = charset;
     // fatal: an undecodable byte throws instead of becoming U+FFFD. The BOM is dropped by the decoder.
-    this.decoder = new TextDecoder(charset, { fatal: true });
+    this.decoder = new TextDecoder(charset, { fatal: true, ignoreBOM });
   }
 }
 

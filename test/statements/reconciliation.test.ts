@@ -17,6 +17,12 @@ function statement(p: Programme, lines: Line[], options: { number?: number; clos
   return statementFor(p, lines, options);
 }
 
+/** A statement's reconciliation errors as [entry, mark, code, expected amount], in entry order. */
+async function errorsByLine(statementId: string, p: Programme) {
+  const errors = expectData(await gql(ERRORS, { id: statementId }, p.admin)).reconciliationErrors;
+  return errors.items.map((e: any) => [e.entrySequence, e.mark, e.code, e.expectedAmount]).sort((a: any, b: any) => a[0] - b[0]);
+}
+
 async function postStatement(text: string, bankCode = 'EXAMPLE', token = EXAMPLE_TOKEN) {
   return post(text, { bankCode, token });
 }
@@ -82,9 +88,7 @@ describe('MT940 reconciliation', () => {
     ]);
     const result = expectData(await gql(UPLOAD, { s: text }, p.manager)).uploadMt940;
     expect(result.statement).to.include({ paidCount: 2, reversedCount: 0, errorCount: 5 });
-    const errors = expectData(await gql(ERRORS, { id: result.statement.id }, p.admin)).reconciliationErrors;
-    const byLine = errors.items.map((e: any) => [e.entrySequence, e.mark, e.code, e.expectedAmount]).sort((a: any, b: any) => a[0] - b[0]);
-    expect(byLine).to.deep.equal([
+    expect(await errorsByLine(result.statement.id, p)).to.deep.equal([
       [2, 'D', 'INVALID_DISBURSEMENT_ID', null],
       [3, 'D', 'DUPLICATE_DISBURSEMENT', null],
       [4, 'D', 'AMOUNT_MISMATCH', '250.50'],
@@ -97,6 +101,30 @@ describe('MT940 reconciliation', () => {
     const later = expectData(await gql(UPLOAD, { s: statement(p, [['D', ids[0], '100.00']]) }, p.manager)).uploadMt940;
     expect(later.statement).to.include({ paidCount: 0, errorCount: 1 });
     expectCode(await gql(ERRORS, { id: result.statement.id }, p.manager), 'FORBIDDEN');
+  });
+
+  it('applies only the first line of an id named twice: a later line never pays what the first could not', async () => {
+    const text = statement(p, [
+      ['D', ids[1], '250.49'],
+      ['D', ids[1], '250.50'],
+      ['D', ids[2], '75.25'],
+      ['RD', ids[2], '75.25'],
+      ['RD', ids[2], '75.25'],
+      ['D', ids[2], '75.25'],
+    ]);
+    const result = expectData(await gql(UPLOAD, { s: text }, p.manager)).uploadMt940;
+    expect(result.statement).to.include({ paidCount: 1, reversedCount: 1, errorCount: 4 });
+    expect(await errorsByLine(result.statement.id, p)).to.deep.equal([
+      [1, 'D', 'AMOUNT_MISMATCH', '250.50'],
+      [2, 'D', 'DUPLICATE_DISBURSEMENT', null],
+      [5, 'RD', 'DUPLICATE_REVERSAL', null],
+      [6, 'D', 'DUPLICATE_DISBURSEMENT', null],
+    ]);
+    const status = await disbursementStatus(p, ids);
+    expect(status.get(ids[1])!.status).to.equal('SHIPPED');
+    expect(status.get(ids[2])).to.include({ status: 'REVERSED', entrySequence: 3 });
+    const envelope = expectData(await gql(ENVELOPE_STATUS, { e: envelopeId }, p.manager)).disbursementEnvelopeStatus;
+    expect(envelope).to.include({ paidCount: 1, reversedCount: 1 });
   });
 
   it('rejects the whole file when the balances do not add up, the account is unknown, or the text is malformed', async () => {

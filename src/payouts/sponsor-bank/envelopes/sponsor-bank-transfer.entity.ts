@@ -14,7 +14,7 @@ import { Timestamped } from '../../../db/timestamped.entity.js';
  * travels as the MT940 :61: customer reference (16x) and comes back on the statement.
  *
  * No index covers a column that changes after creation (status, references, dates), and the table has
- * fillfactor 50 (migration): reconciling a million rows is then a million HOT updates, several times faster.
+ * fillfactor 35 (migrations): reconciling a million rows is then a million HOT updates, several times faster.
  */
 @ObjectType('SponsorBankDisbursement')
 @Entity({ tableName: 'sponsor_bank_disbursements' })
