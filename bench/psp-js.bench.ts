@@ -11,7 +11,7 @@ import { loadConfig } from '../src/config.js';
 import { Container } from '../src/container.js';
 import { openDatabase } from '../src/db/database.js';
 import { PreparedStatements } from '../src/db/prepared.js';
-import { createApollo, graphqlRoutes } from '../src/graphql/graphql.route.js';
+import { createGraphql, graphqlRoutes } from '../src/graphql/graphql.route.js';
 import { buildHelaSchema } from '../src/graphql/schema.js';
 import type { HttpRequest, Route } from '../src/http/route.js';
 import { createLogger } from '../src/logger.js';
@@ -95,8 +95,8 @@ const scenario: BenchScenario = {
       await container.get(PspService).create(em, { name: `Bench JS ${username}`, isExternalApiUser: true, interactiveUserUuid: user.id });
       const { token } = await container.get(AuthService).tokenAuth(username, 'bench password 123');
       const policies = (await pool.query(`select p.uuid, i.chf_id from insurees i join policies p on p.family_uuid = i.family_uuid where i.chf_id like 'J%'`)).rows;
-      const apollo = await createApollo(await buildHelaSchema(container), config, log);
-      const route = graphqlRoutes(apollo, db.orm, container.get(AuthService)).find((r) => r.method === 'POST') as Route;
+      const graphql = await createGraphql(await buildHelaSchema(container), config, log);
+      const route = graphqlRoutes(graphql, db.orm, container.get(AuthService)).find((r) => r.method === 'POST') as Route;
       try {
         const request = (body: unknown): HttpRequest => {
           const bytes = Buffer.from(JSON.stringify(body));
@@ -133,7 +133,7 @@ const scenario: BenchScenario = {
           console.log(`   ${name.padEnd(30)} ${withSpread(values, 0).padStart(16)} us   ${(median(values) / apolloAlone).toFixed(2)}x Apollo alone`);
         }
       } finally {
-        await apollo.stop();
+        await graphql.apollo.stop();
       }
     } finally {
       await revocations.stop();
