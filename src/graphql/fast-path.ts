@@ -70,9 +70,9 @@ export class FastPath {
     const requestContext = this.requestContext(request, context, http);
     const listeners = (await Promise.all(this.plugins.map((plugin) => plugin.requestDidStart?.(requestContext)))).filter((l): l is Listener => !!l);
     if (!this.hooksChecked) this.checkHooks(listeners);
-    await Promise.all(listeners.map((l) => l.didResolveSource?.(requestContext)));
+    await each(listeners, 'didResolveSource', requestContext);
     try {
-      await Promise.all(listeners.map((l) => l.didResolveOperation?.(requestContext)));
+      await each(listeners, 'didResolveOperation', requestContext);
     } catch (error) {
       return this.errorResponse(requestContext, listeners, [ensureGraphQLError(error)], request.contentType);
     }
@@ -130,7 +130,7 @@ export class FastPath {
 
   private async encountered(requestContext: ApolloRequestContext, listeners: Listener[], errors: readonly GraphQLError[]): Promise<void> {
     (requestContext as { errors?: readonly GraphQLError[] }).errors = errors;
-    await Promise.all(listeners.map((l) => l.didEncounterErrors?.(requestContext)));
+    await each(listeners, 'didEncounterErrors', requestContext);
   }
 
   /** Apollo's sendErrorResponse: a refusal before execution, HTTP 500 unless the error says otherwise. */
@@ -144,13 +144,25 @@ export class FastPath {
   }
 
   private async send(requestContext: ApolloRequestContext, listeners: Listener[], contentType: string): Promise<FastResponse> {
-    await Promise.all(listeners.map((l) => l.willSendResponse?.(requestContext)));
+    await each(listeners, 'willSendResponse', requestContext);
     const { http, body } = requestContext.response;
     const headers: Record<string, string> = {};
     for (const [name, value] of http.headers) headers[name] = value;
     if (!http.headers.get('content-type')) headers['content-type'] = contentType;
     return { status: http.status, headers, body: responseText(body.kind === 'single' ? body.singleResult : {}) };
   }
+}
+
+type Hook = 'didResolveSource' | 'didResolveOperation' | 'didEncounterErrors' | 'willSendResponse';
+
+/** As Apollo calls one hook of every listener (all at once, the first rejection wins); a hook no listener has costs nothing. */
+async function each(listeners: Listener[], hook: Hook, requestContext: ApolloRequestContext): Promise<void> {
+  const calls: Promise<void>[] = [];
+  for (const listener of listeners) {
+    const call = listener[hook] as ((context: ApolloRequestContext) => Promise<void>) | undefined;
+    if (call) calls.push(call.call(listener, requestContext));
+  }
+  if (calls.length) await Promise.all(calls);
 }
 
 /** The per-request hooks the fast path calls; Apollo's parsing and validation hooks do not run for a stored document either. */
