@@ -2,7 +2,11 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { Container } from '../../src/container.js';
+import type { Context } from '../../src/graphql/context.js';
+import { FastPath } from '../../src/graphql/fast-path.js';
+import { createFormatError } from '../../src/graphql/format-error.js';
 import { createGraphql, graphqlRoutes, type Graphql } from '../../src/graphql/graphql.route.js';
+import { KnownDocuments } from '../../src/graphql/known-documents.js';
 import { buildHelaSchema } from '../../src/graphql/schema.js';
 import type { HttpRequest, HttpResponse, Route } from '../../src/http/route.js';
 import { createLogger } from '../../src/logger.js';
@@ -165,6 +169,17 @@ describe('GraphQL fast path: what it leaves to Apollo', () => {
     expect(match({ query: '{ verifyInsuree(chfId: "1") { message nope } }' })).to.equal(undefined);
     expect(match({ query: 'query { verifyInsuree(chfId: "1") { message } ' })).to.equal(undefined);
     expect(match({ query: 'query A { verifyInsuree(chfId: "1") { message } } query B { verifyInsuree(chfId: "2") { message } }', operationName: 'A' })).to.equal(undefined);
+  });
+
+  it('fails its first request when a plugin has a hook it does not call, rather than skip the hook', async () => {
+    const schema = await buildHelaSchema(testApp().container);
+    const withExecutionHook = { async requestDidStart() {
+      return { async executionDidStart() {} };
+    } };
+    const fastPath = new FastPath(schema, new KnownDocuments(schema, new Set(['verifyInsuree']), {}, []), [withExecutionHook], createFormatError());
+    const fast = fastPath.match('POST', undefined, { query: VERIFY, variables: { c: '1' } })!;
+    const failure = await fastPath.execute(fast, { outcome: {} } as Context, () => { throw new Error('not asked for'); }).then(() => undefined, (error: Error) => error);
+    expect(failure?.message).to.match(/does not call the plugin hooks executionDidStart/);
   });
 
   it('answers a document it does not take exactly as before', async () => {
