@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema, type ValueNode } from 'graphql';
 import type { Context } from './context.js';
 
@@ -29,19 +29,21 @@ export function stringSizeLimit(maxBytes: number, exposeLimit: boolean): ApolloS
     new GraphQLError(exposeLimit ? `A string value is longer than the limit of ${maxBytes} bytes` : 'A string value is too long', {
       extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
     });
+  // One listener for every request: it keeps nothing of its own.
+  const listener: GraphQLRequestListener<Context> = {
+    async didResolveOperation({ schema, document, request }) {
+      let check = checks.get(document);
+      if (!check) checks.set(document, (check = checkDocument(schema, document, tooLong)));
+      if (check.overlongLiteral) throw refusal();
+      const { variables } = request;
+      for (const name in variables) {
+        if (Object.hasOwn(variables, name) && !check.largeOnly.has(name) && holdsOverlongString(variables[name], tooLong)) throw refusal();
+      }
+    },
+  };
   return {
     async requestDidStart() {
-      return {
-        async didResolveOperation({ schema, document, request }) {
-          let check = checks.get(document);
-          if (!check) checks.set(document, (check = checkDocument(schema, document, tooLong)));
-          if (check.overlongLiteral) throw refusal();
-          const { variables } = request;
-          for (const name in variables) {
-            if (Object.hasOwn(variables, name) && !check.largeOnly.has(name) && holdsOverlongString(variables[name], tooLong)) throw refusal();
-          }
-        },
-      };
+      return listener;
     },
   };
 }
