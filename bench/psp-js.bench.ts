@@ -11,7 +11,7 @@ import { loadConfig } from '../src/config.js';
 import { Container } from '../src/container.js';
 import { openDatabase } from '../src/db/database.js';
 import { PreparedStatements } from '../src/db/prepared.js';
-import { createApollo, graphqlRoutes } from '../src/graphql/graphql.route.js';
+import { createGraphql, graphqlRoutes } from '../src/graphql/graphql.route.js';
 import { buildHelaSchema } from '../src/graphql/schema.js';
 import type { HttpRequest, Route } from '../src/http/route.js';
 import { createLogger } from '../src/logger.js';
@@ -23,8 +23,9 @@ import { median, RUNS, withSpread } from './stats.js';
  * Hela's own JavaScript per PSP API call, without the database and without HTTP: the GraphQL route's
  * handler called by 50 concurrent callers in this process, its two prepared statements answered from
  * memory (rows recorded from the real query once). Main-thread CPU per call, next to Apollo's own
- * `{ __typename }` through the same handler. Unlike `psp-api` this figure barely moves with the
- * machine's load, so it shows what a change to the request path buys. (The same JS costs about 3x
+ * `{ __typename }` through the same handler, and next to the same calls through Apollo (the route without
+ * its fast path). Unlike `psp-api` this figure barely moves with the machine's load, so it shows what a
+ * change to the request path buys. (The same JS costs about 3x
  * more in `psp-api`, interleaved with socket I/O and PostgreSQL on the same cores.)
  * BENCH_JS_CALLS (20000) calls per case and run.
  */
@@ -95,8 +96,11 @@ const scenario: BenchScenario = {
       await container.get(PspService).create(em, { name: `Bench JS ${username}`, isExternalApiUser: true, interactiveUserUuid: user.id });
       const { token } = await container.get(AuthService).tokenAuth(username, 'bench password 123');
       const policies = (await pool.query(`select p.uuid, i.chf_id from insurees i join policies p on p.family_uuid = i.family_uuid where i.chf_id like 'J%'`)).rows;
-      const apollo = await createApollo(await buildHelaSchema(container), config, log);
-      const route = graphqlRoutes(apollo, db.orm, container.get(AuthService)).find((r) => r.method === 'POST') as Route;
+      const graphql = await createGraphql(await buildHelaSchema(container), config, log);
+      const post = (routes: Route[]) => routes.find((r) => r.method === 'POST') as Route;
+      const route = post(graphqlRoutes(graphql, db.orm, container.get(AuthService)));
+      // The same route without the fast path: what the PSP documents cost through Apollo (issue 18).
+      const apolloRoute = post(graphqlRoutes({ apollo: graphql.apollo }, db.orm, container.get(AuthService)));
       try {
         const request = (body: unknown): HttpRequest => {
           const bytes = Buffer.from(JSON.stringify(body));
@@ -105,24 +109,28 @@ const scenario: BenchScenario = {
             headers: { host: '127.0.0.1', 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': String(bytes.length), connection: 'keep-alive' },
           };
         };
-        const expect = async (body: unknown, text: string) => {
-          const response = await route.handle(request(body));
+        const expect = async (body: unknown, text: string, through = route) => {
+          const response = await through.handle(request(body));
           if (!String(response.body).includes(text)) throw new Error(`unexpected answer: ${String(response.body).slice(0, 300)}`);
         };
         let n = 0;
+        const verify = (through: Route) => () => expect({
+          query: 'query($c: String!) { verifyInsuree(chfId: $c) { firstName lastName message policies { amount status productName productCode token } } }',
+          variables: { c: policies[n++ % policies.length].chf_id },
+        }, '1 for idle policy', through);
+        const pay = (through: Route) => () => {
+          const p = policies[n++ % policies.length];
+          return expect({
+            query: 'mutation($i: ProcessPaymentMutationInput!) { processPayment(input: $i) { Success responseMessage detail } }',
+            variables: { i: { chfId: p.chf_id, amount: '100', pspTransactionId: `js-${n}`, policy: { productName: 'JS product', productCode: 'JS1', token: p.uuid } } },
+          }, '"Success":true', through);
+        };
         const cases: Record<string, () => Promise<void>> = {
           '{ __typename } (Apollo alone)': () => expect({ query: '{ __typename }' }, '"Query"'),
-          verifyInsuree: () => expect({
-            query: 'query($c: String!) { verifyInsuree(chfId: $c) { firstName lastName message policies { amount status productName productCode token } } }',
-            variables: { c: policies[n++ % policies.length].chf_id },
-          }, '1 for idle policy'),
-          processPayment: () => {
-            const p = policies[n++ % policies.length];
-            return expect({
-              query: 'mutation($i: ProcessPaymentMutationInput!) { processPayment(input: $i) { Success responseMessage detail } }',
-              variables: { i: { chfId: p.chf_id, amount: '100', pspTransactionId: `js-${n}`, policy: { productName: 'JS product', productCode: 'JS1', token: p.uuid } } },
-            }, '"Success":true');
-          },
+          verifyInsuree: verify(route),
+          'verifyInsuree (Apollo)': verify(apolloRoute),
+          processPayment: pay(route),
+          'processPayment (Apollo)': pay(apolloRoute),
         };
         const figures: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
         for (const call of Object.values(cases)) await perCall(call); // warm-up: JIT, caches
@@ -133,7 +141,7 @@ const scenario: BenchScenario = {
           console.log(`   ${name.padEnd(30)} ${withSpread(values, 0).padStart(16)} us   ${(median(values) / apolloAlone).toFixed(2)}x Apollo alone`);
         }
       } finally {
-        await apollo.stop();
+        await graphql.apollo.stop();
       }
     } finally {
       await revocations.stop();

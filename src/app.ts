@@ -10,7 +10,7 @@ import { backgroundWorkers, routeFactories, sealedSecrets, startables } from './
 import { SecretBox } from './common/secret-box.js';
 import { rewrapSecrets } from './common/secret-rewrap.js';
 import type { Startable } from './simulators/startable.js';
-import { createApollo, graphqlRoutes } from './graphql/graphql.route.js';
+import { createGraphql, graphqlRoutes } from './graphql/graphql.route.js';
 import { buildHelaSchema } from './graphql/schema.js';
 import type { Route } from './http/route.js';
 import { startBackground } from './jobs/background.js';
@@ -52,13 +52,13 @@ export async function startApp(config: Config, log: Logger = createLogger(config
     await revocations.start();
     started.push(revocations);
     const schema = await buildHelaSchema(container);
-    const apollo = await createApollo(schema, config, log);
+    const graphql = await createGraphql(schema, config, log);
     const readiness = new Readiness(db.orm, db.migrations, container.get(JobQueue));
     const metrics = container.get(Metrics);
     const routes: Route[] = [
       ...probeRoutes(readiness),
       ...(config.metrics.token ? [metricsRoute(metrics, config.metrics.token)] : []),
-      ...graphqlRoutes(apollo, db.orm, container.get(AuthService), config.graphqlIde),
+      ...graphqlRoutes(graphql, db.orm, container.get(AuthService), config.graphqlIde),
       ...routeFactories.flatMap((factory) => factory(container)),
     ];
     // Before the first-admin check, so a demo start gets the demo admin password rather than a generated one.
@@ -93,7 +93,7 @@ export async function startApp(config: Config, log: Logger = createLogger(config
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await closed;
-        await apollo.stop();
+        await graphql.apollo.stop();
         await stopStarted();
         await db.close();
       },

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DriverException } from '@mikro-orm/core';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
@@ -70,19 +70,22 @@ function withoutValues({ property, constraints, children }: ValidationFailure): 
 }
 
 /** Logs what `createFormatError` masks, on the request's logger so the line carries its request id. */
+const unexpectedErrorsListener: GraphQLRequestListener<Context> = {
+  async didEncounterErrors({ errors, contextValue }) {
+    for (const error of errors as readonly GraphQLError[]) {
+      const original = unwrapResolverError(error);
+      if (fromDatabase(original)) {
+        contextValue.log.warn({ err: original, path: error.path }, 'the database refused input that validation let through');
+      } else if (!isExpected(error, error.extensions?.code)) {
+        contextValue.log.error({ err: original, path: error.path }, 'unexpected error');
+      }
+    }
+  },
+};
+
+/** One listener for every request: it keeps nothing of its own. */
 export const logUnexpectedErrors: ApolloServerPlugin<Context> = {
   async requestDidStart() {
-    return {
-      async didEncounterErrors({ errors, contextValue }) {
-        for (const error of errors as readonly GraphQLError[]) {
-          const original = unwrapResolverError(error);
-          if (fromDatabase(original)) {
-            contextValue.log.warn({ err: original, path: error.path }, 'the database refused input that validation let through');
-          } else if (!isExpected(error, error.extensions?.code)) {
-            contextValue.log.error({ err: original, path: error.path }, 'unexpected error');
-          }
-        }
-      },
-    };
+    return unexpectedErrorsListener;
   },
 };

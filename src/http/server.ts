@@ -24,6 +24,26 @@ function compile(route: Route): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}$`), names };
 }
 
+/**
+ * The routes whose path matches a request's, in the order given. Exact paths are looked up rather
+ * than tried one regex at a time: every request paid for testing all of them (the PSP API's calls too).
+ */
+class RouteTable {
+  private readonly exact = new Map<string, CompiledRoute[]>();
+  private readonly withParams: CompiledRoute[];
+
+  constructor(private readonly routes: CompiledRoute[]) {
+    this.withParams = routes.filter((r) => r.names.length > 0);
+    for (const r of routes) if (!r.names.length) this.exact.set(r.route.path, [...(this.exact.get(r.route.path) ?? []), r]);
+  }
+
+  matching(path: string): CompiledRoute[] {
+    const exact = this.exact.get(path) ?? [];
+    if (!this.withParams.some((r) => r.pattern.test(path))) return exact;
+    return this.routes.filter((r) => r.pattern.test(path));
+  }
+}
+
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 /**
@@ -31,7 +51,7 @@ const REQUEST_ID = /^[\w.:-]{1,64}$/;
  * and dispatch to routes. GraphQL is one route among them.
  */
 export function createHttpServer(routes: Route[], bodyLimit: number, log: Logger, cors?: CorsPolicy): Server {
-  const compiled = routes.map(compile);
+  const compiled = new RouteTable(routes.map(compile));
   return createServer((req, res) => {
     const header = req.headers['x-request-id'];
     const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
@@ -57,9 +77,10 @@ export function createHttpServer(routes: Route[], bodyLimit: number, log: Logger
         // The route's pattern, never the path itself: a path can hold ids.
         httpRequestSeconds.observe({ route: matched.route?.path ?? 'unmatched', method: req.method ?? 'GET', status: response.status }, seconds);
         // One line per request. The path only: a query string may carry a token or a GraphQL document.
-        const line = { method: req.method, path: url?.pathname, status: response.status, ms: Math.round(seconds * 1e5) / 100, ...response.logFields };
-        if (matched.route?.quiet) reqLog.debug(line, 'request');
-        else reqLog.info(line, 'request');
+        const level = matched.route?.quiet ? 'debug' : 'info';
+        if (reqLog.isLevelEnabled(level)) {
+          reqLog[level]({ method: req.method, path: url?.pathname, status: response.status, ms: Math.round(seconds * 1e5) / 100, ...response.logFields }, 'request');
+        }
       });
   });
 }
@@ -85,9 +106,9 @@ interface Matched {
   route?: Route;
 }
 
-async function handle(req: IncomingMessage, url: RequestUrl, routes: CompiledRoute[], bodyLimit: number, requestId: string, log: Logger, matched: Matched): Promise<HttpResponse> {
+async function handle(req: IncomingMessage, url: RequestUrl, routes: RouteTable, bodyLimit: number, requestId: string, log: Logger, matched: Matched): Promise<HttpResponse> {
   const method = req.method ?? 'GET';
-  const pathMatches = routes.filter((r) => r.pattern.test(url.pathname));
+  const pathMatches = routes.matching(url.pathname);
   if (pathMatches.length === 0) return { status: 404, body: { error: 'Not found' } };
   const match = pathMatches.find((r) => r.route.method === method || (method === 'HEAD' && r.route.method === 'GET'));
   if (!match) return { status: 405, headers: { allow: [...new Set(pathMatches.map((r) => r.route.method))].join(', ') }, body: { error: 'Method not allowed' } };
