@@ -11,7 +11,7 @@ import { csvRecords } from './csv-records.js';
 import { EntitlementCsvProbe } from './entitlement-csv-probe.js';
 import { CsvFormatError, CycleNotDraftError } from './programme.errors.js';
 import { CycleStatus } from './programme.enums.js';
-import { UUID_PATTERN } from '../common/uuid.js';
+import { UUID_PATTERN, uuidV7Prefix, uuidV7Sql } from '../common/uuid.js';
 
 export interface EntitlementRow {
   /** The enrolled insuree's or family's uuid. */
@@ -84,17 +84,6 @@ interface IntakeParams {
 
 const UNIQUE_VIOLATION = '23505';
 
-/**
- * The first 20 hex digits of a UUIDv7 (RFC 9562): the time in ms, the version, random bits and the
- * variant. The last 12 digits are a counter (the RFC's method 1), so one intake's ids ascend.
- */
-function uuidV7Prefix(now = Date.now()): string {
-  const time = now.toString(16).padStart(12, '0');
-  const random = randomBytes(4).toString('hex');
-  const variant = ((parseInt(random[3], 16) & 0x3) | 0x8).toString(16);
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(0, 3)}-${variant}${random.slice(4, 7)}-`;
-}
-
 const AMOUNT = '^\\s*[0-9]{1,16}(\\.[0-9]+)?\\s*$';
 
 /**
@@ -152,6 +141,8 @@ export class EntitlementIntakeService {
       // A million rows' beneficiary hash (~70 MB) and sort by beneficiary (~90 MB) in memory, not spilled
       // to disk: for this transaction only, each node its own.
       await client.query(`set local work_mem = '128MB'`);
+      // Nor JIT: compiling the plans of a million-row join costs more than it saves.
+      await client.query('set local jit = off');
       const { lineOffset, wellFormed } = await load(client, table, currency);
       const p = { cycleId, programmeId, currency, lineOffset };
       const checked = (wellFormed && (await this.insertIfAllAccepted(client, table, p))) || (await this.checkAndInsert(client, table, p));
@@ -183,7 +174,7 @@ export class EntitlementIntakeService {
       // its right edge instead of at a million random places.
       const inserted = await client.query(
         `insert into entitlements (id, cycle_id, beneficiary_id, amount, currency)
-         select ($4 || lpad(to_hex(row_number() over (order by b.id)), 12, '0'))::uuid, $1, b.id, s.amount::numeric(18,2), $2
+         select ${uuidV7Sql('$4', 'row_number() over (order by b.id)')}, $1, b.id, s.amount::numeric(18,2), $2
            from ${table} s join programme_beneficiaries b on b.programme_id = $3 and b.registrant_id = s.beneficiary::uuid
           order by b.id`,
         [p.cycleId, p.currency, p.programmeId, uuidV7Prefix()],
