@@ -183,10 +183,10 @@ export class EntitlementIntakeService {
       // its right edge instead of at a million random places.
       const inserted = await client.query(
         `insert into entitlements (id, cycle_id, beneficiary_id, amount, currency)
-         select ($4 || lpad(to_hex(row_number() over (order by b.id)), 12, '0'))::uuid, $1, b.id, s.amount::numeric(18,2), $2
+         select ($4 || lpad(to_hex(row_number() over (order by b.id)), 12, '0'))::uuid, $1, b.id, round(s.amount::numeric, $5::int), $2
            from ${table} s join programme_beneficiaries b on b.programme_id = $3 and b.registrant_id = s.beneficiary::uuid
           order by b.id`,
-        [p.cycleId, p.currency, p.programmeId, uuidV7Prefix()],
+        [p.cycleId, p.currency, p.programmeId, uuidV7Prefix(), minorUnits(p.currency)],
       );
       if (inserted.rowCount !== null && inserted.rowCount === staged.rows[0].n) {
         await client.query('release savepoint entitlement_intake');
@@ -208,12 +208,11 @@ export class EntitlementIntakeService {
     await client.query(
       `create temporary table ${checked} on commit drop as
        select s.line + $4 as line, s.beneficiary, b.id as beneficiary_id,
-              case when s.amount ~ '${AMOUNT}' then trim(s.amount)::numeric(18,2) end as amount,
+              case when s.amount ~ '${AMOUNT}' then round(trim(s.amount)::numeric, $5::int) end as amount,
               case
                 when s.beneficiary is null or s.beneficiary !~* '${UUID_PATTERN}' then 'beneficiary must be the uuid of an enrolled insuree or family'
                 when s.amount is null or s.amount !~ '${AMOUNT}' then 'amount must be a decimal number, e.g. 1500.00'
                 when scale(trim_scale(trim(s.amount)::numeric)) > $5::int then 'amount has more decimals than ' || $3 || ' allows (' || $5::int || ')'
-                when scale(trim_scale(trim(s.amount)::numeric)) > 2 then 'amount must have at most 2 decimal places'
                 when trim(s.amount)::numeric = 0 then 'amount must be greater than zero'
                 when coalesce(nullif(s.currency, ''), $3) <> $3 then 'currency must be the programme currency ' || $3
                 when b.id is null then 'beneficiary is not enrolled in this programme'
