@@ -17,7 +17,7 @@ import { Migration } from '@mikro-orm/migrations';
  *   have one, or from the services, which parse every amount with its currency (src/common/money.ts).
  *
  * currency_minor_units lists the registry's (src/common/currency.ts) 0- and 3-decimal codes; every other
- * code has 2. test/db/money-columns.test.ts fails when the registry and this function disagree.
+ * code has 2. test/common/money-currencies.test.ts fails when the registry and this function disagree.
  * Payout routing thresholds (no currency) stay numeric(18,2).
  */
 const ZERO_DECIMALS = ['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF'];
