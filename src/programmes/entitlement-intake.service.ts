@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { minorUnits } from '../common/currency.js';
+import { MAX_WHOLE_DIGITS } from '../common/money.js';
 import { NotFoundError } from '../common/domain-error.js';
 import type { BulkDb } from '../db/bulk-db.js';
 import type { CycleApprovalService } from '../approvals/cycle-approval.service.js';
@@ -95,7 +96,8 @@ function uuidV7Prefix(now = Date.now()): string {
   return `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(0, 3)}-${variant}${random.slice(4, 7)}-`;
 }
 
-const AMOUNT = '^\\s*[0-9]{1,16}(\\.[0-9]+)?\\s*$';
+const AMOUNT = `^\\s*[0-9]{1,${MAX_WHOLE_DIGITS}}(\\.[0-9]+)?\\s*$`;
+const TOO_LARGE = `^\\s*0*[1-9][0-9]{${MAX_WHOLE_DIGITS},}(\\.[0-9]+)?\\s*$`;
 
 /**
  * Entitlement intake, all or nothing: rows land in a temporary staging table (COPY for files, unnest for
@@ -211,6 +213,7 @@ export class EntitlementIntakeService {
               case when s.amount ~ '${AMOUNT}' then round(trim(s.amount)::numeric, $5::int) end as amount,
               case
                 when s.beneficiary is null or s.beneficiary !~* '${UUID_PATTERN}' then 'beneficiary must be the uuid of an enrolled insuree or family'
+                when s.amount ~ '${TOO_LARGE}' then 'amount is too large: at most ${MAX_WHOLE_DIGITS} digits before the point and ' || $5::int || ' after in ' || $3
                 when s.amount is null or s.amount !~ '${AMOUNT}' then 'amount must be a decimal number, e.g. 1500.00'
                 when scale(trim_scale(trim(s.amount)::numeric)) > $5::int then 'amount has more decimals than ' || $3 || ' allows (' || $5::int || ')'
                 when trim(s.amount)::numeric = 0 then 'amount must be greater than zero'

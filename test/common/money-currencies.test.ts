@@ -184,7 +184,7 @@ describe('money in XOF, GMD and KWD: exact from the API to the database to every
         expect(report).to.deep.include({ accepted: 0, rejected: 2 });
         expect(report.rejections.map((r: { reason: string }) => r.reason)).to.deep.equal([
           `amount has more decimals than ${c.currency} allows (${c.decimals})`,
-          'amount must be a decimal number, e.g. 1500.00',
+          `amount is too large: at most 16 digits before the point and ${c.decimals} after in ${c.currency}`,
         ]);
         expect(await sql('select 1 from entitlements where cycle_id = ?', [cycleId]), 'nothing written').to.deep.equal([]);
         const accepted = expectData(await addEntitlements(cycleId, [{ beneficiary: families[2], amount: c.largest }])).addEntitlements;
