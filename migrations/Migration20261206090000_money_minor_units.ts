@@ -64,7 +64,8 @@ export class Migration20261206090000_money_minor_units extends Migration {
   override up(): void | Promise<void> {
     this.addSql(`create or replace function currency_minor_units(code text) returns int language sql immutable parallel safe as $$
       select case when code in (${quoted(ZERO_DECIMALS)}) then 0 when code in (${quoted(THREE_DECIMALS)}) then 3 else 2 end $$;`);
-    this.addSql(`alter table "disbursement_envelopes" alter column "received_amount" drop default, alter column "cancelled_amount" drop default;`);
+    // '0.00' is no XOF amount; 0 is zero in every currency (Hela writes the currency's own form, "0", "0.00", "0.000").
+    this.addSql(`alter table "disbursement_envelopes" alter column "received_amount" set default 0, alter column "cancelled_amount" set default 0;`);
     for (const [table, columns] of WITH_CURRENCY) {
       for (const column of columns) {
         this.addSql(assertExact(table, column));

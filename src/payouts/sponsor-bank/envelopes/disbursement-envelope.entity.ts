@@ -74,7 +74,7 @@ export class DisbursementEnvelope extends Timestamped {
   receivedCount: number = 0;
 
   @Field(() => DecimalScalar)
-  @Property({ type: 'decimal', columnType: 'numeric' })
+  @Property({ type: 'decimal', columnType: 'numeric', default: 0 })
   receivedAmount!: string;
 
   @Field(() => Int, { description: 'Disbursements cancelled: their slots and amounts are not reusable.' })
@@ -82,7 +82,7 @@ export class DisbursementEnvelope extends Timestamped {
   cancelledCount: number = 0;
 
   @Field(() => DecimalScalar)
-  @Property({ type: 'decimal', columnType: 'numeric' })
+  @Property({ type: 'decimal', columnType: 'numeric', default: 0 })
   cancelledAmount!: string;
 
   @Field(() => FundsStatus)
