@@ -214,6 +214,14 @@ describe('money in XOF, GMD and KWD: exact from the API to the database to every
     expect(payer.ledger.get(payment.id), 'the payer never saw it').to.equal(undefined);
   });
 
+  it('Qmoney holds GMD only: a sponsor-bank channel paying Qmoney wallets in another currency is refused at configuration', async () => {
+    const channel = async (currency: string) =>
+      gql('mutation($i: SponsorBankChannelInput!) { createSponsorBankChannel(input: $i) { id currency } }', { i: { name: `bank-${suffix()}`, currency, bankCode: 'EXAMPLE', mobileWalletProvider: 'QMONEY' } }, await admin());
+    const refused = expectCode(await channel('XOF'), 'BAD_USER_INPUT');
+    expect(refused.message).to.equal('mobileWalletProvider QMONEY holds GMD only; this channel pays in XOF');
+    expect(expectData(await channel('GMD')).createSponsorBankChannel.currency).to.equal('GMD');
+  });
+
   it("the currency registry and the database's currency_minor_units (the CHECKs' source) agree on every code", async () => {
     const { currencyCodes, minorUnits } = await import('../../src/common/currency.js');
     const codes = currencyCodes();
