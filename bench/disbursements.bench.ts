@@ -1,6 +1,5 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +8,8 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { startApp } from '../src/app.js';
-import { Role } from '../src/auth/role.js';
-import { UserService } from '../src/auth/user.service.js';
 import { loadConfig } from '../src/config.js';
-import { EntitlementIntakeService } from '../src/programmes/entitlement-intake.service.js';
+import { approveAndSendUntilFinal, createCycle, createProgramme, importEntitlements, managerToken, seedRegistry, startPayer, writeEntitlementsCsv } from './disbursement-cycle.js';
 import type { BenchScenario } from './run.js';
 import { RUNS, seconds, withSpread } from './stats.js';
 
@@ -26,25 +23,6 @@ import { RUNS, seconds, withSpread } from './stats.js';
  * BENCH_DISBURSEMENTS_ROWS (default 1,000,000) scales it down while iterating.
  */
 const ROWS = Number(process.env.BENCH_DISBURSEMENTS_ROWS ?? 1_000_000);
-
-function startPayer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(new URL('./g2p-payer.child.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve) => child.once('message', (m: any) => resolve({ child, url: m.url })));
-}
-
-function ask(child: ChildProcess): Promise<any> {
-  return new Promise((resolve) => {
-    child.once('message', resolve);
-    child.send({ type: 'stats' });
-  });
-}
-
-async function graphql(url: string, token: string, query: string, variables: object) {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-  const body = (await response.json()) as any;
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 /** The floor: COPY the same number of payment-shaped rows (uuid PK, ~30-character payee FA) into a like table. */
 async function copyFloor(databaseUrl: string): Promise<number> {
@@ -73,53 +51,6 @@ async function copyFloor(databaseUrl: string): Promise<number> {
     const elapsed = seconds(started);
     await client.query('drop table bench_copy_payments');
     return elapsed;
-  } finally {
-    await client.end();
-  }
-}
-
-async function seedRegistry(databaseUrl: string, programmeId: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const tag = randomUUID().slice(0, 6);
-    await client.query(
-      `insert into insurees (uuid, chf_id, last_name, other_names, phone, registrant_ids, created_at, updated_at)
-       select gen_random_uuid(), 'B${tag}' || g, 'Payee', 'Bench ' || g, '+220' || lpad(g::text, 7, '0'), '{}'::jsonb, now(), now()
-         from generate_series(1, $1) g`,
-      [ROWS],
-    );
-    await client.query(
-      `insert into programme_beneficiaries (id, programme_id, kind, registrant_id, enrolled_at)
-       select gen_random_uuid(), $1, 'INSUREE', uuid, now() from insurees where chf_id like 'B${tag}%'`,
-      [programmeId],
-    );
-    await client.query('analyze insurees; analyze programme_beneficiaries');
-  } finally {
-    await client.end();
-  }
-}
-
-/** The entitlements file, written before any clock starts (keyset pages of beneficiaries, never whole in memory). */
-async function writeEntitlementsCsv(databaseUrl: string, programmeId: string, file: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  async function* lines() {
-    yield 'beneficiary,amount,currency\n';
-    let last = '00000000-0000-0000-0000-000000000000';
-    let n = 0;
-    for (;;) {
-      const { rows } = await client.query<{ r: string }>(
-        'select registrant_id as r from programme_beneficiaries where programme_id = $1 and registrant_id > $2 order by registrant_id limit 10000',
-        [programmeId, last],
-      );
-      if (!rows.length) break;
-      last = rows[rows.length - 1].r;
-      yield rows.map((row) => `${row.r},${100 + (n++ % 400)}.50,\n`).join('');
-    }
-  }
-  try {
-    await pipeline(Readable.from(lines()), createWriteStream(file));
   } finally {
     await client.end();
   }
@@ -195,21 +126,10 @@ const scenario: BenchScenario = {
     );
     try {
       const { container, url } = app;
-      const user = await container.get(UserService).create(container.orm.em.fork(), { username: `bench-${randomUUID().slice(0, 8)}`, password: 'bench-password-123', roles: [Role.ADMIN, Role.PROGRAM_MANAGER] });
-      const login = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'mutation($u:String!,$p:String!){tokenAuth(username:$u,password:$p){token}}', variables: { u: user.username, p: 'bench-password-123' } }) });
-      const token = ((await login.json()) as any).data.tokenAuth.token as string;
-      const channel = await graphql(url, token, 'mutation($i: CreateG2pConnectChannelInput!) { createG2pConnectChannel(input: $i) { id } }', {
-        i: {
-          name: `bench-${randomUUID().slice(0, 8)}`, currency: 'GMD', mode: 'SYNC',
-          paymentEndpointUrl: `${payer.url}/disburse/sync/disburse`, statusEndpointUrl: `${payer.url}/disburse/sync/txn/status`,
-          senderId: 'hela.bench', payerFa: 'account:1002003004@treasury-bank', payeeIdType: 'PHONE', batchSize: 1000, statusPollIntervalSeconds: 30, apiTimeoutMs: 30000,
-        },
-      });
-      const channelId = channel.createG2pConnectChannel.id;
-      const programme = await graphql(url, token, 'mutation($i: CreateProgrammeInput!) { createProgramme(input: $i) { id } }', { i: { mnemonic: `BENCH-${randomUUID().slice(0, 6)}`, name: 'Bench', currency: 'GMD', channelId } });
-      const programmeId = programme.createProgramme.id;
+      const token = await managerToken(url, container);
+      const programmeId = await createProgramme(url, token, payer.url);
       let t = process.hrtime.bigint();
-      await seedRegistry(databaseUrl, programmeId);
+      await seedRegistry(databaseUrl, programmeId, ROWS);
       console.log(`setup: ${ROWS.toLocaleString()} insurees enrolled in ${seconds(t).toFixed(1)} s (not timed below)`);
       const runs: CycleRun[] = [];
       let summary: any;
@@ -218,36 +138,21 @@ const scenario: BenchScenario = {
       try {
         // A new cycle of the same beneficiaries per run: the tables grow as they would, cycle after cycle.
         for (let run = 1; run <= RUNS; run++) {
-          const cycle = await graphql(url, token, 'mutation($i: CreateCycleInput!) { createCycle(input: $i) { id } }', { i: { programmeId, code: `C${run}`, scheduledDate: '2026-12-01' } });
-          const cycleId = cycle.createCycle.id;
+          const cycleId = await createCycle(url, token, programmeId, `C${run}`);
           const csvCopy = await csvCopyFloor(databaseUrl, file);
           t = process.hrtime.bigint();
-          const intake = await container.get(EntitlementIntakeService).importCsv(cycleId, createReadStream(file));
+          await importEntitlements(container, cycleId, file, ROWS);
           const intakeSeconds = seconds(t);
-          if (intake.accepted !== ROWS) throw new Error(`intake accepted ${intake.accepted}: ${JSON.stringify(intake.rejections.slice(0, 3))}`);
           const paymentCopy = await copyFloor(databaseUrl);
           const insertSelect = await insertSelectFloor(databaseUrl, cycleId);
 
-          const e2e = process.hrtime.bigint();
-          t = e2e;
-          const approved = await graphql(url, token, 'mutation($c: ID!) { approveCycle(cycleId: $c) { pendingPayments failedPayments } }', { c: cycleId });
-          const approve = seconds(t);
-          t = process.hrtime.bigint();
-          const sent = await graphql(url, token, 'mutation($c: ID!) { sendDisbursements(input: { cycleId: $c }) { batchesCreated batchesQueued } }', { c: cycleId });
-          const batches = seconds(t);
-          t = process.hrtime.bigint();
-          for (;;) {
-            summary = (await graphql(url, token, 'query($c: ID!) { cycleSummary(cycleId: $c) { payments { status count } batches { status count } } }', { c: cycleId })).cycleSummary;
-            const open = summary.payments.filter((p: any) => p.status !== 'PAID' && p.status !== 'FAILED').reduce((n: number, p: any) => n + p.count, 0);
-            if (open === 0) break;
-            await new Promise((resolve) => setTimeout(resolve, 2000));
-          }
-          const send = seconds(t);
-          const r: CycleRun = { intake: intakeSeconds, csvCopy, paymentCopy, insertSelect, approve, batches, send, total: seconds(e2e) };
+          const { approve, batches, send, total, pendingPayments, batchesCreated, summary: last } = await approveAndSendUntilFinal(url, token, cycleId);
+          summary = last;
+          const r: CycleRun = { intake: intakeSeconds, csvCopy, paymentCopy, insertSelect, approve, batches, send, total };
           runs.push(r);
           console.log(`run ${run}/${RUNS} (load average ${loadavg()[0].toFixed(2)}): intake ${r.intake.toFixed(1)} s (${(r.intake / r.csvCopy).toFixed(1)}× COPY of the file, ${r.csvCopy.toFixed(1)} s);`
-            + ` approve ${approved.approveCycle.pendingPayments.toLocaleString()} payments ${r.approve.toFixed(1)} s (${(r.approve / r.insertSelect).toFixed(1)}× INSERT … SELECT, ${r.insertSelect.toFixed(1)} s);`
-            + ` sendDisbursements (${sent.sendDisbursements.batchesCreated} batches) ${r.batches.toFixed(1)} s; send → every status final ${r.send.toFixed(1)} s;`
+            + ` approve ${pendingPayments.toLocaleString()} payments ${r.approve.toFixed(1)} s (${(r.approve / r.insertSelect).toFixed(1)}× INSERT … SELECT, ${r.insertSelect.toFixed(1)} s);`
+            + ` sendDisbursements (${batchesCreated} batches) ${r.batches.toFixed(1)} s; send → every status final ${r.send.toFixed(1)} s;`
             + ` end to end ${r.total.toFixed(1)} s (${(r.total / r.paymentCopy).toFixed(1)}× COPY of the payments, ${r.paymentCopy.toFixed(1)} s)`);
         }
       } finally {
@@ -260,14 +165,14 @@ const scenario: BenchScenario = {
       console.log(`sendDisbursements: ${of((r) => r.batches)} s; send → payer → every status final: ${of((r) => r.send)} s`);
       console.log(`END TO END (approve → every payment final): ${of((r) => r.total)} s = ${of((r) => ROWS / r.total, 0)} payments/s; floor COPY of the payments ${of((r) => r.paymentCopy)} s;`
         + ` ratio ${of((r) => r.total / r.paymentCopy)}× (target ≤ 3×)`);
-      const stats = await ask(payer.child);
+      const stats = await payer.stats();
       const rss = process.resourceUsage().maxRSS / 1024;
       console.log(`last cycle, payments by status: ${JSON.stringify(summary.payments)}; batches: ${JSON.stringify(summary.batches)}`);
       console.log(`payer ledger over ${RUNS} cycles: paid ${stats.paid}, rejected ${stats.rejected}, duplicate reference ids ${stats.duplicates}, paid twice ${stats.paidTwice}`);
       console.log(`peak RSS: Hela ${rss.toFixed(0)} MB (target ≤ 512 MB); simulator process ${(stats.maxRss / 1024).toFixed(0)} MB`);
     } finally {
       await app.close();
-      payer.child.send({ type: 'stop' });
+      payer.stop();
     }
   },
 };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Container } from '../container.js';
+import { ADVISORY_LOCKS } from '../db/advisory-locks.js';
 import { StartupError } from '../startup/startup-error.js';
 import { AuthService } from './auth.service.js';
 import { Role } from './role.js';
@@ -11,16 +12,21 @@ import { User } from './user.entity.js';
  * production, where stdout is JSON logs (and a password must never be in a log): there it must be set.
  */
 export async function ensureFirstAdmin(container: Container): Promise<void> {
-  const em = container.orm.em.fork();
-  if (await em.count(User, { roles: { $contains: [Role.ADMIN] } })) return;
+  // Under a lock: API processes started together on an empty database would each find no admin and
+  // each create one, and the second insert (same username) would stop that process's start.
   const { username, password } = container.config.admin;
-  if (!password && container.config.nodeEnv === 'production') {
-    throw new StartupError('ADMIN_PASSWORD: there is no administrator yet: set ADMIN_PASSWORD (8 to 72 bytes) for this first start; it is used only to create the first one');
-  }
-  const chosen = password ?? randomBytes(12).toString('base64url');
-  const passwordHash = await container.get(AuthService).passwords.hash(chosen);
-  em.create(User, { username, roles: [Role.ADMIN], passwordHash });
-  await em.flush();
+  const chosen = await container.orm.em.fork().transactional(async (em) => {
+    await em.getConnection().execute('select pg_advisory_xact_lock(?)', [ADVISORY_LOCKS.firstAdmin.toString()], 'all', em.getTransactionContext());
+    if (await em.count(User, { roles: { $contains: [Role.ADMIN] } })) return undefined;
+    if (!password && container.config.nodeEnv === 'production') {
+      throw new StartupError('ADMIN_PASSWORD: there is no administrator yet: set ADMIN_PASSWORD (8 to 72 bytes) for this first start; it is used only to create the first one');
+    }
+    const created = password ?? randomBytes(12).toString('base64url');
+    const passwordHash = await container.get(AuthService).passwords.hash(created);
+    em.create(User, { username, roles: [Role.ADMIN], passwordHash });
+    return created;
+  });
+  if (chosen === undefined) return;
   if (!password) {
     process.stdout.write(`\nFirst admin created: username "${username}", password "${chosen}" (shown once; change it with setUserPassword)\n\n`);
   }

@@ -3,6 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
+import { applyMigrations } from './migration-lock.js';
 import { ormConfig } from './mikro-orm.config.js';
 
 export interface Database {
@@ -27,8 +28,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   const orm = await MikroORM.init(ormConfig(url, config.dbPoolMax));
   let migrations: number;
   try {
-    await orm.migrator.up();
-    migrations = (await orm.migrator.getExecuted()).length;
+    migrations = await applyMigrations(orm);
   } catch (error) {
     await orm.close(true);
     await embedded?.stop();

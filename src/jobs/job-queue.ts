@@ -3,14 +3,9 @@ import type { Config } from '../config.js';
 import { PgBoss, type Job, type Queue, type SendOptions, type WorkOptions } from 'pg-boss';
 import type { Pool } from 'pg';
 import type { Logger } from '../logger.js';
+import { isEmbedded } from '../db/server-kind.js';
 
 export type { Job };
-
-/** PGlite says so in version(), also when reached over DATABASE_URL from another process. */
-async function isEmbedded(orm: MikroORM): Promise<boolean> {
-  const [{ version }] = await orm.em.getConnection().execute<Array<{ version: string }>>('select version() as version');
-  return version.includes('PGlite');
-}
 
 /**
  * pg-boss in its own schema (`pgboss`) on the application's database, on a small pool of its own.
