@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OptionalProps } from '@mikro-orm/core';
-import { Entity, Enum, Index, ManyToOne, OneToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, Enum, Index, ManyToOne, OneToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { amountInCurrencyCheck } from '../db/money-check.js';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../common/decimal.scalar.js';
 import { DisbursementBatch } from '../payouts/g2p-connect/batch.entity.js';
@@ -18,6 +19,7 @@ import { Timestamped } from '../db/timestamped.entity.js';
  * foreign-key triggers, which would cost a lookup per row per relation on a million-row insert.
  */
 @ObjectType('DisbursementPayment')
+@Check(amountInCurrencyCheck('disbursement_payments', 'amount'))
 @Entity({ tableName: 'disbursement_payments' })
 @Index({ properties: ['cycle', 'status'] })
 export class DisbursementPayment extends Timestamped {
@@ -40,7 +42,7 @@ export class DisbursementPayment extends Timestamped {
   batch?: DisbursementBatch;
 
   @Field(() => DecimalScalar)
-  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Property({ type: 'decimal', columnType: 'numeric' })
   amount!: string;
 
   @Field(() => String)

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { G2pPayerSimulator } from '../../src/simulators/g2p-payer/g2p-payer.simulator.js';
 import { expectCode, expectData, gql } from '../helpers/graphql.js';
+import { sql } from '../helpers/openimis.js';
 import { accountant, admin } from '../helpers/registry.js';
 import {
   addEntitlements, allFinal, approve, approvedCycle, batches, createChannel, createCycle, createFamilies, createProgramme, enrol, eventually, manager, send,
@@ -37,6 +38,24 @@ describe('disbursements: send a cycle and watch it settle @smoke', () => {
     const summary = expectData(await gql('query($c: ID!) { cycleSummary(cycleId: $c) { payments { status count amount } batches { status count } } }', { c: cycleId }, await manager())).cycleSummary;
     expect(summary.payments).to.deep.equal([{ status: 'PAID', count: 5, amount: '510.00' }]);
     expect(summary.batches).to.deep.equal([{ status: 'COMPLETED', count: 3 }]);
+  });
+
+  it('approval numbers payments and batches with UUIDv7s in the order they reach the indexes: batch seq, then entitlement', async () => {
+    const { cycleId } = await approvedCycle(await createChannel(sim.url), 5);
+    const rows = await sql<{ id: string; batch_id: string }>(
+      `select p.id, p.batch_id from disbursement_payments p join disbursement_batches b on b.id = p.batch_id where p.cycle_id = ? order by b.seq, p.entitlement_id`,
+      [cycleId],
+    );
+    const v7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    expect(rows).to.have.length(5);
+    for (const row of rows) {
+      expect(row.id).to.match(v7);
+      expect(row.batch_id).to.match(v7);
+    }
+    const ids = rows.map((r) => r.id);
+    expect(ids).to.deep.equal([...ids].sort());
+    const batchIds = [...new Set(rows.map((r) => r.batch_id))];
+    expect(batchIds).to.have.length(3).and.to.deep.equal([...batchIds].sort());
   });
 
   it('sync mode: the response carries the results; rejected items are FAILED with the reason code', async () => {

@@ -9,6 +9,7 @@ import type { BackgroundWorker } from '../../jobs/background-worker.js';
 import type { JobProgressService } from '../../jobs/progress/job-progress.service.js';
 import type { Logger } from '../../logger.js';
 import type { BulkDb } from '../../db/bulk-db.js';
+import type { Queryable } from '../../db/queryable.js';
 import { transition } from '../../db/state-machine.js';
 import { BatchStatus, PaymentStatus } from '../../programmes/programme.enums.js';
 import { PAYMENT_STATES } from '../../programmes/payment-states.js';
@@ -20,7 +21,7 @@ import { type Admission } from '../channels/channel-health.service.js';
 import type { DisburseOutcome, ParsedCallback, PaymentResult, SkippedItem, StatusOutcome } from './g2p-connect.types.js';
 import { describeRejection } from './g2p-replies.js';
 import type { IntegrationErrors } from '../integration-errors.js';
-import { applyReplyItems, completeBatches, failBatch } from './payment-results.js';
+import { applyPaymentResults, applyReplyItems, completeBatches, failBatch, recordUnusable } from './payment-results.js';
 import type { RetryPolicy } from '../rail.js';
 import { SEND_QUEUE, STATUS_QUEUE } from '../send.service.js';
 
@@ -192,28 +193,12 @@ export class BatchWorker implements BackgroundWorker {
     switch (outcome.kind) {
       case 'ACK':
       case 'SETTLED': {
-        const sent = await transition(this.db, BATCH_STATES, {
-          to: SENT,
-          from: [SENDING],
-          set: 'sent_at = now(), lease_until = null, correlation_id = $3, next_status_at = now() + make_interval(secs => $4)',
-          where: mine,
-          params: [batch.id, batch.message_id, outcome.correlationId ?? null, poll],
-        });
-        if (!sent.rowCount) return; // a sweep declared the call lost meanwhile; its status query decides
+        const recorded = await this.db.transaction((client) => this.recordSent(client, channel, batch, outcome));
+        if (!recorded) return; // a sweep declared the call lost meanwhile; its status query decides
         await this.audited(batch, outcome.kind === 'ACK' ? 'sent' : 'settled');
-        // Results first (sync mode), so a settled payment is written once, PENDING → PAID/FAILED.
-        if (outcome.kind === 'SETTLED') await applyReplyItems(this.db, this.errors, { channelId: channel.id, batchId: batch.id, operation: 'disburse' }, outcome);
-        // Only while the batch is still this send's, under its row lock: a refusing callback may send it back to
-        // RETRY (its payments PENDING) at any moment; payments marked SENT after that would wait for a resend
-        // that never takes them. The lock orders this statement and the callback's resend one after the other.
-        await this.db.query(
-          `with mine as (select id from disbursement_batches where id = $1 and message_id = $2 and status in ${BATCH_STATES.sqlIn([SENT, COMPLETED])} for update)
-           update disbursement_payments p set status = ${PAYMENT_STATES.sql(PaymentStatus.SENT)}, updated_at = now()
-             from mine where p.batch_id = mine.id and p.status in ${PAYMENT_STATES.sqlFrom(PaymentStatus.SENT, [PaymentStatus.PENDING])}`,
-          [batch.id, batch.message_id],
-        );
-        const done = await completeBatches(this.db, [batch.id]);
-        if (!done.length) await this.queueStatus(batch.id, poll);
+        // After the commit: the transaction held a pooled connection that recording them needs.
+        if (outcome.kind === 'SETTLED') await recordUnusable(this.errors, { channelId: channel.id, batchId: batch.id, operation: 'disburse' }, outcome.skipped, recorded.unknownReferences);
+        if (!recorded.completed) await this.queueStatus(batch.id, poll);
         return;
       }
       case 'REJECTED': {
@@ -248,6 +233,34 @@ export class BatchWorker implements BackgroundWorker {
         await this.queueStatus(batch.id, poll);
       }
     }
+  }
+
+  /**
+   * An accepted send, in one transaction (one commit, and the batch row locked by its first statement
+   * throughout): SENDING → SENT, then (sync mode) the results, so a settled payment is written once,
+   * PENDING → PAID/FAILED, then the payments the reply did not settle → SENT, and the batch COMPLETED
+   * once none can change. Undefined when the batch is no longer this send's.
+   */
+  private async recordSent(client: Queryable, channel: BatchChannelHandle, batch: ClaimedBatch, outcome: Extract<DisburseOutcome, { kind: 'ACK' | 'SETTLED' }>): Promise<{ completed: boolean; unknownReferences: string[] } | undefined> {
+    const sent = await transition(client, BATCH_STATES, {
+      to: SENT,
+      from: [SENDING],
+      set: 'sent_at = now(), lease_until = null, correlation_id = $3, next_status_at = now() + make_interval(secs => $4)',
+      where: 'id = $1 and message_id = $2',
+      params: [batch.id, batch.message_id, outcome.correlationId ?? null, channel.settings.statusPollIntervalSeconds],
+    });
+    if (!sent.rowCount) return undefined;
+    let unknownReferences: string[] = [];
+    if (outcome.kind === 'SETTLED') {
+      const applied = await applyPaymentResults(client, channel.id, outcome.results);
+      unknownReferences = applied.unknownReferences;
+      // Every payment final: none is left to mark SENT.
+      if (applied.completed.includes(batch.id)) return { completed: true, unknownReferences };
+    }
+    // A refusing callback may send the batch back to RETRY (its payments PENDING) only after this commits: it
+    // waits for the batch row this transaction holds, so no payment is marked SENT after that.
+    await transition(client, PAYMENT_STATES, { to: PaymentStatus.SENT, from: [PaymentStatus.PENDING], where: 'batch_id = $1', params: [batch.id] });
+    return { completed: (await completeBatches(client, [batch.id])).length > 0, unknownReferences };
   }
 
   /**
