@@ -151,11 +151,25 @@ export class Camt053Reader {
   constructor(sink: StatementSink) {
     this.assembler = new StatementAssembler(sink);
     // Two events per element, 25 million in a million-entry file: no closure allocated per event.
-    this.parser.on('opentag', (tag) => this.guarded(this.open, tag));
+    this.parser.on('opentag', (tag) => {
+      if (this.failed) return;
+      try {
+        this.open(tag);
+      } catch (error) {
+        this.refuseOnFormatError(error);
+      }
+    });
     this.parser.on('text', (text) => {
       if (this.collecting && this.text.length < MAX_TEXT) this.text += text;
     });
-    this.parser.on('closetag', (tag) => this.guarded(this.close, tag));
+    this.parser.on('closetag', (tag) => {
+      if (this.failed) return;
+      try {
+        this.close(tag);
+      } catch (error) {
+        this.refuseOnFormatError(error);
+      }
+    });
     this.parser.on('doctype', () => this.fail(new CamtFormatError('a DOCTYPE is not allowed in a bank statement (entities are never fetched or expanded)', this.parser.line)));
     this.parser.on('error', (error) => this.fail(new CamtFormatError(`not well-formed XML: ${error.message.replace(/^[^:]*:\d+:\d+: /, '')}`, this.parser.line)));
   }
@@ -180,14 +194,10 @@ export class Camt053Reader {
     this.assembler.refuse(error, open ? { format: 'CAMT053', line: this.stmt!.line, ...this.headerSoFar() } : { format: 'CAMT053', line: this.parser.line });
   }
 
-  private guarded(work: (this: Camt053Reader, tag: SaxesTagPlain) => void, tag: SaxesTagPlain): void {
-    if (this.failed) return;
-    try {
-      work.call(this, tag);
-    } catch (error) {
-      if (!(error instanceof CamtFormatError)) throw error;
-      this.refuseStatement(error);
-    }
+  /** What the tag handlers do with a throw (each handler has its own try: one shared wrapper was polymorphic). */
+  private refuseOnFormatError(error: unknown): void {
+    if (!(error instanceof CamtFormatError)) throw error;
+    this.refuseStatement(error);
   }
 
   private open(tag: SaxesTagPlain): void {
@@ -325,26 +335,32 @@ export class Camt053Reader {
     const mark = entryMark(entry);
     const valueDate = isoDate(entry.valueDate ?? entry.bookingDate, 'ValDt', entry.line);
     const entryDate = entry.bookingDate ? isoDate(entry.bookingDate, 'BookgDt', entry.line) : undefined;
-    const parts = entry.transactions.length > 1 ? this.batchParts(entry, total, currency) : [{ tx: entry.transactions[0], amountMinor: total }];
-    for (const { tx, amountMinor } of parts) {
-      const e: StatementEntry = {
-        sequence: this.assembler.nextSequence(),
-        line: tx?.line ?? entry.line,
-        valueDate,
-        mark,
-        amountMinor,
-        transactionType: entry.bankTransactionCode.join('/'),
-        customerReference: tx?.endToEndId && tx.endToEndId !== NOT_PROVIDED ? tx.endToEndId : '',
-        bankReference: tx?.accountServicerReference ?? entry.accountServicerReference ?? '',
-        narratives: [...entry.additional, ...(tx?.remittance ?? []), ...(tx?.additional ? [tx.additional] : [])],
-      };
-      if (entryDate) e.entryDate = entryDate;
-      const name = mark === 'C' || mark === 'RC' ? tx?.debtorName : (tx?.creditorName ?? tx?.debtorName);
-      if (name) e.counterpartyName = name;
-      const reason = tx && [tx.returnCode, ...tx.returnInfo].filter(Boolean).join(': ');
+    const transactionType = entry.bankTransactionCode.length === 1 ? entry.bankTransactionCode[0] : entry.bankTransactionCode.join('/');
+    // A million entries have one TxDtls each: no parts array for them.
+    if (entry.transactions.length <= 1) return this.emit(entry, entry.transactions[0], total, mark, valueDate, entryDate, transactionType);
+    for (const { tx, amountMinor } of this.batchParts(entry, total, currency)) this.emit(entry, tx, amountMinor, mark, valueDate, entryDate, transactionType);
+  }
+
+  private emit(entry: CamtEntry, tx: CamtTransaction | undefined, amountMinor: bigint, mark: EntryMark, valueDate: string, entryDate: string | undefined, transactionType: string): void {
+    const e: StatementEntry = {
+      sequence: this.assembler.nextSequence(),
+      line: tx?.line ?? entry.line,
+      valueDate,
+      mark,
+      amountMinor,
+      transactionType,
+      customerReference: tx?.endToEndId && tx.endToEndId !== NOT_PROVIDED ? tx.endToEndId : '',
+      bankReference: tx?.accountServicerReference ?? entry.accountServicerReference ?? '',
+      narratives: narrativesOf(entry, tx),
+    };
+    if (entryDate) e.entryDate = entryDate;
+    const name = mark === 'C' || mark === 'RC' ? tx?.debtorName : (tx?.creditorName ?? tx?.debtorName);
+    if (name) e.counterpartyName = name;
+    if (tx && (tx.returnCode || tx.returnInfo.length)) {
+      const reason = [tx.returnCode, ...tx.returnInfo].filter(Boolean).join(': ');
       if (reason) e.returnReason = reason;
-      this.assembler.entry(e);
     }
+    this.assembler.entry(e);
   }
 
   /** A batch booking (one Ntry, several TxDtls): each transaction is an entry, and they must add up. */
@@ -358,6 +374,15 @@ export class Camt053Reader {
     if (sum !== total) throw new CamtFormatError(`the ${parts.length} transactions of this batch <Ntry> add up to ${sum} minor units, the entry says ${total}`, entry.line);
     return parts;
   }
+}
+
+/** The entry's additional information, then the transaction's remittance and additional information. */
+function narrativesOf(entry: CamtEntry, tx: CamtTransaction | undefined): string[] {
+  const narratives = entry.additional.slice();
+  if (!tx) return narratives;
+  for (const remittance of tx.remittance) narratives.push(remittance);
+  if (tx.additional) narratives.push(tx.additional);
+  return narratives;
 }
 
 /** CdtDbtInd with RvslInd; a credit carrying return information is the return of a payment (RD). */
@@ -385,7 +410,12 @@ function amount(text: string | undefined, currency: string, line: number): bigin
   return parsed;
 }
 
+/** The last date found valid: a statement books most entries on a few dates. */
+let lastValidDate = '';
+
 function isoDate(text: string | undefined, element: string, line: number): string {
+  if (text === lastValidDate) return text;
   if (!text || !/^\d{4}-\d{2}-\d{2}$/.test(text) || !validDate(text)) throw new CamtFormatError(`<${element}> must be a date YYYY-MM-DD, got "${text ?? ''}"`, line);
+  lastValidDate = text;
   return text;
 }
