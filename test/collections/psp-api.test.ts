@@ -42,6 +42,8 @@ function seedPay(p: { chfId: string; amount: string; ref: string; productName: s
 
 const PSP_TOO_SMALL = 'Amount is too small. It needs to be the exact amount of the product.';
 
+const LINK_PREMIUM = 'mutation($i: CreatePremiumMutationInput!) { createPremium(input: $i) { Success uuid errorCode detail } }';
+
 const PAY = `mutation($input: ProcessPaymentMutationInput!) { processPayment(input: $input) { Success responseMessage detail errorCode transactionUuid clientMutationId } }`;
 
 describe('external PSP API (verifyInsuree / processPayment)', () => {
@@ -161,6 +163,14 @@ describe('external PSP API (verifyInsuree / processPayment)', () => {
     const kwdRef = `ref-${randomUUID()}`;
     expect((await pay(payInput(kwd, kwdRef))).Success).to.equal(true);
     expect(await stored(kwdRef)).to.deep.equal({ amount: '3.125', currency: 'KWD', premium: '3.125' });
+    // The openIMIS contribution step links to that premium, reading its amount in KWD too.
+    const [{ uuid: kwdTx }] = await sql('select uuid from payment_transactions where psp_transaction_id = ?', [kwdRef]);
+    const link = async (amount: string) =>
+      expectData(await gql(LINK_PREMIUM, { i: { policyUuid: kwd.policyUuid, amount, payDate: '2026-12-06', payType: 'M', paymentTransactionUuid: kwdTx } }, admin)).createPremium;
+    const [{ uuid: kwdPremium }] = await sql('select uuid from premiums where payment_transaction_uuid = ?', [kwdTx]);
+    expect(await link('3.1250')).to.deep.include({ Success: true, uuid: kwdPremium });
+    expect(await link('3.12')).to.deep.include({ Success: false, errorCode: 'BAD_USER_INPUT' });
+    expect(await link('3.1251')).to.deep.include({ Success: false, errorCode: 'BAD_USER_INPUT', detail: 'amount has more decimals than KWD allows (3)' });
 
     const xof = await createInsuredFamily({ lumpSum: '1500', currency: 'XOF' });
     expect(await pay(payInput(xof, undefined, { amount: '1500.5' }))).to.deep.include({ Success: false, errorCode: 'BAD_USER_INPUT', detail: 'amount has more decimals than XOF allows (0)' });
