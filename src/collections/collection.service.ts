@@ -4,7 +4,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import { Role } from '../auth/role.js';
 import { AuditResult } from '../audit/audit-event.entity.js';
 import type { Config } from '../config.js';
-import { amountInCurrency, floatAsDecimal, positiveAmount, sameAmount } from '../common/money.js';
+import { amountInCurrency, compareDecimals, floatAsDecimal, positivePlainAmount } from '../common/money.js';
 import { uuidArg } from '../common/uuid.js';
 import type { AuthUser } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
@@ -188,7 +188,7 @@ export class CollectionService {
   }
 
   private refuseDisagreement(transaction: PaymentTransaction, input: ProcessTransactionInput): void {
-    if (input.amount !== undefined && input.amount !== null && !sameAmount(exactAmount(input.amount), transaction.amount)) {
+    if (input.amount !== undefined && input.amount !== null && compareDecimals(exactAmount(input.amount), transaction.amount) !== 0) {
       throw new CollectionRefusal('BAD_USER_INPUT', `amount ${input.amount} does not match the initiated amount ${transaction.amount}`);
     }
     if (input.insureeUuid && uuidArg(input.insureeUuid, 'insureeUuid') !== transaction.insuree?.uuid) {
@@ -316,21 +316,22 @@ function refuseUnlessOwner(transaction: PaymentTransaction, user: AuthUser): voi
   throw new CollectionRefusal('FORBIDDEN', 'Only the accountant who initiated this transaction, or an administrator, may confirm it');
 }
 
-/**
- * openIMIS sends the amount as a GraphQL Float, which reaches us as a double. Its shortest decimal
- * form (String(n)) is exactly the literal the client wrote whenever that literal has at most 15
- * significant digits (every such decimal survives the round trip through a double); a longer one may
- * have been rounded on the way, so it is refused rather than guessed. Then: positive, at most 2 decimals.
- */
 /** An OTP collection pays the policy's value, as the openIMIS front end does (registry/amount-due.ts). */
 function paysInFull(policy: Policy, amount: string): boolean {
   return compareToDue(amount, amountDue(policy, OTP_COLLECTION_AMOUNT_DUE)) === 'EXACT';
 }
 
+/**
+ * openIMIS sends the amount as a GraphQL Float, which reaches us as a double. Its shortest decimal
+ * form (String(n)) is exactly the literal the client wrote whenever that literal has at most 15
+ * significant digits (every such decimal survives the round trip through a double); a longer one may
+ * have been rounded on the way, so it is refused rather than guessed. Then: positive, at most 3 decimals
+ * (the most any currency has); the policy's product's currency is checked once the policy is read.
+ */
 function exactAmount(amount: number | undefined): string {
   if (amount === undefined || amount === null || !Number.isFinite(amount)) throw new CollectionRefusal('BAD_USER_INPUT', 'amount is required');
   try {
-    return positiveAmount(floatAsDecimal(amount));
+    return positivePlainAmount(floatAsDecimal(amount));
   } catch (error) {
     throw new CollectionRefusal('BAD_USER_INPUT', (error as Error).message);
   }

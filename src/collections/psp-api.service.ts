@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditService } from '../audit/audit.service.js';
 import { AuditResult } from '../audit/audit-event.entity.js';
 import { ForbiddenError } from '../common/domain-error.js';
-import { amountInCurrency, fromMinorUnits, toMinorUnits } from '../common/money.js';
+import { amountInCurrency, fromPlainUnits, toPlainUnits } from '../common/money.js';
 import { isUuid } from '../common/uuid.js';
 import type { PreparedStatements } from '../db/prepared.js';
 import type { AuthUser } from '../graphql/context.js';
@@ -35,11 +35,13 @@ const DUE = amountDueSql(PSP_API_AMOUNT_DUE, { policy: 'p', product: 'pr' });
 /**
  * One statement does the whole payment: lock the idle policy that matches every check, insert the
  * transaction (idempotent on psp + pspTransactionId), the premium, the activation and the audit
- * event. When it inserts nothing, `diagnose` works out which answer applies.
+ * event. When it inserts nothing, `diagnose` works out which answer applies. The amount stored is the
+ * amount due, which the paid amount equals (numerically): it is at the product's currency's scale
+ * (XOF "1500", KWD "3.125"), from the row already locked, whatever scale the PSP wrote.
  */
 export const PAY_SQL = `
 with pol as (
-  select p.uuid, p.start_date, pr.currency, i.uuid as insuree_uuid
+  select p.uuid, p.start_date, pr.currency, ${DUE} as due, i.uuid as insuree_uuid
   from insurees i
   join policies p on p.family_uuid = i.family_uuid
   join products pr on pr.uuid = p.product_uuid
@@ -49,7 +51,7 @@ with pol as (
 ), tx as (
   insert into payment_transactions (uuid, amount, currency, psp_uuid, insuree_uuid, policy_uuid, psp_transaction_id, state,
     otp_attempts, request_fingerprint, json_content, created_by, datetime, updated_at)
-  select gen_random_uuid(), cast($5 as numeric), pol.currency, $6, pol.insuree_uuid, pol.uuid, $7, '${TransactionState.PAID}', 0, $8, $9, $10, now(), now() from pol
+  select gen_random_uuid(), pol.due, pol.currency, $6, pol.insuree_uuid, pol.uuid, $7, '${TransactionState.PAID}', 0, $8, $9, $10, now(), now() from pol
   on conflict (psp_uuid, psp_transaction_id) do nothing
   returning uuid, policy_uuid, amount
 ), prem as (
@@ -182,7 +184,7 @@ export class PspApiService {
       return { Success: false, responseMessage: PSP_API.failed, detail: (error as Error).message, errorCode: 'BAD_USER_INPUT' };
     }
     const check = compareToDue(request.amount, policy.amount_due);
-    const expected = `expected ${fromMinorUnits(toMinorUnits(policy.amount_due))}`;
+    const expected = `expected ${amountInCurrency(policy.amount_due, policy.currency!)}`;
     if (check === 'TOO_SMALL') return { Success: false, responseMessage: PSP_API.tooSmall, detail: expected, errorCode: 'BAD_USER_INPUT' };
     if (check === 'TOO_LARGE') return { Success: false, responseMessage: PSP_API.tooLarge, detail: expected, errorCode: 'BAD_USER_INPUT' };
     return { Success: false, responseMessage: PSP_API.failed, detail: 'The policy changed while the payment was processed; query it and try again', errorCode: 'CONFLICT' };
@@ -190,20 +192,22 @@ export class PspApiService {
 
   private validate(pspUuid: string, input: ProcessPaymentInput): PaymentRequest | ProcessPaymentPayload {
     const bad = (detail: string, responseMessage: string = PSP_API.failed) => ({ Success: false, responseMessage, detail, errorCode: 'BAD_USER_INPUT' });
-    let minor: bigint;
+    let units: bigint;
     try {
-      minor = toMinorUnits(input.amount);
+      units = toPlainUnits(input.amount);
     } catch (error) {
       return bad((error as Error).message);
     }
-    if (minor <= 0n) return bad('amount must be greater than zero', PSP_API.tooSmall);
+    if (units <= 0n) return bad('amount must be greater than zero', PSP_API.tooSmall);
     const pspTransactionId = input.pspTransactionId.trim();
     if (!pspTransactionId || pspTransactionId.length > 125) return bad('pspTransactionId must be 1 to 125 characters');
     const policyUuid = input.policy.token.trim().toLowerCase();
     if (!isUuid(policyUuid)) return bad(`policy.token must be a UUID, got "${input.policy.token}"`, PSP_API.policyNotFound);
     const chfId = input.chfId.trim();
     if (!chfId || chfId.length > 50) return { Success: false, responseMessage: PSP_API.wrongChfId, errorCode: 'BAD_USER_INPUT' };
-    const amount = fromMinorUnits(minor);
+    // The policy's currency is not known yet: the amount is kept exact to 3 decimals, in the two-decimal form
+    // fingerprints had before ("1500.00", "3.125"); PAY_SQL compares it with the amount due, exactly.
+    const amount = fromPlainUnits(units);
     const { productName, productCode } = input.policy;
     const jsonContent = input.jsonExt ?? '[]';
     // What a resend must repeat exactly; anything else under the same pspTransactionId is a modified request.

@@ -1,7 +1,7 @@
 import type { EntityManager, FilterQuery, QueryOrderMap } from '@mikro-orm/postgresql';
 import { Role } from '../auth/role.js';
 import { BadInputError } from '../common/domain-error.js';
-import { normalizeAmount } from '../common/money.js';
+import { plainAmount } from '../common/money.js';
 import { toConnection, window, type Connection } from '../common/relay.js';
 import { uuidArg } from '../common/uuid.js';
 import type { AuthUser } from '../graphql/context.js';
@@ -31,9 +31,9 @@ function filters(args: TransactionsArgs): FilterQuery<PaymentTransaction> & Reco
   const uuid = args.uuid ?? args.id;
   if (uuid != null) where.uuid = uuidArg(uuid, 'uuid');
   const amount: Record<string, string> = {};
-  if (args.amount != null) amount.$eq = normalizeAmount(args.amount);
-  if (args.amountLt != null) amount.$lt = normalizeAmount(args.amountLt, 'amount_Lt');
-  if (args.amountGt != null) amount.$gt = normalizeAmount(args.amountGt, 'amount_Gt');
+  if (args.amount != null) amount.$eq = plainAmount(args.amount);
+  if (args.amountLt != null) amount.$lt = plainAmount(args.amountLt, 'amount_Lt');
+  if (args.amountGt != null) amount.$gt = plainAmount(args.amountGt, 'amount_Gt');
   if (Object.keys(amount).length) where.amount = amount;
   if (args.pspTransactionId != null) where.pspTransactionId = args.pspTransactionId;
   if (args.otp != null) where.uuid = null; // OTPs are not stored: no transaction matches one

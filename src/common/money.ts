@@ -1,4 +1,4 @@
-import { assertCurrency, minorUnits } from './currency.js';
+import { assertCurrency, maxMinorUnits, minorUnits } from './currency.js';
 import { BadInputError } from './domain-error.js';
 
 /** Digits before the decimal point any stored amount may have, in every currency (the columns' range). */
@@ -138,43 +138,45 @@ export function compareDecimals(a: string, b: string): -1 | 0 | 1 {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/**
- * Two-decimal amounts where no currency is at hand (the openIMIS side, whose GMD has two decimals, and
- * currency-less thresholds): the same exact BigInt arithmetic, fixed at two decimals.
- */
-const DECIMAL = /^(-)?(\d{1,16})(?:\.(\d+))?$/;
-const MAX_MINOR = 10n ** 18n - 1n;
+/** Decimals an amount in no particular currency may carry: the registry's most (3, KWD), so any currency's fits. */
+const PLAIN_DECIMALS = maxMinorUnits();
+/** Decimals such an amount is written with at least: Hela's two of old, so forms stored before keep theirs. */
+const PLAIN_MIN_DECIMALS = 2;
 
-export function toMinorUnits(amount: string, field = 'amount'): bigint {
-  const match = DECIMAL.exec(amount.trim());
+/**
+ * An amount whose currency is not known yet (a PSP's payment before its policy is read, a routing
+ * threshold that applies to every currency), as an integer count of 10^-3 units: exact for every
+ * currency. Refuses more decimals than any currency has, and more than 16 digits before the point.
+ */
+export function toPlainUnits(amount: string, field = 'amount'): bigint {
+  const match = DECIMAL_TEXT.exec(amount.trim());
   if (!match) throw new BadInputError(`${field} must be a decimal number, got "${amount}"`, { field });
   const [, sign, whole, fraction = ''] = match;
   const significant = fraction.replace(/0+$/, '');
-  if (significant.length > 2) throw new BadInputError(`${field} has more than 2 decimal places`, { field });
-  const minor = BigInt(whole) * 100n + BigInt(significant.padEnd(2, '0'));
-  if (minor > MAX_MINOR) throw new BadInputError(`${field} is too large`, { field });
-  return sign ? -minor : minor;
+  if (significant.length > PLAIN_DECIMALS) throw new BadInputError(`${field} has more decimals than any currency allows (${PLAIN_DECIMALS})`, { field, minorUnits: PLAIN_DECIMALS });
+  if (whole.replace(/^0+(?=\d)/, '').length > MAX_WHOLE_DIGITS) throw new BadInputError(`${field} is too large: at most ${MAX_WHOLE_DIGITS} digits before the point`, { field });
+  const units = BigInt(whole) * 10n ** BigInt(PLAIN_DECIMALS) + BigInt(significant.padEnd(PLAIN_DECIMALS, '0') || '0');
+  return sign ? -units : units;
 }
 
-export function fromMinorUnits(minor: bigint): string {
-  const sign = minor < 0n ? '-' : '';
-  const abs = minor < 0n ? -minor : minor;
-  return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+/** The text of a count of 10^-3 units: two decimals unless a third is needed ("1500.00", "12.50", "3.125"). */
+export function fromPlainUnits(units: bigint): string {
+  const sign = units < 0n ? '-' : '';
+  const digits = (units < 0n ? -units : units).toString().padStart(PLAIN_DECIMALS + 1, '0');
+  const fraction = digits.slice(-PLAIN_DECIMALS).replace(/0+$/, '').padEnd(PLAIN_MIN_DECIMALS, '0');
+  return `${sign}${digits.slice(0, -PLAIN_DECIMALS)}.${fraction}`;
 }
 
-/** Canonical two-decimal form of a valid amount ("10" → "10.00"); rejects more than two decimals. */
-export function normalizeAmount(amount: string, field = 'amount'): string {
-  return fromMinorUnits(toMinorUnits(amount, field));
+/** The canonical text of an amount in no particular currency ("10" → "10.00", "3.1250" → "3.125"). */
+export function plainAmount(amount: string, field = 'amount'): string {
+  return fromPlainUnits(toPlainUnits(amount, field));
 }
 
-export function positiveAmount(amount: string, field = 'amount'): string {
-  const minor = toMinorUnits(amount, field);
-  if (minor <= 0n) throw new BadInputError(`${field} must be greater than zero`, { field });
-  return fromMinorUnits(minor);
-}
-
-export function sameAmount(a: string, b: string): boolean {
-  return toMinorUnits(a) === toMinorUnits(b);
+/** The same, refusing zero and negatives. */
+export function positivePlainAmount(amount: string, field = 'amount'): string {
+  const units = toPlainUnits(amount, field);
+  if (units <= 0n) throw new BadInputError(`${field} must be greater than zero`, { field });
+  return fromPlainUnits(units);
 }
 
 /**

@@ -10,3 +10,8 @@ export function amountInCurrencyCheck<T>(table: string, column: string, currency
     expression: `${column} = round(${column}, currency_minor_units((${currencyColumn})::text)) and abs(${column}) < 10000000000000000`,
   };
 }
+
+/** The CHECK of an amount in no particular currency (payout routing thresholds): at most `decimals` decimals, same range. */
+export function exactAmountCheck<T>(table: string, column: string, decimals: number): CheckConstraint<T> {
+  return { name: `${table}_${column}_exact`, expression: `${column} = round(${column}, ${decimals}) and abs(${column}) < 10000000000000000` };
+}

@@ -1,4 +1,4 @@
-import { fromMinorUnits } from '../common/money.js';
+import { fromPlainUnits } from '../common/money.js';
 import { WireValidationError, type WireProblem } from './bridge.errors.js';
 import type { BridgeRequest, DisbursementRequestPayload, EnvelopeRequestPayload, RequestHeader, WireAmount } from './bridge.wire.js';
 
@@ -73,7 +73,7 @@ class Reader {
     if (source === undefined) return this.fail('float_type', loc, 'Input should be a valid number');
     if (!NUMBER.test(source)) return this.fail('float_parsing', loc, 'Input should be a valid number, unable to parse string as a number');
     const thousandths = thousandthsOf(source);
-    return thousandths === undefined ? { invalid: true } : { amount: decimalText(thousandths) };
+    return thousandths === undefined ? { invalid: true } : { amount: fromPlainUnits(thousandths) };
   }
 }
 
@@ -98,14 +98,6 @@ function thousandthsOf(source: string): bigint | undefined {
   const noise = units - thousandths * 100_000n;
   if (noise > 100n || noise < -100n || thousandths > MAX_THOUSANDTHS) return undefined;
   return sign ? -thousandths : thousandths;
-}
-
-/** Two decimals ("1500.00", "12.50") unless a third is needed ("3.125"); the envelope's currency then decides. */
-function decimalText(thousandths: bigint): string {
-  if (thousandths % 10n === 0n) return fromMinorUnits(thousandths / 10n);
-  const sign = thousandths < 0n ? '-' : '';
-  const abs = thousandths < 0n ? -thousandths : thousandths;
-  return `${sign}${abs / 1000n}.${(abs % 1000n).toString().padStart(3, '0')}`;
 }
 
 function header(r: Reader, value: unknown): RequestHeader | undefined {

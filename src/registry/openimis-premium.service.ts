@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError, ConflictError, NotFoundError } from '../common/domain-error.js';
-import { sameAmount } from '../common/money.js';
+import { Money } from '../common/money.js';
 import { uuidArg } from '../common/uuid.js';
 import { PayType } from './pay-type.js';
 import { Premium } from './premium.entity.js';
@@ -29,8 +29,8 @@ export class OpenimisPremiumService {
   }
 
   private async link(em: EntityManager, transactionUuid: string, policyUuid: string, amount: string): Promise<string> {
-    const [transaction] = await em.getConnection().execute<Array<{ state: string; policy_uuid: string | null; amount: string }>>(
-      'select state, policy_uuid, amount from payment_transactions where uuid = ?',
+    const [transaction] = await em.getConnection().execute<Array<{ state: string; policy_uuid: string | null; amount: string; currency: string }>>(
+      'select state, policy_uuid, amount, currency from payment_transactions where uuid = ?',
       [transactionUuid],
     );
     if (!transaction) throw new NotFoundError('Payment transaction', transactionUuid);
@@ -40,7 +40,9 @@ export class OpenimisPremiumService {
     const premium = await em.findOne(Premium, { paymentTransactionUuid: transactionUuid });
     if (!premium) throw new ConflictError(`Payment transaction ${transactionUuid} has no premium`, { field: 'paymentTransactionUuid' });
     if (premium.policy.uuid !== policyUuid) throw new BadInputError(`Payment transaction ${transactionUuid} paid policy ${premium.policy.uuid}, not ${policyUuid}`, { field: 'policyUuid' });
-    if (!sameAmount(premium.amount, amount)) throw new BadInputError(`Payment transaction ${transactionUuid} paid ${premium.amount}, not ${amount}`, { field: 'amount' });
+    // In the transaction's currency, its product's: GMD keeps two decimals on the openIMIS wire, KWD three, XOF none.
+    const paid = Money.parse(amount, transaction.currency, 'amount');
+    if (!paid.equals(Money.parse(premium.amount, transaction.currency))) throw new BadInputError(`Payment transaction ${transactionUuid} paid ${premium.amount}, not ${amount}`, { field: 'amount' });
     return premium.uuid;
   }
 }

@@ -44,7 +44,7 @@ describe('audit: refusals answered in the payload are audited as failures (S6) @
     const { token } = await login(user.username);
     const unknown = { amount: 500, paymentServiceProviderUuid: psp, insureeUuid: '00000000-0000-4000-8000-000000000000' };
     expectRefusal(await gql(INITIATE, { input: unknown }, token), 'initiateTransaction', 'NOT_FOUND');
-    expectRefusal(await gql(INITIATE, { input: { ...unknown, amount: 1.234 } }, token), 'initiateTransaction', 'BAD_USER_INPUT');
+    expectRefusal(await gql(INITIATE, { input: { ...unknown, amount: 1.2345 } }, token), 'initiateTransaction', 'BAD_USER_INPUT');
     const events = expectData(await gql(EVENTS, { a: 'initiateTransaction', u: user.username }, admin)).auditEvents;
     expect(events.items.map((event: any) => `${event.result} ${event.errorCode}`).sort()).to.deep.equal(['FAILURE BAD_USER_INPUT', 'FAILURE NOT_FOUND']);
 

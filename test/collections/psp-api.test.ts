@@ -40,6 +40,10 @@ function seedPay(p: { chfId: string; amount: string; ref: string; productName: s
   }`;
 }
 
+const PSP_TOO_SMALL = 'Amount is too small. It needs to be the exact amount of the product.';
+
+const LINK_PREMIUM = 'mutation($i: CreatePremiumMutationInput!) { createPremium(input: $i) { Success uuid errorCode detail } }';
+
 const PAY = `mutation($input: ProcessPaymentMutationInput!) { processPayment(input: $input) { Success responseMessage detail errorCode transactionUuid clientMutationId } }`;
 
 describe('external PSP API (verifyInsuree / processPayment)', () => {
@@ -145,6 +149,38 @@ describe('external PSP API (verifyInsuree / processPayment)', () => {
     // The exact amount in another spelling is the same amount.
     expect((await pay(payInput(insured, undefined, { amount: '250' }))).Success).to.equal(true);
     await refuse(payInput(insured), 'Please check again if your policy you are trying to pay for is idle  or active.', 'CONFLICT');
+  });
+
+  it("reads the amount in the policy's product currency: a KWD third decimal is paid, XOF is stored without decimals", async () => {
+    const stored = async (ref: string) => {
+      const [tx] = await sql('select uuid, amount::text as amount, currency from payment_transactions where psp_uuid = ? and psp_transaction_id = ?', [psp.pspUuid, ref]);
+      const [premium] = await sql('select amount::text as amount from premiums where payment_transaction_uuid = ?', [tx.uuid]);
+      return { amount: tx.amount, currency: tx.currency, premium: premium.amount };
+    };
+    const kwd = await createInsuredFamily({ lumpSum: '3.125', currency: 'KWD' });
+    expect(await pay(payInput(kwd, undefined, { amount: '3.1251' }))).to.deep.include({ Success: false, errorCode: 'BAD_USER_INPUT', detail: 'amount has more decimals than any currency allows (3)' });
+    expect(await pay(payInput(kwd, undefined, { amount: '3.124' }))).to.deep.include({ Success: false, responseMessage: PSP_TOO_SMALL, detail: 'expected 3.125' });
+    const kwdRef = `ref-${randomUUID()}`;
+    expect((await pay(payInput(kwd, kwdRef))).Success).to.equal(true);
+    expect(await stored(kwdRef)).to.deep.equal({ amount: '3.125', currency: 'KWD', premium: '3.125' });
+    // The openIMIS contribution step links to that premium, reading its amount in KWD too.
+    const [{ uuid: kwdTx }] = await sql('select uuid from payment_transactions where psp_transaction_id = ?', [kwdRef]);
+    const link = async (amount: string) =>
+      expectData(await gql(LINK_PREMIUM, { i: { policyUuid: kwd.policyUuid, amount, payDate: '2026-12-06', payType: 'M', paymentTransactionUuid: kwdTx } }, admin)).createPremium;
+    const [{ uuid: kwdPremium }] = await sql('select uuid from premiums where payment_transaction_uuid = ?', [kwdTx]);
+    expect(await link('3.1250')).to.deep.include({ Success: true, uuid: kwdPremium });
+    expect(await link('3.12')).to.deep.include({ Success: false, errorCode: 'BAD_USER_INPUT' });
+    expect(await link('3.1251')).to.deep.include({ Success: false, errorCode: 'BAD_USER_INPUT', detail: 'amount has more decimals than KWD allows (3)' });
+
+    const xof = await createInsuredFamily({ lumpSum: '1500', currency: 'XOF' });
+    expect(await pay(payInput(xof, undefined, { amount: '1500.5' }))).to.deep.include({ Success: false, errorCode: 'BAD_USER_INPUT', detail: 'amount has more decimals than XOF allows (0)' });
+    expect(await pay(payInput(xof, undefined, { amount: '1499' }))).to.deep.include({ Success: false, responseMessage: PSP_TOO_SMALL, detail: 'expected 1500' });
+    const xofRef = `ref-${randomUUID()}`;
+    const paid = await pay(payInput(xof, xofRef, { amount: '1500.00' }));
+    expect(paid.Success).to.equal(true);
+    expect(await stored(xofRef), 'at the currency\'s scale, not as the PSP wrote it').to.deep.equal({ amount: '1500', currency: 'XOF', premium: '1500' });
+    // The same payment in another spelling is a resend, not a modified request.
+    expect(await pay(payInput(xof, xofRef, { amount: '1500' }))).to.deep.include({ Success: true, transactionUuid: paid.transactionUuid });
   });
 
   it('serves only users linked to an active external PSP; PSP users cannot reach accountant or admin operations', async () => {

@@ -67,10 +67,10 @@ export async function createSponsorBankChannel(input: Record<string, unknown> = 
   return expectData(response).createSponsorBankChannel.id;
 }
 
-export async function createProgramme(channelId: string, mnemonic = `PRG-${randomUUID().slice(0, 8)}`): Promise<string> {
+export async function createProgramme(channelId: string, mnemonic = `PRG-${randomUUID().slice(0, 8)}`, currency = 'GMD'): Promise<string> {
   const response = await gql(
     'mutation($i: CreateProgrammeInput!) { createProgramme(input: $i) { id } }',
-    { i: { mnemonic, name: `Cash transfer ${mnemonic}`, currency: 'GMD', channelId } },
+    { i: { mnemonic, name: `Cash transfer ${mnemonic}`, currency, channelId } },
     await manager(),
   );
   return expectData(response).createProgramme.id;

@@ -45,12 +45,12 @@ export interface InsuredFamily {
 }
 
 /** A product, a family whose head has a wallet, and one idle policy worth the lump sum. */
-export async function createInsuredFamily(options: { lumpSum?: string; wallet?: string | null; startDate?: string } = {}): Promise<InsuredFamily> {
+export async function createInsuredFamily(options: { lumpSum?: string; currency?: string; wallet?: string | null; startDate?: string } = {}): Promise<InsuredFamily> {
   const { container } = testApp();
   const em = container.orm.em.fork();
   const suffix = randomUUID().slice(0, 8);
   const lumpSum = options.lumpSum ?? '500.00';
-  const product = await container.get(ProductService).create(em, { code: `P${suffix}`, name: `Basic Cover ${suffix}`, lumpSum, currency: 'GMD' });
+  const product = await container.get(ProductService).create(em, { code: `P${suffix}`, name: `Basic Cover ${suffix}`, lumpSum, currency: options.currency ?? 'GMD' });
   const wallet = options.wallet === undefined ? String(randomInt(7_000_000, 7_999_999)) : options.wallet;
   const chfId = String(randomInt(100_000_000, 999_999_999));
   const family = await container.get(FamilyService).create(em, {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BankConnectorFactory } from '../../src/payouts/sponsor-bank/bank-connector.factory.js';
 import { ExampleBankConnector } from '../../src/payouts/sponsor-bank/example-bank/example-bank.connector.js';
-import { toMinorUnits } from '../../src/common/money.js';
+import { Money } from '../../src/common/money.js';
 import { writeMt940, type Mt940EntryInput } from '../../src/statements/mt940/mt940.writer.js';
 import { utcToday } from '../../src/common/utc-date.js';
 import { signedAmount } from '../../src/statements/statement.types.js';
@@ -140,7 +140,7 @@ export function statementEntries(p: Programme, lines: Line[]): Mt940EntryInput[]
     valueDate: today,
     entryDate: today,
     mark,
-    amountMinor: toMinorUnits(amount),
+    amountMinor: Money.parse(amount, 'GMD').minor,
     transactionType: 'NTRF',
     customerReference: id,
     bankReference: `BR${String(i + 1).padStart(6, '0')}`,

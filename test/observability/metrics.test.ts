@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { App } from '../../src/app.js';
-import { toMinorUnits } from '../../src/common/money.js';
+import { Money } from '../../src/common/money.js';
 import { utcToday } from '../../src/common/utc-date.js';
 import { writeMt940 } from '../../src/statements/mt940/mt940.writer.js';
 import { signedAmount } from '../../src/statements/mt940/mt940.types.js';
@@ -106,7 +106,7 @@ describe('GET /metrics after one of each flow @smoke', function () {
     expect(await processEnvelope(p, envelopeId)).to.include({ shippedCount: 2 });
     const today = utcToday();
     const entries = [['D', ids[0], '100.00'], ['D', ids[1], '50.00'], ['RD', ids[1], '50.00']].map(([mark, id, amount], i) => ({
-      valueDate: today, entryDate: today, mark: mark as 'D' | 'RD', amountMinor: toMinorUnits(amount), transactionType: 'NTRF', customerReference: id,
+      valueDate: today, entryDate: today, mark: mark as 'D' | 'RD', amountMinor: Money.parse(amount, 'GMD').minor, transactionType: 'NTRF', customerReference: id,
       bankReference: `BR${String(i + 1).padStart(6, '0')}`, narratives: ['Cash transfer', p.mnemonic, 'NOV-2026', `Name ${id}`, `BEN-${id}`, 'ACCOUNT_CLOSED'],
     }));
     const opening = 1_000_000n;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { positiveAmount } from '../../common/money.js';
+import { Money } from '../../common/money.js';
 import { isValidFa } from './payee-fa.js';
 import type { DisburseBatch, G2pChannelRuntime, G2pMode, StatusQuery } from './g2p-connect.types.js';
 import type { Ack } from './g2p-replies.js';
@@ -83,10 +83,17 @@ function wireAmount(amount: string, currency: string, referenceId: string): stri
   const significant = /\.(\d*?)0*$/.exec(amount)?.[1] ?? '';
   if (significant.length > 2) throw new G2pMessageError(`amount of ${referenceId}: G2P Connect amounts have at most 2 decimals; ${amount} ${currency} has ${significant.length}`);
   try {
-    return positiveAmount(amount);
+    return twoDecimals(Money.positive(amount, currency));
   } catch (error) {
     throw new G2pMessageError(`amount of ${referenceId}: ${(error as Error).message}`);
   }
+}
+
+/** The money at exactly two decimals (XOF 1500 → "1500.00", KWD 3.120 → "3.12"); its third decimal is zero (checked above). */
+function twoDecimals(money: Money): string {
+  const scale = 10n ** BigInt(Math.abs(money.decimals - 2));
+  const hundredths = money.decimals <= 2 ? money.minor * scale : money.minor / scale;
+  return `${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, '0')}`;
 }
 
 function wireCurrency(currency: string, referenceId: string): string {
@@ -123,9 +130,10 @@ export function buildDisburseRequest(channel: G2pChannelRuntime, batch: Disburse
     seen.add(item.referenceId);
     if (!isValidFa(item.payeeFa)) throw new G2pMessageError(`payee_fa of ${item.referenceId} is not of the form type:id@provider`);
     // Keys in sorted order, so the canonical-JSON digest need not sort them for every item.
+    const currency = wireCurrency(item.currency, item.referenceId);
     const disbursement: Record<string, string> = {
-      amount: wireAmount(item.amount, item.currency, item.referenceId),
-      currency_code: wireCurrency(item.currency, item.referenceId),
+      amount: wireAmount(item.amount, currency, item.referenceId),
+      currency_code: currency,
       locale: config.locale,
     };
     if (item.note) disbursement.note = item.note.slice(0, MAX_ID_LENGTH);

@@ -1,6 +1,7 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { DecimalScalar } from '../../common/decimal.scalar.js';
+import { THRESHOLD_DESCRIPTION } from './payout-routing-rule.entity.js';
 
 @InputType()
 export class PayoutRoutingRuleInput {
@@ -17,10 +18,10 @@ export class PayoutRoutingRuleInput {
   @IsUUID()
   channelId!: string;
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, { nullable: true, description: THRESHOLD_DESCRIPTION })
   minAmount?: string;
 
-  @Field(() => DecimalScalar, { nullable: true })
+  @Field(() => DecimalScalar, { nullable: true, description: THRESHOLD_DESCRIPTION })
   maxAmount?: string;
 
   @Field(() => [String], { nullable: true })

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { BadInputError, ConflictError, NotFoundError } from '../../common/domain-error.js';
-import { normalizeAmount, toMinorUnits } from '../../common/money.js';
+import { compareDecimals, plainAmount } from '../../common/money.js';
 import type { Config } from '../../config.js';
 import type { BulkDb } from '../../db/bulk-db.js';
 import { PayoutChannel } from '../channels/payout-channel.entity.js';
@@ -63,9 +63,10 @@ export class RoutingService {
   private async validate(em: EntityManager, input: PayoutRoutingRuleInput) {
     const channel = await em.findOne(PayoutChannel, { id: input.channelId });
     if (!channel) throw new NotFoundError('Payout channel', input.channelId);
-    const minAmount = input.minAmount === undefined || input.minAmount === null ? undefined : normalizeAmount(input.minAmount, 'minAmount');
-    const maxAmount = input.maxAmount === undefined || input.maxAmount === null ? undefined : normalizeAmount(input.maxAmount, 'maxAmount');
-    if (minAmount && maxAmount && toMinorUnits(minAmount) > toMinorUnits(maxAmount)) {
+    // Up to 3 decimals, exact (plainAmount): a rule has no currency, and the SQL compares with each payment's own amount.
+    const minAmount = input.minAmount === undefined || input.minAmount === null ? undefined : plainAmount(input.minAmount, 'minAmount');
+    const maxAmount = input.maxAmount === undefined || input.maxAmount === null ? undefined : plainAmount(input.maxAmount, 'maxAmount');
+    if (minAmount && maxAmount && compareDecimals(minAmount, maxAmount) > 0) {
       throw new BadInputError('minAmount is greater than maxAmount', { field: 'minAmount' });
     }
     return {

@@ -1,4 +1,4 @@
-import { toMinorUnits } from '../../common/money.js';
+import { Money } from '../../common/money.js';
 
 /**
  * What the simulated payer system did, per reference_id. It pays a reference at most once however
@@ -36,7 +36,8 @@ export class G2pPayerLedger {
   paidCount = 0;
   rejectedCount = 0;
   duplicateAttempts = 0;
-  paidMinorUnits = 0n;
+  /** What was paid, per currency, in each currency's minor units (sums across currencies mean nothing). */
+  readonly paidMinorUnits = new Map<string, bigint>();
 
   get(referenceId: string): LedgerEntry | undefined {
     return this.entries.get(referenceId);
@@ -74,7 +75,7 @@ export class G2pPayerLedger {
       entry.status = 'succ';
       entry.timesPaid++;
       this.paidCount++;
-      this.paidMinorUnits += toMinorUnits(entry.amount);
+      this.paidMinorUnits.set(entry.currency, (this.paidMinorUnits.get(entry.currency) ?? 0n) + Money.parse(entry.amount, entry.currency).minor);
     } else {
       entry.status = 'rjct';
       entry.reasonCode = outcome.reasonCode;

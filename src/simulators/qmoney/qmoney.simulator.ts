@@ -1,7 +1,11 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fromMinorUnits, toMinorUnits } from '../../common/money.js';
+import { Money } from '../../common/money.js';
+
+/** Qmoney holds dalasi only: every amount the simulator reads or writes is GMD (two decimals). */
+const gmdMinor = (amount: string): bigint => Money.parse(amount, 'GMD').minor;
+const gmdText = (minor: bigint): string => Money.ofMinor(minor, 'GMD').toString();
 
 export interface QmoneySimulatorOptions {
   /** What `/login` expects in `Authorization: Basic …`. */
@@ -76,11 +80,11 @@ export class QmoneySimulator {
   }
 
   setBalance(wallet: string, amount: string): void {
-    this.wallets.set(wallet, toMinorUnits(amount));
+    this.wallets.set(wallet, gmdMinor(amount));
   }
 
   balance(wallet: string): string {
-    return fromMinorUnits(this.wallets.get(wallet) ?? 0n);
+    return gmdText(this.wallets.get(wallet) ?? 0n);
   }
 
   /** The newest OTP sent to a wallet. */
@@ -151,7 +155,7 @@ export class QmoneySimulator {
     const transactionId = `txn_${Array.from({ length: 20 }, () => randomInt(10)).join('')}`;
     let amountMinor = -1n;
     try {
-      amountMinor = toMinorUnits(String(data.payment?.[0]?.amount));
+      amountMinor = gmdMinor(String(data.payment?.[0]?.amount));
     } catch { /* checked at verifyCode */ }
     const session: Session = {
       payer: String(data.fromUser?.userIdentifier ?? ''),
@@ -161,7 +165,7 @@ export class QmoneySimulator {
       otp: String(randomInt(1_000_000)).padStart(6, '0'),
     };
     this.sessions.set(transactionId, session);
-    this.outbox.push({ wallet: session.payer, otp: session.otp, transactionId, amount: amountMinor >= 0n ? fromMinorUnits(amountMinor) : '?', sentAt: new Date().toISOString() });
+    this.outbox.push({ wallet: session.payer, otp: session.otp, transactionId, amount: amountMinor >= 0n ? gmdText(amountMinor) : '?', sentAt: new Date().toISOString() });
     return [200, { responseCode: '1', responseMessage: 'OTP Send Successfully', data: { transactionId } }];
   }
 
@@ -183,7 +187,7 @@ export class QmoneySimulator {
       return [200, { responseCode: '-5100010', responseMessage: 'Invalid transaction PIN', data: { transactionId } }];
     }
     if (session.amountMinor <= 0n) return [200, { responseCode: '-5100011', responseMessage: 'Invalid amount', data: { transactionId } }];
-    const payerBalance = this.wallets.get(session.payer) ?? toMinorUnits(this.options.openingBalance ?? '0');
+    const payerBalance = this.wallets.get(session.payer) ?? gmdMinor(this.options.openingBalance ?? '0');
     if (payerBalance < session.amountMinor) {
       return [200, {
         responseCode: '-120008',
@@ -204,7 +208,7 @@ export class QmoneySimulator {
           pouchExternalId: 'EMONEY_POUCH',
           usedValue: 0,
           unusedValue: Number(merchantBalance * 1000n),
-          availableBalance: fromMinorUnits(merchantBalance),
+          availableBalance: gmdText(merchantBalance),
         }],
       },
     }];

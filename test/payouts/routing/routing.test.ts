@@ -50,6 +50,28 @@ describe('payout routing rules', () => {
     expect(updated).to.include({ name: 'renamed', priority: base + 5, minAmount: null, regions: null });
   });
 
+  it('keeps thresholds exact to 3 decimals (KWD) and compares them exactly with each payment in its own currency', async () => {
+    const fils = await createChannel('http://127.0.0.1:9', { currency: 'KWD' });
+    const rest = await createChannel('http://127.0.0.1:9', { currency: 'KWD' });
+    const region = `Kuwait-${randomUUID().slice(0, 6)}`;
+    const base = priorityBase();
+    expect(expectCode(await gql(CREATE, { i: { name: 'too fine', priority: base, channelId: fils, maxAmount: '3.1255' } }, await admin()), 'BAD_USER_INPUT').message)
+      .to.equal('maxAmount has more decimals than any currency allows (3)');
+    const upTo = await rule({ priority: base + 1, channelId: fils, minAmount: '3.0000', maxAmount: '3.125', regions: [region] });
+    expect(upTo).to.include({ minAmount: '3.00', maxAmount: '3.125' });
+    const other = await rule({ priority: base + 2, channelId: rest, regions: [region] });
+
+    const programmeId = await createProgramme(rest, undefined, 'KWD');
+    const families = await createFamilies(3, region);
+    await enrol(programmeId, families);
+    const cycleId = await createCycle(programmeId);
+    // 3.125 is at the threshold (inclusive), 3.126 one fils over it, 2.999 one under the minimum.
+    expectData(await addEntitlements(cycleId, families.map((beneficiary, i) => ({ beneficiary, amount: ['3.125', '3.126', '2.999'][i] }))));
+    expectData(await approve(cycleId));
+    const plan = expectData(await gql(DRY_RUN, { c: cycleId }, await manager())).routeCycleDryRun;
+    expect(plan.routes.map((r: any) => [r.ruleId, r.payments, r.totalAmount]).sort()).to.deep.equal([[upTo.id, 1, '3.125'], [other.id, 2, '6.125']].sort());
+  });
+
   it('dry-runs a cycle: first matching rule by amount, region and payee type; disabled or failing channels fall through @smoke', async () => {
     const small = await createChannel('http://127.0.0.1:9');
     const general = await createChannel('http://127.0.0.1:9');
