@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Role } from '../auth/role.js';
 import { BadInputError, NotFoundError } from '../common/domain-error.js';
-import { positiveAmount } from '../common/money.js';
+import { positiveAmountIn } from '../common/money.js';
 import { Programme } from '../programmes/programme.entity.js';
 import type { ApprovalPolicyValue } from './approval-policy.js';
 
@@ -17,7 +17,7 @@ export class ApprovalPolicyService {
     if (refused) throw new BadInputError(`a stage cannot be approved by ${refused}`, { field: 'stages' });
     const policy: ApprovalPolicyValue = {
       stages: input.stages,
-      extraStage: input.extraStage ? { role: input.extraStage.role, above: positiveAmount(input.extraStage.above, 'extraStage.above') } : null,
+      extraStage: input.extraStage ? { role: input.extraStage.role, above: positiveAmountIn(input.extraStage.above, programme.currency, 'extraStage.above') } : null,
     };
     // The default policy is stored as null, so programmes that never had one and those reset to it look alike.
     const isDefault = policy.stages.length === 1 && policy.stages[0] === Role.PROGRAM_MANAGER && !policy.extraStage;

@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Role } from '../auth/role.js';
 import { DecimalScalar } from '../common/decimal.scalar.js';
+import { compareDecimals } from '../common/money.js';
 
 /** What `programmes.approval_policy` holds; null there is the default policy. */
 export interface ApprovalPolicyValue {
@@ -44,7 +45,7 @@ export function describePolicy(value: ApprovalPolicyValue | null | undefined): A
 export function stagesFor(value: ApprovalPolicyValue | null | undefined, total: string): ApprovalStage[] {
   const policy = policyOf(value);
   const roles = [...policy.stages];
-  if (policy.extraStage && cents(total) > cents(policy.extraStage.above)) roles.push(policy.extraStage.role);
+  if (policy.extraStage && compareDecimals(total, policy.extraStage.above) > 0) roles.push(policy.extraStage.role);
   return roles.map((role, i) => ({ stage: i + 1, role }));
 }
 
@@ -53,8 +54,3 @@ export function mayApprove(roles: readonly Role[], stage: ApprovalStage): boolea
   return roles.includes(stage.role) || roles.includes(Role.ADMIN);
 }
 
-/** A non-negative two-decimal amount of any size (a cycle's total may pass numeric(18,2)'s 16 digits). */
-function cents(amount: string): bigint {
-  const [whole, fraction = ''] = amount.split('.');
-  return BigInt(whole) * 100n + BigInt(`${fraction}00`.slice(0, 2));
-}

@@ -22,7 +22,7 @@ export class CycleApproval extends StageApproval {
   @Property({ type: 'integer' })
   entitlementCount!: number;
 
-  @Property({ type: 'decimal', precision: 20, scale: 2 })
+  @Property({ type: 'decimal', columnType: 'numeric' })
   totalAmount!: string;
 
   @Field(() => ApprovalTotals)

@@ -14,7 +14,7 @@ export class EnvelopeApproval extends StageApproval {
   @Property({ type: 'integer' })
   disbursementCount!: number;
 
-  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Property({ type: 'decimal', columnType: 'numeric' })
   totalAmount!: string;
 
   @Field(() => ApprovalTotals, { description: 'The envelope as declared: number of disbursements and total.' })

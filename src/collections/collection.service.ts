@@ -8,6 +8,7 @@ import { amountInCurrency, floatAsDecimal, positiveAmount, sameAmount } from '..
 import { uuidArg } from '../common/uuid.js';
 import type { AuthUser } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
+import { PspKind, QMONEY_CURRENCY } from '../psp/payment-service-provider.entity.js';
 import { PspNotFoundError } from '../psp/psp.errors.js';
 import type { PspService } from '../psp/psp.service.js';
 import { today } from '../registry/dates.js';
@@ -65,9 +66,13 @@ export class CollectionService {
     const transaction = await em.transactional(async (tx) => {
       const policy = await this.lockPolicyToPay(tx, insuree, amount, input.policyUuid);
       await this.refuseOngoing(tx, policy);
+      const { currency } = policy.product;
+      if (psp.kind === PspKind.QMONEY && currency !== QMONEY_CURRENCY) {
+        throw new CollectionRefusal('BAD_USER_INPUT', `Qmoney collects ${QMONEY_CURRENCY} only; this policy's product is in ${currency}`);
+      }
       return tx.create(PaymentTransaction, {
-        amount,
-        currency: policy.product.currency,
+        amount: amountInCurrency(amount, currency),
+        currency,
         psp,
         insuree,
         policy,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OptionalProps, type Rel } from '@mikro-orm/core';
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { amountInCurrencyCheck } from '../db/money-check.js';
 import { registerEnumType } from 'type-graphql';
 import { PaymentServiceProvider } from '../psp/payment-service-provider.entity.js';
 import { Insuree } from '../registry/insuree.entity.js';
@@ -30,6 +31,7 @@ registerEnumType(TransactionState, { name: 'TransactionState' });
  * PSP. `(psp, pspTransactionId)` is unique, which makes processPayment idempotent; the OTP itself
  * is never stored.
  */
+@Check(amountInCurrencyCheck('payment_transactions', 'amount'))
 @Entity({ tableName: 'payment_transactions' })
 @Unique({ properties: ['psp', 'pspTransactionId'] })
 @Index({ properties: ['policy', 'state'] })
@@ -40,7 +42,7 @@ export class PaymentTransaction {
   @PrimaryKey({ type: 'uuid' })
   uuid: string = randomUUID();
 
-  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Property({ type: 'decimal', columnType: 'numeric' })
   amount!: string;
 
   @Property({ type: 'character', length: 3 })

@@ -49,3 +49,8 @@ export function minorUnits(code: string): number {
 export function currencyCodes(): string[] {
   return [...MINOR_UNITS.keys()];
 }
+
+/** The most decimals any currency has (3: KWD, BHD…): what an amount in no particular currency may carry. */
+export function maxMinorUnits(): number {
+  return Math.max(...MINOR_UNITS.values());
+}

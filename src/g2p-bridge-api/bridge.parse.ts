@@ -72,19 +72,21 @@ class Reader {
     const source = value instanceof RawNumber ? value.source : typeof value === 'string' ? value.trim() : undefined;
     if (source === undefined) return this.fail('float_type', loc, 'Input should be a valid number');
     if (!NUMBER.test(source)) return this.fail('float_parsing', loc, 'Input should be a valid number, unable to parse string as a number');
-    const cents = centsOf(source);
-    return cents === undefined ? { invalid: true } : { amount: fromMinorUnits(cents) };
+    const thousandths = thousandthsOf(source);
+    return thousandths === undefined ? { invalid: true } : { amount: decimalText(thousandths) };
   }
 }
 
 const NUMBER = /^(-?)(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
-const MAX_CENTS = 10n ** 18n - 1n;
+/** 16 digits before the point, the most any currency's amount may have (src/common/money.ts). */
+const MAX_THOUSANDTHS = 10n ** 19n - 1n;
 
 /**
- * The exact amount in cents. More than two decimals are refused, except float noise under 0.000001 that a
- * Python float sum leaves (1500.0000000000002 is 1500.00): PBMS computes totals in floats.
+ * The exact amount in thousandths, enough for every currency (KWD has 3 decimals; the envelope's currency
+ * refuses more than its own). More decimals are refused, except float noise under 0.000001 that a Python
+ * float sum leaves (1500.0000000000002 is 1500.00): PBMS computes totals in floats.
  */
-function centsOf(source: string): bigint | undefined {
+function thousandthsOf(source: string): bigint | undefined {
   const [, sign, whole, fraction = '', exponent = '0'] = NUMBER.exec(source)!;
   const digits = `${whole}${fraction}`.replace(/^0+(?=\d)/, '');
   const exp = Number(exponent);
@@ -92,10 +94,18 @@ function centsOf(source: string): bigint | undefined {
   // value = digits × 10^(exp − fraction.length); in units of 1e-8:
   const shift = exp - fraction.length + 8;
   const units = shift >= 0 ? BigInt(digits) * 10n ** BigInt(shift) : BigInt(digits) / 10n ** BigInt(-shift);
-  const cents = (units + 500_000n) / 1_000_000n;
-  const noise = units - cents * 1_000_000n;
-  if (noise > 100n || noise < -100n || cents > MAX_CENTS) return undefined;
-  return sign ? -cents : cents;
+  const thousandths = (units + 50_000n) / 100_000n;
+  const noise = units - thousandths * 100_000n;
+  if (noise > 100n || noise < -100n || thousandths > MAX_THOUSANDTHS) return undefined;
+  return sign ? -thousandths : thousandths;
+}
+
+/** Two decimals ("1500.00", "12.50") unless a third is needed ("3.125"); the envelope's currency then decides. */
+function decimalText(thousandths: bigint): string {
+  if (thousandths % 10n === 0n) return fromMinorUnits(thousandths / 10n);
+  const sign = thousandths < 0n ? '-' : '';
+  const abs = thousandths < 0n ? -thousandths : thousandths;
+  return `${sign}${abs / 1000n}.${(abs % 1000n).toString().padStart(3, '0')}`;
 }
 
 function header(r: Reader, value: unknown): RequestHeader | undefined {

@@ -47,7 +47,7 @@ export class EntitlementCsvProbe extends Transform {
   constructor(currency: string, decimals: number) {
     super();
     this.currency = Buffer.from(currency, 'latin1');
-    this.decimals = Math.min(decimals, 2);
+    this.decimals = decimals;
   }
 
   /** True when every data line passed; only meaningful once the stream has ended. */

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { minorUnits } from '../common/currency.js';
+import { MAX_WHOLE_DIGITS } from '../common/money.js';
 import { NotFoundError } from '../common/domain-error.js';
 import type { BulkDb } from '../db/bulk-db.js';
 import type { CycleApprovalService } from '../approvals/cycle-approval.service.js';
@@ -84,7 +85,8 @@ interface IntakeParams {
 
 const UNIQUE_VIOLATION = '23505';
 
-const AMOUNT = '^\\s*[0-9]{1,16}(\\.[0-9]+)?\\s*$';
+const AMOUNT = `^\\s*[0-9]{1,${MAX_WHOLE_DIGITS}}(\\.[0-9]+)?\\s*$`;
+const TOO_LARGE = `^\\s*0*[1-9][0-9]{${MAX_WHOLE_DIGITS},}(\\.[0-9]+)?\\s*$`;
 
 /**
  * Entitlement intake, all or nothing: rows land in a temporary staging table (COPY for files, unnest for
@@ -174,10 +176,14 @@ export class EntitlementIntakeService {
       // its right edge instead of at a million random places.
       const inserted = await client.query(
         `insert into entitlements (id, cycle_id, beneficiary_id, amount, currency)
+<<<<<<< HEAD
          select ${uuidV7Sql('$4', 'row_number() over (order by b.id)')}, $1, b.id, s.amount::numeric(18,2), $2
+=======
+         select ($4 || lpad(to_hex(row_number() over (order by b.id)), 12, '0'))::uuid, $1, b.id, round(s.amount::numeric, $5::int), $2
+>>>>>>> i14-money
            from ${table} s join programme_beneficiaries b on b.programme_id = $3 and b.registrant_id = s.beneficiary::uuid
           order by b.id`,
-        [p.cycleId, p.currency, p.programmeId, uuidV7Prefix()],
+        [p.cycleId, p.currency, p.programmeId, uuidV7Prefix(), minorUnits(p.currency)],
       );
       if (inserted.rowCount !== null && inserted.rowCount === staged.rows[0].n) {
         await client.query('release savepoint entitlement_intake');
@@ -199,12 +205,12 @@ export class EntitlementIntakeService {
     await client.query(
       `create temporary table ${checked} on commit drop as
        select s.line + $4 as line, s.beneficiary, b.id as beneficiary_id,
-              case when s.amount ~ '${AMOUNT}' then trim(s.amount)::numeric(18,2) end as amount,
+              case when s.amount ~ '${AMOUNT}' then round(trim(s.amount)::numeric, $5::int) end as amount,
               case
                 when s.beneficiary is null or s.beneficiary !~* '${UUID_PATTERN}' then 'beneficiary must be the uuid of an enrolled insuree or family'
+                when s.amount ~ '${TOO_LARGE}' then 'amount is too large: at most ${MAX_WHOLE_DIGITS} digits before the point and ' || $5::int || ' after in ' || $3
                 when s.amount is null or s.amount !~ '${AMOUNT}' then 'amount must be a decimal number, e.g. 1500.00'
                 when scale(trim_scale(trim(s.amount)::numeric)) > $5::int then 'amount has more decimals than ' || $3 || ' allows (' || $5::int || ')'
-                when scale(trim_scale(trim(s.amount)::numeric)) > 2 then 'amount must have at most 2 decimal places'
                 when trim(s.amount)::numeric = 0 then 'amount must be greater than zero'
                 when coalesce(nullif(s.currency, ''), $3) <> $3 then 'currency must be the programme currency ' || $3
                 when b.id is null then 'beneficiary is not enrolled in this programme'

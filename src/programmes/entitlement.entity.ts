@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { amountInCurrencyCheck } from '../db/money-check.js';
 import { Beneficiary } from './beneficiary.entity.js';
 import { Cycle } from './cycle.entity.js';
 
 /** What one beneficiary gets in one cycle. Written in bulk (COPY + INSERT … SELECT), read in aggregate. */
+@Check(amountInCurrencyCheck('entitlements', 'amount'))
 @Entity({ tableName: 'entitlements' })
 @Unique({ properties: ['cycle', 'beneficiary'] })
 export class Entitlement {
@@ -16,7 +18,7 @@ export class Entitlement {
   @ManyToOne(() => Beneficiary, { index: true })
   beneficiary!: Beneficiary;
 
-  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Property({ type: 'decimal', columnType: 'numeric' })
   amount!: string;
 
   @Property({ type: 'string', columnType: 'char(3)' })

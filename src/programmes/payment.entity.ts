@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OptionalProps } from '@mikro-orm/core';
-import { Entity, Enum, ManyToOne, OneToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, Enum, ManyToOne, OneToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { amountInCurrencyCheck } from '../db/money-check.js';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../common/decimal.scalar.js';
 import { DisbursementBatch } from '../payouts/g2p-connect/batch.entity.js';
@@ -20,6 +21,7 @@ import { Timestamped } from '../db/timestamped.entity.js';
  * is 50 (migrations): sending a cycle's payments is heap-only updates, no index entry written.
  */
 @ObjectType('DisbursementPayment')
+@Check(amountInCurrencyCheck('disbursement_payments', 'amount'))
 @Entity({ tableName: 'disbursement_payments' })
 export class DisbursementPayment extends Timestamped {
   [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt';
@@ -41,7 +43,7 @@ export class DisbursementPayment extends Timestamped {
   batch?: DisbursementBatch;
 
   @Field(() => DecimalScalar)
-  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Property({ type: 'decimal', columnType: 'numeric' })
   amount!: string;
 
   @Field(() => String)

@@ -5,8 +5,11 @@ import { registerEnumType } from 'type-graphql';
 import { User } from '../auth/user.entity.js';
 import { sealedColumns } from '../common/secret-rewrap.js';
 
+/** Qmoney is a Gambian wallet: it holds and moves dalasi only, so a Qmoney PSP collects GMD and nothing else. */
+export const QMONEY_CURRENCY = 'GMD';
+
 export enum PspKind {
-  /** Hela pulls money from the payer's Qmoney wallet (getMoney + OTP + verifyCode). */
+  /** Hela pulls money from the payer's Qmoney wallet (getMoney + OTP + verifyCode), in GMD only. */
   QMONEY = 'QMONEY',
   /** The PSP takes the money itself and calls Hela's verifyInsuree / processPayment. */
   EXTERNAL = 'EXTERNAL',

@@ -1,4 +1,4 @@
-import { toMinorUnits } from '../common/money.js';
+import { compareDecimals } from '../common/money.js';
 
 /**
  * What an idle policy costs: the amount one payment must match exactly to pay it. openIMIS answers this in
@@ -45,7 +45,6 @@ export type AmountCheck = 'EXACT' | 'TOO_SMALL' | 'TOO_LARGE';
 
 /** How a paid amount compares with the amount due (both decimal strings). */
 export function compareToDue(paid: string, due: string): AmountCheck {
-  const difference = toMinorUnits(paid) - toMinorUnits(due);
-  if (difference === 0n) return 'EXACT';
-  return difference < 0n ? 'TOO_SMALL' : 'TOO_LARGE';
+  const order = compareDecimals(paid, due);
+  return order === 0 ? 'EXACT' : order < 0 ? 'TOO_SMALL' : 'TOO_LARGE';
 }

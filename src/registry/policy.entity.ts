@@ -31,7 +31,7 @@ export class Policy extends Timestamped {
   status: PolicyStatus = PolicyStatus.IDLE;
 
   @Field(() => DecimalScalar, { description: 'What the policy costs; the product lump sum unless set.' })
-  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Property({ type: 'decimal', columnType: 'numeric' })
   value!: string;
 
   @Field(() => GraphQLLocalDate)

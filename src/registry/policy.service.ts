@@ -1,7 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { AuditService } from '../audit/audit.service.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/domain-error.js';
-import { positiveAmount } from '../common/money.js';
+import { positiveAmountIn } from '../common/money.js';
 import { expiryDate, isoDate, laterDate, today } from './dates.js';
 import { Family } from './family.entity.js';
 import type { InsureeService } from './insuree.service.js';
@@ -37,7 +37,7 @@ export class PolicyService {
     const policy = em.create(Policy, {
       family,
       product,
-      value: input.value != null ? positiveAmount(input.value, 'value') : product.lumpSum,
+      value: input.value != null ? positiveAmountIn(input.value, product.currency, 'value') : product.lumpSum,
       enrollDate: input.enrollDate ? isoDate(input.enrollDate, 'enrollDate') : today(),
       startDate,
       expiryDate: expiryDate(startDate, product.insurancePeriodMonths),
@@ -48,7 +48,10 @@ export class PolicyService {
 
   async update(em: EntityManager, input: UpdatePolicyInput): Promise<Policy> {
     const policy = await this.find(em, input.uuid);
-    if (input.value != null) policy.value = positiveAmount(input.value, 'value');
+    if (input.value != null) {
+      await em.populate(policy, ['product']);
+      policy.value = positiveAmountIn(input.value, policy.product.currency, 'value');
+    }
     if (input.expiryDate != null) {
       const expiry = isoDate(input.expiryDate, 'expiryDate');
       if (expiry < policy.startDate) throw new BadInputError('expiryDate cannot be before startDate', { field: 'expiryDate' });

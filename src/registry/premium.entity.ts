@@ -22,7 +22,7 @@ export class Premium extends Timestamped {
   policy!: Rel<Policy>;
 
   @Field(() => DecimalScalar)
-  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Property({ type: 'decimal', columnType: 'numeric' })
   amount!: string;
 
   @Field(() => GraphQLLocalDate)

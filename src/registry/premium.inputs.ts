@@ -13,7 +13,7 @@ export class RecordPremiumInput {
   @IsUUID()
   policyUuid!: string;
 
-  @Field(() => DecimalScalar, { description: 'Positive, at most 2 decimals.' })
+  @Field(() => DecimalScalar, { description: "Positive, at most the currency's decimals (XOF 0, GMD 2, KWD 3)." })
   amount!: string;
 
   @Field(() => GraphQLLocalDate)
@@ -67,7 +67,7 @@ export class CreatePremiumMutationInput extends OpenImisMutationInput {
   @Field(() => String)
   policyUuid!: string;
 
-  @Field(() => DecimalScalar, { description: 'Exact; at most 2 decimals.' })
+  @Field(() => DecimalScalar, { description: "Exact; at most the policy's currency's decimals." })
   amount!: string;
 
   @Field(() => GraphQLLocalDate)

@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { AuditService } from '../audit/audit.service.js';
 import { ConflictError, NotFoundError } from '../common/domain-error.js';
-import { amountInCurrency, positiveAmount, toMinorUnits } from '../common/money.js';
+import { Money, positiveAmountIn } from '../common/money.js';
 import { inTransaction } from '../db/transaction.js';
 import { isoDate } from './dates.js';
 import type { InsureeService } from './insuree.service.js';
@@ -52,14 +52,13 @@ export class PremiumService {
    * policy are counted one after the other.
    */
   create(em: EntityManager, data: NewPremium): Promise<Premium> {
-    const amount = positiveAmount(data.amount);
     const payDate = isoDate(data.payDate, 'payDate');
     return conflictOnDuplicate(() =>
       inTransaction(em, async (tx) => {
         const policy = await this.lockPolicy(tx, data.policy);
         if (policy.status === PolicyStatus.EXPIRED) throw new ConflictError('The policy has expired', { field: 'policyUuid' });
         await tx.populate(policy, ['product']);
-        amountInCurrency(amount, policy.product.currency);
+        const amount = positiveAmountIn(data.amount, policy.product.currency);
         if (data.paymentTransactionUuid && (await tx.count(Premium, { paymentTransactionUuid: data.paymentTransactionUuid }))) {
           throw new ConflictError('This payment transaction is already recorded as a premium', { field: 'paymentTransactionUuid' });
         }
@@ -81,7 +80,7 @@ export class PremiumService {
         }, tx);
         await tx.flush();
         // Paid once its premiums reach what it costs (openIMIS premium_updated: the policy value).
-        if (this.policies.isAwaitingPayment(policy) && (await this.paidMinor(tx, policy)) >= toMinorUnits(amountDue(policy, AmountDueBasis.POLICY_VALUE))) {
+        if (this.policies.isAwaitingPayment(policy) && (await this.paid(tx, policy)).compare(Money.parse(amountDue(policy, AmountDueBasis.POLICY_VALUE), policy.product.currency)) >= 0) {
           await this.policies.activate(tx, policy, payDate);
         }
         return premium;
@@ -131,9 +130,10 @@ export class PremiumService {
     return policy;
   }
 
-  /** Sum of the policy's premiums, in minor units (exact). */
-  private async paidMinor(tx: EntityManager, policy: Policy): Promise<bigint> {
+  /** Sum of the policy's premiums, exact, in its product's currency. */
+  private async paid(tx: EntityManager, policy: Policy): Promise<Money> {
+    const { currency } = policy.product;
     const premiums = await tx.find(Premium, { policy }, { fields: ['amount'] });
-    return premiums.reduce((sum, premium) => sum + toMinorUnits(premium.amount), 0n);
+    return Money.sum(premiums.map((premium) => Money.parse(premium.amount, currency)), currency);
   }
 }

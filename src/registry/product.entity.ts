@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { OptionalProps } from '@mikro-orm/core';
-import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { amountInCurrencyCheck } from '../db/money-check.js';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../common/decimal.scalar.js';
 import { Timestamped } from '../db/timestamped.entity.js';
 
 /** An insurance product; its lump sum is what an idle policy costs (openIMIS `lumpSum`). */
 @ObjectType()
+@Check(amountInCurrencyCheck('products', 'lump_sum'))
 @Entity({ tableName: 'products' })
 export class Product extends Timestamped {
   [OptionalProps]?: 'insurancePeriodMonths' | 'createdAt' | 'updatedAt';
@@ -24,7 +26,7 @@ export class Product extends Timestamped {
   name!: string;
 
   @Field(() => DecimalScalar)
-  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Property({ type: 'decimal', columnType: 'numeric' })
   lumpSum!: string;
 
   @Field(() => String, { description: 'ISO 4217 code, e.g. GMD.' })

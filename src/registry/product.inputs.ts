@@ -13,7 +13,7 @@ export class CreateProductInput {
   @Length(1, 255)
   name!: string;
 
-  @Field(() => DecimalScalar, { description: 'Positive, at most 2 decimals.' })
+  @Field(() => DecimalScalar, { description: "Positive, at most the currency's decimals (XOF 0, GMD 2, KWD 3)." })
   lumpSum!: string;
 
   @Field(() => String, { description: 'ISO 4217, e.g. GMD.' })

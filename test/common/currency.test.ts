@@ -74,14 +74,15 @@ describe('money input is exact: the Decimal scalar and currency checks (M1, M2) 
     }
   });
 
-  it('refuses more decimals than the currency has: XOF "100.5", GMD "10.005", KWD "1.2345"', async () => {
+  it('refuses more decimals than the currency has: XOF "100.5", GMD "10.005", KWD "1.2345"; keeps each exactly in its own', async () => {
     const tooMany = expectCode(await product('100.5', 'XOF'), 'BAD_USER_INPUT');
     expect(tooMany.message).to.equal('lumpSum has more decimals than XOF allows (0)');
-    expect(expectData(await product('100', 'XOF')).createProduct).to.deep.equal({ lumpSum: '100.00', currency: 'XOF' });
-    expect(expectData(await product('100.00', 'XOF')).createProduct.lumpSum, 'trailing zeros are no decimals').to.equal('100.00');
+    expect(expectData(await product('100', 'XOF')).createProduct).to.deep.equal({ lumpSum: '100', currency: 'XOF' });
+    expect(expectData(await product('100.00', 'XOF')).createProduct.lumpSum, 'trailing zeros are no decimals').to.equal('100');
     expect(expectCode(await product('10.005', 'GMD'), 'BAD_USER_INPUT').message).to.equal('lumpSum has more decimals than GMD allows (2)');
     expect(expectCode(await product('1.2345', 'KWD'), 'BAD_USER_INPUT').message).to.equal('lumpSum has more decimals than KWD allows (3)');
-    expect(expectData(await product('1.23', 'KWD')).createProduct.currency).to.equal('KWD');
+    expect(expectData(await product('1.23', 'KWD')).createProduct).to.deep.equal({ lumpSum: '1.230', currency: 'KWD' });
+    expect(expectData(await product('3.125', 'KWD')).createProduct.lumpSum, 'the third KWD decimal is stored').to.equal('3.125');
   });
 
   it('checks every currency input against ISO 4217 with the one message: products, sponsor-bank channels and accounts, programmes', async () => {

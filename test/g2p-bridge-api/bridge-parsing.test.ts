@@ -11,15 +11,16 @@ function totalOf(jsonNumber: string) {
 }
 
 describe('G2P Bridge wire parsing', () => {
-  it('reads money from the JSON text exactly; only float noise below 0.000001 is rounded to the cent', () => {
+  it('reads money from the JSON text exactly, to the thousandth (KWD); only float noise below 0.000001 is rounded', () => {
     expect(totalOf('1500.0')).to.deep.equal({ amount: '1500.00' });
     expect(totalOf('800.5999999999999')).to.deep.equal({ amount: '800.60' });
     expect(totalOf('1500.0000000000002')).to.deep.equal({ amount: '1500.00' });
     expect(totalOf('1.5e3')).to.deep.equal({ amount: '1500.00' });
     expect(totalOf('"250.75"')).to.deep.equal({ amount: '250.75' });
     expect(totalOf('12345678901234.56')).to.deep.equal({ amount: '12345678901234.56' });
-    expect(totalOf('1.005')).to.deep.equal({ invalid: true });
-    expect(totalOf('0.333')).to.deep.equal({ invalid: true });
+    expect(totalOf('1.005'), 'a third decimal, for the currencies that have one').to.deep.equal({ amount: '1.005' });
+    expect(totalOf('3.1250000000000004')).to.deep.equal({ amount: '3.125' });
+    expect(totalOf('0.3333')).to.deep.equal({ invalid: true });
     expect(totalOf('-5')).to.deep.equal({ amount: '-5.00' });
     expect(totalOf('1e400')).to.deep.equal({ invalid: true });
     expect(() => totalOf('"ten"')).to.throw(WireValidationError);

@@ -13,6 +13,7 @@ import { flushChannel } from './flush-channel.js';
 import { PayoutChannelKind } from './payout-channel.enums.js';
 import type { CreateG2pConnectChannelInput, PayoutChannelsArgs, UpdateG2pConnectChannelInput } from './payout-channel.inputs.js';
 import type { SponsorBankChannelInput } from '../sponsor-bank/sponsor-bank-channel.inputs.js';
+import { QMONEY_CURRENCY } from '../../psp/payment-service-provider.entity.js';
 import type { SponsorBankChannelConfig } from '../sponsor-bank/sponsor-bank-channel.types.js';
 
 /** Admin CRUD of payout channels, and the decrypted runtime view the sender and callbacks use. */
@@ -85,7 +86,11 @@ export class PayoutChannelService {
     const config: SponsorBankChannelConfig = { bankCode: input.bankCode };
     if (input.mobileWalletProvider) config.mobileWalletProvider = input.mobileWalletProvider;
     if (input.emailWalletProvider) config.emailWalletProvider = input.emailWalletProvider;
-    return { config, currency: assertCurrency(input.currency) };
+    const currency = assertCurrency(input.currency);
+    if (input.mobileWalletProvider?.toUpperCase() === 'QMONEY' && currency !== QMONEY_CURRENCY) {
+      throw new BadInputError(`mobileWalletProvider QMONEY holds ${QMONEY_CURRENCY} only; this channel pays in ${currency}`, { field: 'mobileWalletProvider', currency });
+    }
+    return { config, currency };
   }
 
   async setEnabled(em: EntityManager, id: string, enabled: boolean): Promise<PayoutChannel> {

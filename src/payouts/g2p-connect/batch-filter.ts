@@ -1,4 +1,9 @@
-import { toMinorUnits } from '../../common/money.js';
+import { maxMinorUnits } from '../../common/currency.js';
+import { MAX_WHOLE_DIGITS } from '../../common/money.js';
+
+/** A filter names no currency: any amount some currency can hold (KWD's three decimals at most). */
+const MAX_DECIMALS = maxMinorUnits();
+const FILTER_AMOUNT = new RegExp(`^\\d{1,${MAX_WHOLE_DIGITS}}(\\.\\d{1,${MAX_DECIMALS}})?$`);
 
 /**
  * "Filter batches to send": a tiny, safe expression language over batch attributes, parsed when the
@@ -151,11 +156,7 @@ class Parser {
     const value = this.expect('number', undefined, 'a number');
     if (field.text === 'count' && value.text.includes('.')) throw new BatchFilterError('count must be a whole number', value.position);
     if (field.text === 'amount') {
-      try {
-        toMinorUnits(value.text);
-      } catch {
-        throw new BatchFilterError('amount must have at most 2 decimals and 16 digits', value.position);
-      }
+      if (!FILTER_AMOUNT.test(value.text)) throw new BatchFilterError(`amount must have at most ${MAX_DECIMALS} decimals and ${MAX_WHOLE_DIGITS} digits before the point`, value.position);
     }
     return { op: 'compare', field: field.text as NumberField, cmp: cmp.text as CompareOp, value: value.text };
   }

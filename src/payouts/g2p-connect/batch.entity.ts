@@ -39,7 +39,7 @@ export class DisbursementBatch extends Timestamped {
   paymentCount!: number;
 
   @Field(() => DecimalScalar, { description: 'Sum of the payment amounts.' })
-  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Property({ type: 'decimal', columnType: 'numeric' })
   totalAmount!: string;
 
   @Field(() => String, { nullable: true, description: 'Batches never mix regions, so channel batch filters can route by region.' })

@@ -72,9 +72,16 @@ function requestHeader(channel: G2pChannelRuntime, action: string, messageId: st
 const TWO_DECIMALS = /^(?:0|[1-9]\d{0,12})\.\d\d$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
-/** `Amount` needs a decimal point: "100" → "100.00"; the common canonical case skips BigInt parsing. */
-function wireAmount(amount: string, referenceId: string): string {
+/**
+ * G2P Connect's `Amount` is `^\d{1,13}\.\d{1,2}$`: a decimal point and at most two decimals, whatever the
+ * currency. So XOF "1500" goes as "1500.00" and KWD "3.120" as "3.12", the same values; a KWD amount with a
+ * third decimal ("3.125") has no G2P Connect form and is refused (the batch is rejected, nothing is paid),
+ * never rounded. The common two-decimal case skips BigInt parsing.
+ */
+function wireAmount(amount: string, currency: string, referenceId: string): string {
   if (TWO_DECIMALS.test(amount) && amount !== '0.00') return amount;
+  const significant = /\.(\d*?)0*$/.exec(amount)?.[1] ?? '';
+  if (significant.length > 2) throw new G2pMessageError(`amount of ${referenceId}: G2P Connect amounts have at most 2 decimals; ${amount} ${currency} has ${significant.length}`);
   try {
     return positiveAmount(amount);
   } catch (error) {
@@ -117,7 +124,7 @@ export function buildDisburseRequest(channel: G2pChannelRuntime, batch: Disburse
     if (!isValidFa(item.payeeFa)) throw new G2pMessageError(`payee_fa of ${item.referenceId} is not of the form type:id@provider`);
     // Keys in sorted order, so the canonical-JSON digest need not sort them for every item.
     const disbursement: Record<string, string> = {
-      amount: wireAmount(item.amount, item.referenceId),
+      amount: wireAmount(item.amount, item.currency, item.referenceId),
       currency_code: wireCurrency(item.currency, item.referenceId),
       locale: config.locale,
     };

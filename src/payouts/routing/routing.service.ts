@@ -93,7 +93,7 @@ export class RoutingService {
         channelId: row.channel_id ?? undefined,
         channelName: rule?.channel.name,
         payments: row.payments,
-        totalAmount: normalizeAmount(row.total_amount),
+        totalAmount: row.total_amount, // a sum keeps its amounts' scale: the currency's own
       };
     });
     return { cycleId, routes, unroutedPayments: routes.filter((r) => !r.channelId).reduce((n, r) => n + r.payments, 0) };

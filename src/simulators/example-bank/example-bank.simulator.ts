@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fromMinorUnits, toMinorUnits } from '../../common/money.js';
+import { Money } from '../../common/money.js';
 import type * as Wire from '../../payouts/sponsor-bank/example-bank/example-bank.wire.js';
 import { writeCamt053 } from '../../statements/camt053/camt053.writer.js';
 import { writeMt940, type Mt940StatementInput } from '../../statements/mt940/mt940.writer.js';
@@ -65,13 +65,13 @@ export class ExampleBankSimulator {
   }
 
   openAccount(number: string, currency: string, balance: string): void {
-    const book = toMinorUnits(balance);
+    const book = Money.parse(balance, currency, 'balance').minor;
     this.accounts.set(number, { number, currency, book, blocked: 0n, statementOpening: book, statementsSent: 0, unreported: [] });
   }
 
   available(number: string): string {
     const account = this.accounts.get(number)!;
-    return fromMinorUnits(account.book - account.blocked);
+    return Money.ofMinor(account.book - account.blocked, account.currency).toString();
   }
 
   /** Resolves once every acknowledged payment has settled (demo and tests wait on it). */
@@ -85,7 +85,7 @@ export class ExampleBankSimulator {
       if (!account || account.currency !== b.account_currency) {
         return { status: 'failed', account_number: b.account_number, has_sufficient_funds: false, error_code: 'ACCOUNT_NOT_FOUND' };
       }
-      const enough = account.book - account.blocked >= toMinorUnits(b.total_funds_needed);
+      const enough = account.book - account.blocked >= Money.parse(b.total_funds_needed, account.currency).minor;
       return { status: enough ? 'success' : 'failed', account_number: b.account_number, has_sufficient_funds: enough };
     },
     '/block_funds': (b: Wire.BlockFundsRequest): Wire.BlockFundsResponse => {
@@ -94,7 +94,7 @@ export class ExampleBankSimulator {
       const account = this.accounts.get(b.account_number);
       if (!account || account.currency !== b.currency) return { status: 'failed', error_code: 'ACCOUNT_NOT_FOUND' };
       if (this.faults.refuseBlocks) return { status: 'failed', error_code: 'ACCOUNT_RESTRICTED' };
-      const amount = toMinorUnits(b.amount);
+      const amount = Money.parse(b.amount, account.currency).minor;
       if (account.book - account.blocked < amount) return { status: 'failed', error_code: 'INSUFFICIENT_FUNDS' };
       const reference = `BLK${randomUUID().replaceAll('-', '').slice(0, 13).toUpperCase()}`;
       account.blocked += amount;
@@ -110,7 +110,7 @@ export class ExampleBankSimulator {
     '/account_balance': (b: { account_number: string }) => {
       const account = this.accounts.get(b.account_number);
       if (!account) return { status: 'failed', error_code: 'ACCOUNT_NOT_FOUND' };
-      return { status: 'success', currency: account.currency, book: fromMinorUnits(account.book), blocked: fromMinorUnits(account.blocked), available: this.available(account.number) };
+      return { status: 'success', currency: account.currency, book: Money.ofMinor(account.book, account.currency).toString(), blocked: Money.ofMinor(account.blocked, account.currency).toString(), available: this.available(account.number) };
     },
   };
 
@@ -123,16 +123,17 @@ export class ExampleBankSimulator {
       const account = this.accounts.get(p.remitting_account);
       if (!block || !account || block.account !== account.number) return { status: 'failed', error_code: 'INVALID_BLOCK_REFERENCE' };
       if (account.currency !== p.remitting_account_currency) return { status: 'failed', error_code: 'CURRENCY_MISMATCH' };
-      const used = (usage.get(block.reference) ?? block.used) + toMinorUnits(p.payment_amount);
+      const used = (usage.get(block.reference) ?? block.used) + Money.parse(p.payment_amount, account.currency).minor;
       if (used > block.amount) return { status: 'failed', error_code: 'AMOUNT_EXCEEDS_BLOCK' };
       usage.set(block.reference, used);
     }
     for (const p of fresh) {
-      this.blocks.get(p.funds_blocked_reference_number)!.used += toMinorUnits(p.payment_amount);
+      const amount = Money.parse(p.payment_amount, p.remitting_account_currency).minor;
+      this.blocks.get(p.funds_blocked_reference_number)!.used += amount;
       this.payments.set(p.payment_reference_number, {
         reference: p.payment_reference_number,
         account: p.remitting_account,
-        amount: toMinorUnits(p.payment_amount),
+        amount,
         narratives: [p.narrative_1, p.narrative_2, p.narrative_3, p.narrative_4, p.narrative_5],
         state: 'RECEIVED',
       });

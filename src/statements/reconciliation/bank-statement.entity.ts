@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OptionalProps } from '@mikro-orm/core';
-import { Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { amountInCurrencyCheck } from '../../db/money-check.js';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DecimalScalar } from '../../common/decimal.scalar.js';
 import { SponsorBankAccount } from '../../payouts/sponsor-bank/accounts/sponsor-bank-account.entity.js';
@@ -17,6 +18,8 @@ registerEnumType(StatementFormat, { name: 'StatementFormat', description: 'MT940
  * camt Stmt/Id, else (an MT940 numbered 0) the content hash.
  */
 @ObjectType()
+@Check(amountInCurrencyCheck('bank_statements', 'opening_balance'))
+@Check(amountInCurrencyCheck('bank_statements', 'closing_balance'))
 @Entity({ tableName: 'bank_statements' })
 @Unique({ properties: ['accountNumber', 'statementKey'] })
 export class BankStatement {

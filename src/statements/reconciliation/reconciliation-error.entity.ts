@@ -53,7 +53,7 @@ export class ReconciliationError {
   amount!: string;
 
   @Field(() => DecimalScalar, { nullable: true, description: 'What Hela expected, for AMOUNT_MISMATCH.' })
-  @Property({ type: 'decimal', precision: 18, scale: 2, nullable: true })
+  @Property({ type: 'decimal', columnType: 'numeric', nullable: true })
   expectedAmount?: string;
 
   @Field(() => Date)

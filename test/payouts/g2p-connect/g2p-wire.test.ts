@@ -133,7 +133,7 @@ describe('batch filter rules', () => {
     };
     expect(errorAt('region = north')).to.equal(10);
     expect(errorAt('tags contains "a" and')).to.equal(22);
-    expect(errorAt('amount > 1.234')).to.equal(10);
+    expect(errorAt('amount > 1.2345')).to.equal(10);
     expect(errorAt('process.exit(1)')).to.equal(8);
     expect(errorAt('[("state","=","draft")]')).to.equal(1);
     expect(errorAt('count >= 1.5')).to.equal(10);

@@ -85,9 +85,10 @@ export async function handOffToSponsorBanks(client: pg.ClientBase, cycleId: stri
   const envelopes = await client.query<{ envelope_id: string }>(
     `with envelopes as (
        insert into disbursement_envelopes (id, envelope_id, sponsor_account_id, cycle_id, channel_id, programme_mnemonic, cycle_mnemonic,
-         number_of_disbursements, total_amount, currency, schedule_date, request_hash, received_count, received_amount, created_at, updated_at)
+         number_of_disbursements, total_amount, currency, schedule_date, request_hash, received_count, received_amount, cancelled_amount, created_at, updated_at)
        select gen_random_uuid(), gen_random_uuid()::text, account_id, $1, channel_id, min(programme_mnemonic), min(cycle_code),
-              count(*), sum(amount), min(currency), min(schedule_date), 'handed over by sendDisbursements', count(*), sum(amount), now(), now()
+              count(*), sum(amount), min(currency), min(schedule_date), 'handed over by sendDisbursements', count(*), sum(amount),
+              round(0, currency_minor_units(min(currency))), now(), now()
          from handoff where account_id is not null and account_type is not null
         group by channel_id, account_id
        returning id, envelope_id, channel_id, sponsor_account_id, number_of_disbursements, total_amount),

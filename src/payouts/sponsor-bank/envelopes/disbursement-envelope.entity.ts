@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { OptionalProps } from '@mikro-orm/core';
-import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { amountInCurrencyCheck } from '../../../db/money-check.js';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../../../common/decimal.scalar.js';
 import { SponsorBankAccount } from '../accounts/sponsor-bank-account.entity.js';
@@ -13,6 +14,9 @@ import { Timestamped } from '../../../db/timestamped.entity.js';
  * under a row lock.
  */
 @ObjectType()
+@Check(amountInCurrencyCheck('disbursement_envelopes', 'total_amount'))
+@Check(amountInCurrencyCheck('disbursement_envelopes', 'received_amount'))
+@Check(amountInCurrencyCheck('disbursement_envelopes', 'cancelled_amount'))
 @Entity({ tableName: 'disbursement_envelopes' })
 export class DisbursementEnvelope extends Timestamped {
   [OptionalProps]?:
@@ -51,7 +55,7 @@ export class DisbursementEnvelope extends Timestamped {
   numberOfDisbursements!: number;
 
   @Field(() => DecimalScalar)
-  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Property({ type: 'decimal', columnType: 'numeric' })
   totalAmount!: string;
 
   @Field(() => String)
@@ -70,16 +74,16 @@ export class DisbursementEnvelope extends Timestamped {
   receivedCount: number = 0;
 
   @Field(() => DecimalScalar)
-  @Property({ type: 'decimal', precision: 18, scale: 2 })
-  receivedAmount: string = '0.00';
+  @Property({ type: 'decimal', columnType: 'numeric', default: 0 })
+  receivedAmount!: string;
 
   @Field(() => Int, { description: 'Disbursements cancelled: their slots and amounts are not reusable.' })
   @Property({ type: 'integer' })
   cancelledCount: number = 0;
 
   @Field(() => DecimalScalar)
-  @Property({ type: 'decimal', precision: 18, scale: 2 })
-  cancelledAmount: string = '0.00';
+  @Property({ type: 'decimal', columnType: 'numeric', default: 0 })
+  cancelledAmount!: string;
 
   @Field(() => FundsStatus)
   @Enum({ items: () => FundsStatus })

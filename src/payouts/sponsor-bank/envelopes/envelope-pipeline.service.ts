@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { AuditService } from '../../../audit/audit.service.js';
 import { backoffDelay } from '../../../common/backoff.js';
-import { fromMinorUnits, toMinorUnits } from '../../../common/money.js';
+import { Money } from '../../../common/money.js';
 import type { Config } from '../../../config.js';
 import type { Logger } from '../../../logger.js';
 import type { ChannelHealthService } from '../../channels/channel-health.service.js';
@@ -273,9 +273,9 @@ export class EnvelopePipeline {
 }
 
 function isComplete(envelope: DisbursementEnvelope): boolean {
-  const declared = toMinorUnits(envelope.totalAmount);
-  const accounted = toMinorUnits(envelope.receivedAmount) + toMinorUnits(envelope.cancelledAmount);
-  return envelope.receivedCount + envelope.cancelledCount === envelope.numberOfDisbursements && accounted === declared && envelope.receivedCount > 0;
+  const amount = (text: string) => Money.parse(text, envelope.currency);
+  const accounted = amount(envelope.receivedAmount).plus(amount(envelope.cancelledAmount));
+  return envelope.receivedCount + envelope.cancelledCount === envelope.numberOfDisbursements && accounted.equals(amount(envelope.totalAmount)) && envelope.receivedCount > 0;
 }
 
 function bankErrorCode(error: unknown): string {
@@ -290,7 +290,7 @@ function toBankPayment(envelope: DisbursementEnvelope, d: SponsorBankTransfer): 
     disbursementId: d.disbursementId,
     remittingAccount: accountNumber,
     remittingAccountCurrency: currency,
-    paymentAmount: fromMinorUnits(toMinorUnits(d.amount)),
+    paymentAmount: Money.parse(d.amount, currency).toString(),
     fundsBlockedReference: envelope.blockReference!,
     beneficiaryId: d.beneficiaryId,
     beneficiaryName: d.beneficiaryName,

@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditService } from '../../../audit/audit.service.js';
 import { BadInputError, ConflictError, NotFoundError } from '../../../common/domain-error.js';
 import { assertCurrency } from '../../../common/currency.js';
-import { amountInCurrency, fromMinorUnits, positiveAmount, positiveAmountIn, toMinorUnits } from '../../../common/money.js';
+import { Money, positiveAmountIn } from '../../../common/money.js';
 import type { SponsorBankAccountService } from '../accounts/sponsor-bank-account.service.js';
 import { utcToday, validIsoDate } from '../../../common/utc-date.js';
 import { EnvelopeLimitError, IdempotencyConflictError } from '../sponsor-bank.errors.js';
@@ -54,7 +54,8 @@ export class EnvelopeService {
     }
     try {
       return await em.transactional(async (tx) => {
-        const envelope = tx.create(DisbursementEnvelope, { ...fields, requestHash, sponsorAccount: account.id, createdBy: actorId, approvalRequired: this.approvalRequired });
+        const zero = Money.zero(currency).toString();
+        const envelope = tx.create(DisbursementEnvelope, { ...fields, receivedAmount: zero, cancelledAmount: zero, requestHash, sponsorAccount: account.id, createdBy: actorId, approvalRequired: this.approvalRequired });
         await this.audit.record({ action: 'disbursementEnvelope.created', entityType: 'DisbursementEnvelope', entityId: envelope.envelopeId, actorId, detail: fields }, tx);
         return envelope;
       });
@@ -75,12 +76,12 @@ export class EnvelopeService {
   }
 
   async createDisbursements(em: EntityManager, input: CreateDisbursementsInput, actorId?: string): Promise<SponsorBankTransfer[]> {
-    const items = input.disbursements.map((item) => normalizeDisbursement(item));
-    const ids = items.map((item) => item.disbursementId);
+    const ids = input.disbursements.map((item) => item.disbursementId);
     if (new Set(ids).size !== ids.length) throw new BadInputError('disbursementIds repeat within the call', { field: 'disbursements' });
     try {
       return await em.transactional(async (tx) => {
         const envelope = await this.lockEnvelope(tx, input.envelopeId);
+        const items = input.disbursements.map((item) => normalizeDisbursement(item, envelope.currency));
         if (envelope.cancellationStatus === CancellationStatus.CANCELLED) throw new ConflictError(`Envelope ${envelope.envelopeId} is cancelled`, { reason: 'ENVELOPE_ALREADY_CANCELLED' });
         const existing = new Map((await tx.find(SponsorBankTransfer, { disbursementId: ids }, { populate: ['envelope'] })).map((d) => [d.disbursementId, d]));
         for (const item of items) {
@@ -90,8 +91,7 @@ export class EnvelopeService {
           }
         }
         const fresh = items.filter((item) => !existing.has(item.disbursementId));
-        for (const item of fresh) amountInCurrency(item.amount, envelope.currency, `amount of ${item.disbursementId}`, { reason: 'AMOUNT_NOT_IN_CURRENCY', id: item.disbursementId });
-        this.admit(envelope, fresh.length, fresh.reduce((sum, item) => sum + toMinorUnits(item.amount), 0n));
+        this.admit(envelope, fresh.length, Money.sum(fresh.map((item) => Money.parse(item.amount, envelope.currency)), envelope.currency));
         const created = fresh.map((item) => tx.create(SponsorBankTransfer, { ...item, envelope }));
         if (fresh.length) {
           await this.audit.record({ action: 'disbursements.created', entityType: 'DisbursementEnvelope', entityId: envelope.envelopeId, actorId, detail: { count: fresh.length, replayed: items.length - fresh.length } }, tx);
@@ -108,7 +108,7 @@ export class EnvelopeService {
   }
 
   /** Counts and totals never exceed the declaration; cancelled slots are not reusable. Caller holds the row lock. */
-  private admit(envelope: DisbursementEnvelope, count: number, amount: bigint): void {
+  private admit(envelope: DisbursementEnvelope, count: number, amount: Money): void {
     const used = envelope.receivedCount + envelope.cancelledCount;
     if (used + count > envelope.numberOfDisbursements) {
       throw new EnvelopeLimitError(
@@ -116,15 +116,16 @@ export class EnvelopeService {
         'NUMBER_OF_DISBURSEMENTS_EXCEEDS_DECLARED',
       );
     }
-    const usedAmount = toMinorUnits(envelope.receivedAmount) + toMinorUnits(envelope.cancelledAmount);
-    if (usedAmount + amount > toMinorUnits(envelope.totalAmount)) {
+    const received = Money.parse(envelope.receivedAmount, envelope.currency);
+    const wanted = received.plus(Money.parse(envelope.cancelledAmount, envelope.currency)).plus(amount);
+    if (wanted.compare(Money.parse(envelope.totalAmount, envelope.currency)) > 0) {
       throw new EnvelopeLimitError(
-        `Envelope ${envelope.envelopeId} declared ${envelope.totalAmount}; ${fromMinorUnits(usedAmount + amount)} would exceed it`,
+        `Envelope ${envelope.envelopeId} declared ${envelope.totalAmount}; ${wanted} would exceed it`,
         'TOTAL_AMOUNT_EXCEEDS_DECLARED',
       );
     }
     envelope.receivedCount += count;
-    envelope.receivedAmount = fromMinorUnits(toMinorUnits(envelope.receivedAmount) + amount);
+    envelope.receivedAmount = received.plus(amount).toString();
   }
 
   async cancelEnvelope(em: EntityManager, envelopeId: string, actorId?: string): Promise<DisbursementEnvelope> {
@@ -158,16 +159,14 @@ export class EnvelopeService {
       const notPending = found.filter((d) => d.status !== SponsorBankTransferStatus.PENDING && d.status !== SponsorBankTransferStatus.CANCELLED);
       if (notPending.length) throw new ConflictError(`Disbursements already at the bank: ${notPending.map((d) => d.disbursementId).join(', ')}`, { reason: 'DISBURSEMENT_SHIPPED' });
       const now = new Date();
-      let amount = 0n;
       const cancelling = found.filter((d) => d.status === SponsorBankTransferStatus.PENDING);
-      for (const d of cancelling) {
-        Object.assign(d, { status: TRANSFER_STATES.move(d.status, SponsorBankTransferStatus.CANCELLED), cancelledAt: now });
-        amount += toMinorUnits(d.amount);
-      }
+      for (const d of cancelling) Object.assign(d, { status: TRANSFER_STATES.move(d.status, SponsorBankTransferStatus.CANCELLED), cancelledAt: now });
+      const { currency } = envelope;
+      const amount = Money.sum(cancelling.map((d) => Money.parse(d.amount, currency)), currency);
       envelope.receivedCount -= cancelling.length;
-      envelope.receivedAmount = fromMinorUnits(toMinorUnits(envelope.receivedAmount) - amount);
+      envelope.receivedAmount = Money.parse(envelope.receivedAmount, currency).minus(amount).toString();
       envelope.cancelledCount += cancelling.length;
-      envelope.cancelledAmount = fromMinorUnits(toMinorUnits(envelope.cancelledAmount) + amount);
+      envelope.cancelledAmount = Money.parse(envelope.cancelledAmount, currency).plus(amount).toString();
       await tx.flush();
       await reopenCyclePayments(tx, envelope);
       if (cancelling.length) {
@@ -228,7 +227,8 @@ const REQUIRED_BY_TYPE: Record<BeneficiaryAccountType, Array<keyof DisbursementI
   [BeneficiaryAccountType.EMAIL_WALLET]: ['email', 'walletProvider'],
 };
 
-function normalizeDisbursement(item: DisbursementInput) {
+/** The disbursement as stored and hashed: its amount in the envelope's currency's canonical form. */
+function normalizeDisbursement(item: DisbursementInput, currency: string) {
   if (!DISBURSEMENT_ID.test(item.disbursementId)) {
     throw new BadInputError(`disbursementId "${item.disbursementId}" must be 1-16 letters, digits, . or - (it is the MT940 reference)`, { field: 'disbursementId' });
   }
@@ -240,7 +240,7 @@ function normalizeDisbursement(item: DisbursementInput) {
     disbursementId: item.disbursementId,
     beneficiaryId: item.beneficiaryId,
     beneficiaryName: item.beneficiaryName,
-    amount: positiveAmount(item.amount, `amount of ${item.disbursementId}`),
+    amount: Money.positive(item.amount, currency, `amount of ${item.disbursementId}`, { reason: 'AMOUNT_NOT_IN_CURRENCY', id: item.disbursementId }).toString(),
     narrative: item.narrative,
     beneficiaryAccountType: item.beneficiaryAccountType,
     beneficiaryAccount: item.beneficiaryAccount,

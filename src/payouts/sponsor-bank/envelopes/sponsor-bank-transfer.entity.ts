@@ -73,7 +73,7 @@ export class SponsorBankTransfer extends Timestamped {
   narrative?: string;
 
   @Field(() => DecimalScalar)
-  @Property({ type: 'decimal', precision: 18, scale: 2 })
+  @Property({ type: 'decimal', columnType: 'numeric' })
   amount!: string;
 
   @Property({ type: 'string', length: 64 })
