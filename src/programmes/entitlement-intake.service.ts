@@ -176,11 +176,7 @@ export class EntitlementIntakeService {
       // its right edge instead of at a million random places.
       const inserted = await client.query(
         `insert into entitlements (id, cycle_id, beneficiary_id, amount, currency)
-<<<<<<< HEAD
-         select ${uuidV7Sql('$4', 'row_number() over (order by b.id)')}, $1, b.id, s.amount::numeric(18,2), $2
-=======
-         select ($4 || lpad(to_hex(row_number() over (order by b.id)), 12, '0'))::uuid, $1, b.id, round(s.amount::numeric, $5::int), $2
->>>>>>> i14-money
+         select ${uuidV7Sql('$4', 'row_number() over (order by b.id)')}, $1, b.id, round(s.amount::numeric, $5::int), $2
            from ${table} s join programme_beneficiaries b on b.programme_id = $3 and b.registrant_id = s.beneficiary::uuid
           order by b.id`,
         [p.cycleId, p.currency, p.programmeId, uuidV7Prefix(), minorUnits(p.currency)],
