@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OptionalProps } from '@mikro-orm/core';
-import { Check, Entity, Enum, ManyToOne, OneToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, Enum, Index, ManyToOne, OneToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { amountInCurrencyCheck } from '../db/money-check.js';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../common/decimal.scalar.js';
@@ -17,12 +17,11 @@ import { Timestamped } from '../db/timestamped.entity.js';
  * Rows are written only by set-based statements that join the rows they reference (generation,
  * batching), and cycles, entitlements and batches are never deleted; so the relations carry no
  * foreign-key triggers, which would cost a lookup per row per relation on a million-row insert.
- * No index holds a column the send path updates (status, reasons, updated_at), and the table's fillfactor
- * is 50 (migrations): sending a cycle's payments is heap-only updates, no index entry written.
  */
 @ObjectType('DisbursementPayment')
 @Check(amountInCurrencyCheck('disbursement_payments', 'amount'))
 @Entity({ tableName: 'disbursement_payments' })
+@Index({ properties: ['cycle', 'status'] })
 export class DisbursementPayment extends Timestamped {
   [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt';
 
@@ -30,7 +29,7 @@ export class DisbursementPayment extends Timestamped {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @ManyToOne(() => Cycle, { index: true, createForeignKeyConstraint: false })
+  @ManyToOne(() => Cycle, { createForeignKeyConstraint: false })
   cycle!: Cycle;
 
   @OneToOne(() => Entitlement, { owner: true, unique: true, createForeignKeyConstraint: false })
