@@ -97,6 +97,33 @@ async function insertSelectFloor(databaseUrl: string, cycleId: string): Promise<
   }
 }
 
+/**
+ * What the send path's updates cost in index writes: of disbursement_payments' updated rows, how many were
+ * heap-only (HOT, no index entry written), and the cycle summary's payments query on the last cycle (median of 5).
+ */
+async function updateFigures(databaseUrl: string, cycleId: string): Promise<string> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    // The statistics collector reports with a delay; flush this backend's and read the others' as they are.
+    await client.query('select pg_stat_force_next_flush()');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await client.query('select pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{ upd: string; hot: string }>(`select n_tup_upd as upd, n_tup_hot_upd as hot from pg_stat_user_tables where relname = 'disbursement_payments'`);
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = process.hrtime.bigint();
+      await client.query(`select status, count(*)::int as count, sum(amount)::text as amount from disbursement_payments where cycle_id = $1 group by status order by status`, [cycleId]);
+      times.push(seconds(started) * 1000);
+    }
+    const { upd, hot } = rows[0];
+    return `disbursement_payments updates over all cycles: ${Number(upd).toLocaleString()}, HOT ${Number(hot).toLocaleString()} (${((100 * Number(hot)) / Math.max(1, Number(upd))).toFixed(0)} %);`
+      + ` cycle summary payments query (last cycle): ${withSpread(times, 0)} ms`;
+  } finally {
+    await client.end();
+  }
+}
+
 interface CycleRun {
   intake: number;
   csvCopy: number;
@@ -133,12 +160,14 @@ const scenario: BenchScenario = {
       console.log(`setup: ${ROWS.toLocaleString()} insurees enrolled in ${seconds(t).toFixed(1)} s (not timed below)`);
       const runs: CycleRun[] = [];
       let summary: any;
+      let lastCycle = '';
       const file = join(tmpdir(), `hela-bench-entitlements-${process.pid}.csv`);
       await writeEntitlementsCsv(databaseUrl, programmeId, file);
       try {
         // A new cycle of the same beneficiaries per run: the tables grow as they would, cycle after cycle.
         for (let run = 1; run <= RUNS; run++) {
           const cycleId = await createCycle(url, token, programmeId, `C${run}`);
+          lastCycle = cycleId;
           const csvCopy = await csvCopyFloor(databaseUrl, file);
           t = process.hrtime.bigint();
           await importEntitlements(container, cycleId, file, ROWS);
@@ -165,6 +194,7 @@ const scenario: BenchScenario = {
       console.log(`sendDisbursements: ${of((r) => r.batches)} s; send → payer → every status final: ${of((r) => r.send)} s`);
       console.log(`END TO END (approve → every payment final): ${of((r) => r.total)} s = ${of((r) => ROWS / r.total, 0)} payments/s; floor COPY of the payments ${of((r) => r.paymentCopy)} s;`
         + ` ratio ${of((r) => r.total / r.paymentCopy)}× (target ≤ 3×)`);
+      console.log(await updateFigures(databaseUrl, lastCycle));
       const stats = await payer.stats();
       const rss = process.resourceUsage().maxRSS / 1024;
       console.log(`last cycle, payments by status: ${JSON.stringify(summary.payments)}; batches: ${JSON.stringify(summary.batches)}`);
