@@ -7,6 +7,21 @@ export const MAX_WHOLE_DIGITS = 16;
 const DECIMAL_TEXT = /^(-)?(\d+)(?:\.(\d*))?$/;
 
 /**
+ * A decimal string as an integer count of 10^-decimals units, exactly, or why it is not one: trailing
+ * zeros beyond `decimals` do not count ("100.00" is 100 in XOF); other digits there are refused, never rounded.
+ */
+function scaledUnits(amount: string, decimals: number): bigint | 'NOT_DECIMAL' | 'TOO_MANY_DECIMALS' | 'TOO_LARGE' {
+  const match = DECIMAL_TEXT.exec(amount.trim());
+  if (!match) return 'NOT_DECIMAL';
+  const [, sign, whole, fraction = ''] = match;
+  const significant = fraction.replace(/0+$/, '');
+  if (significant.length > decimals) return 'TOO_MANY_DECIMALS';
+  if (whole.replace(/^0+(?=\d)/, '').length > MAX_WHOLE_DIGITS) return 'TOO_LARGE';
+  const units = BigInt(whole) * 10n ** BigInt(decimals) + BigInt(significant.padEnd(decimals, '0') || '0');
+  return sign ? -units : units;
+}
+
+/**
  * Money: an integer count of the currency's minor units (BigInt, never floating point) and its ISO 4217
  * currency, the one money type of every service. On the wire and in the database (`numeric` with the
  * currency's own scale) it is the decimal string `toString` gives: XOF "1500", GMD "12.50", KWD "3.125".
@@ -22,18 +37,12 @@ export class Money {
   /** A decimal string in `currency`; `field` names the input in the refusal (with the currency's decimals). */
   static parse(amount: string, currency: string, field = 'amount', details: Record<string, unknown> = {}): Money {
     const decimals = minorUnits(assertCurrency(currency));
-    const match = DECIMAL_TEXT.exec(amount.trim());
-    if (!match) throw new BadInputError(`${field} must be a decimal number in ${currency} (${decimals} decimals), got "${amount}"`, { field, currency, minorUnits: decimals, ...details });
-    const [, sign, whole, fraction = ''] = match;
-    const significant = fraction.replace(/0+$/, '');
-    if (significant.length > decimals) {
-      throw new BadInputError(`${field} has more decimals than ${currency} allows (${decimals})`, { field, currency, minorUnits: decimals, ...details });
-    }
-    if (whole.replace(/^0+(?=\d)/, '').length > MAX_WHOLE_DIGITS) {
-      throw new BadInputError(`${field} is too large: at most ${MAX_WHOLE_DIGITS} digits before the point and ${decimals} after in ${currency}`, { field, currency, minorUnits: decimals, ...details });
-    }
-    const minor = BigInt(whole) * 10n ** BigInt(decimals) + BigInt(significant.padEnd(decimals, '0') || '0');
-    return new Money(sign ? -minor : minor, currency);
+    const minor = scaledUnits(amount, decimals);
+    if (typeof minor === 'bigint') return new Money(minor, currency);
+    const refusal = { field, currency, minorUnits: decimals, ...details };
+    if (minor === 'NOT_DECIMAL') throw new BadInputError(`${field} must be a decimal number in ${currency} (${decimals} decimals), got "${amount}"`, refusal);
+    if (minor === 'TOO_MANY_DECIMALS') throw new BadInputError(`${field} has more decimals than ${currency} allows (${decimals})`, refusal);
+    throw new BadInputError(`${field} is too large: at most ${MAX_WHOLE_DIGITS} digits before the point and ${decimals} after in ${currency}`, refusal);
   }
 
   /** A positive amount (the usual input): zero and negatives are refused like a bad decimal. */
@@ -124,11 +133,6 @@ export class Money {
   }
 }
 
-/** The canonical form of an amount in its currency ("1500.00" XOF → "1500"); refuses what Money.parse refuses. */
-export function moneyText(amount: string, currency: string, field = 'amount'): string {
-  return Money.parse(amount, currency, field).toString();
-}
-
 /** An exact comparison of two decimal strings of any scale ("12.5" and "12.500" are the same). */
 export function compareDecimals(a: string, b: string): -1 | 0 | 1 {
   const [ua, ub] = [a, b].map((text) => DECIMAL_TEXT.exec(text.trim()));
@@ -149,14 +153,11 @@ const PLAIN_MIN_DECIMALS = 2;
  * currency. Refuses more decimals than any currency has, and more than 16 digits before the point.
  */
 export function toPlainUnits(amount: string, field = 'amount'): bigint {
-  const match = DECIMAL_TEXT.exec(amount.trim());
-  if (!match) throw new BadInputError(`${field} must be a decimal number, got "${amount}"`, { field });
-  const [, sign, whole, fraction = ''] = match;
-  const significant = fraction.replace(/0+$/, '');
-  if (significant.length > PLAIN_DECIMALS) throw new BadInputError(`${field} has more decimals than any currency allows (${PLAIN_DECIMALS})`, { field, minorUnits: PLAIN_DECIMALS });
-  if (whole.replace(/^0+(?=\d)/, '').length > MAX_WHOLE_DIGITS) throw new BadInputError(`${field} is too large: at most ${MAX_WHOLE_DIGITS} digits before the point`, { field });
-  const units = BigInt(whole) * 10n ** BigInt(PLAIN_DECIMALS) + BigInt(significant.padEnd(PLAIN_DECIMALS, '0') || '0');
-  return sign ? -units : units;
+  const units = scaledUnits(amount, PLAIN_DECIMALS);
+  if (typeof units === 'bigint') return units;
+  if (units === 'NOT_DECIMAL') throw new BadInputError(`${field} must be a decimal number, got "${amount}"`, { field });
+  if (units === 'TOO_MANY_DECIMALS') throw new BadInputError(`${field} has more decimals than any currency allows (${PLAIN_DECIMALS})`, { field, minorUnits: PLAIN_DECIMALS });
+  throw new BadInputError(`${field} is too large: at most ${MAX_WHOLE_DIGITS} digits before the point`, { field });
 }
 
 /** The text of a count of 10^-3 units: two decimals unless a third is needed ("1500.00", "12.50", "3.125"). */
